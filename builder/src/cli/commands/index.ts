@@ -1,0 +1,8 @@
+// The registry of CLI commands: one file per command group, listed here in help order.
+// A command file exports `register(program, ctx)` and adds only commands that work.
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [];

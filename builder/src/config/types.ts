@@ -1,0 +1,110 @@
+// The typed, normalized project file (coreforge.yaml after read -> schema -> normalize -> rules).
+// YAML keys are kebab-case; TypeScript fields are camelCase. Every path here is absolute.
+
+export const TARGETS = ['pc-amd64', 'pi-arm64'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export const ARCH_OF_TARGET = { 'pc-amd64': 'amd64', 'pi-arm64': 'arm64' } as const satisfies Record<Target, string>;
+export type Arch = (typeof ARCH_OF_TARGET)[Target];
+
+export const GRADES = ['dangerous', 'signed', 'secured'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const STORAGE_SAFETIES = ['encrypted', 'prefer-encrypted', 'prefer-unencrypted'] as const;
+export type StorageSafety = (typeof STORAGE_SAFETIES)[number];
+
+export const BASES = ['core24'] as const;
+export type Base = (typeof BASES)[number];
+
+export const ACCELERATORS = ['none', 'coral-usb', 'coral-pcie'] as const;
+export type Accelerator = (typeof ACCELERATORS)[number];
+
+export const EDGETPU_RUNTIMES = ['std', 'max'] as const;
+export type EdgetpuRuntime = (typeof EDGETPU_RUNTIMES)[number];
+
+/** How the inference snap reaches a Coral: the `raw-usb` system slot, or a `custom-device` slot in the gadget. */
+export const CORAL_ACCESS = ['raw-usb', 'custom-device'] as const;
+export type CoralAccess = (typeof CORAL_ACCESS)[number];
+
+export const SNAP_COMPRESSIONS = ['xz', 'lzo'] as const;
+export type SnapCompression = (typeof SNAP_COMPRESSIONS)[number];
+
+export const IMAGE_COMPRESSIONS = ['xz', 'none'] as const;
+export type ImageCompression = (typeof IMAGE_COMPRESSIONS)[number];
+
+export const SNAP_TYPES = ['app', 'base', 'gadget', 'kernel', 'core', 'snapd'] as const;
+export type SnapType = (typeof SNAP_TYPES)[number];
+
+/** An extra store snap listed in the model assertion. */
+export interface ExtraSnap {
+  readonly name: string;
+  readonly id?: string;
+  readonly type: SnapType;
+  readonly channel: string;
+  readonly presence?: 'required' | 'optional';
+  readonly modes?: readonly string[];
+}
+
+export interface InferenceConfig {
+  /** Name of the inference snap (defaults to the project name). */
+  readonly snapName: string;
+  /** Store snap id of the inference snap, when it is registered (needed for non-dangerous grades). */
+  readonly snapId?: string;
+  readonly model: string;
+  readonly edgetpuModel?: string;
+  readonly labels: string;
+  readonly accelerator: Accelerator;
+  readonly edgetpuRuntime: EdgetpuRuntime;
+  readonly coralAccess: CoralAccess;
+  readonly port: number;
+  readonly bind: string;
+  readonly threads: number;
+  readonly topK: number;
+  readonly compression: SnapCompression;
+}
+
+export interface ExtraPartition {
+  readonly name: string;
+  readonly size: string;
+  readonly filesystem: 'ext4' | 'vfat';
+}
+
+export interface GadgetConfig {
+  readonly kernelCmdline: { readonly append: readonly string[]; readonly allow: readonly string[] };
+  readonly partitions: readonly ExtraPartition[];
+  /** Absolute path of a cloud-init file baked into the gadget (dangerous grade only). */
+  readonly cloudConf?: string;
+}
+
+export interface SigningConfig {
+  /** Name of the signing key in the coreforge key store (or in gpg with backend "gpg"). */
+  readonly key: string;
+  readonly backend: 'coreforge' | 'gpg';
+}
+
+export interface ImageConfig {
+  readonly size?: string;
+  readonly compression: ImageCompression;
+}
+
+export interface ProjectConfig {
+  /** Absolute path of the project file. */
+  readonly file: string;
+  /** Folder of the project file; relative paths resolve against it. */
+  readonly dir: string;
+  readonly name: string;
+  readonly target: Target;
+  readonly arch: Arch;
+  readonly brand: string;
+  readonly model: string;
+  readonly displayName: string;
+  readonly grade: Grade;
+  readonly storageSafety: StorageSafety;
+  readonly base: Base;
+  readonly snaps: readonly ExtraSnap[];
+  readonly inference: InferenceConfig;
+  readonly gadget: GadgetConfig;
+  readonly signing: SigningConfig;
+  readonly output: string;
+  readonly image: ImageConfig;
+}

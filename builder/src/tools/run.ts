@@ -1,0 +1,127 @@
+// THE process wrapper (STYLE P6): the only file in the project that imports execa.
+// No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / TOOL_FAILED / TOOL_TIMEOUT.
+import { execa, type ResultPromise } from 'execa';
+import { debuglog } from 'node:util';
+import { BuilderError } from '../errors.js';
+import { installHint } from './install-hints.js';
+
+const debug = debuglog('coreforge:run');
+
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Extra environment, merged over the current one. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
+  /** Milliseconds; the child is killed (SIGTERM, then SIGKILL after 2 s) when it runs longer. */
+  readonly timeout?: number;
+  /** Called with each line of stdout and stderr as it arrives. */
+  readonly onOutput?: (line: string) => void;
+  /** Bytes or text written to stdin. */
+  readonly input?: string | Uint8Array;
+  /** Keep stdout as a Buffer instead of text. */
+  readonly binary?: boolean;
+  /** Resolve (not throw) on a non-zero exit; the caller inspects `exitCode`. */
+  readonly reject?: boolean;
+}
+
+export interface RunResult {
+  readonly command: string;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stdoutBuffer?: Uint8Array;
+  readonly stderr: string;
+}
+
+/** Runs a tool to completion. */
+export type Run = (tool: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
+const TAIL_LINES = 40;
+
+function tail(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  return lines.slice(-TAIL_LINES).join('\n');
+}
+
+function start(tool: string, args: readonly string[], options: RunOptions): ResultPromise {
+  debug('%s %o', tool, args);
+  return execa(tool, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    cancelSignal: options.signal,
+    timeout: options.timeout,
+    forceKillAfterDelay: 2000,
+    input: options.input,
+    encoding: options.binary ? 'buffer' : 'utf8',
+    reject: false,
+    stripFinalNewline: false,
+    all: false,
+    lines: false,
+  }) as unknown as ResultPromise;
+}
+
+export const run: Run = async (tool, args, options = {}) => {
+  const child = start(tool, args, options);
+  if (options.onOutput) {
+    const emit = (chunk: Buffer | string) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') options.onOutput?.(line);
+    };
+    child.stdout?.on('data', emit);
+    child.stderr?.on('data', emit);
+  }
+  const result = await child;
+  const command = [tool, ...args].join(' ');
+  const stderr = typeof result.stderr === 'string' ? result.stderr : Buffer.from(result.stderr as Uint8Array).toString();
+  const stdoutRaw = result.stdout as unknown;
+  const stdout = typeof stdoutRaw === 'string' ? stdoutRaw : Buffer.from(stdoutRaw as Uint8Array).toString();
+  const base = {
+    command,
+    exitCode: result.exitCode ?? -1,
+    stdout,
+    stderr,
+    ...(options.binary ? { stdoutBuffer: stdoutRaw as Uint8Array } : {}),
+  };
+  const cause = result instanceof Error ? result : undefined;
+  if ((result as { code?: string }).code === 'ENOENT' || (cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause });
+  }
+  if (result.isCanceled) {
+    throw new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { cause, exitCode: 130 });
+  }
+  if (result.timedOut) {
+    throw new BuilderError('TOOL_TIMEOUT', `"${command}" did not finish within ${options.timeout} ms`, undefined, { cause });
+  }
+  if (result.exitCode !== 0 && options.reject !== false) {
+    const why = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+    const detail = tail(stderr) || tail(stdout);
+    throw new BuilderError('TOOL_FAILED', `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`, undefined, { cause });
+  }
+  return base;
+};
+
+/** A long-running child (QEMU, a server under test). The caller must call `kill()`; it is also killed on `signal`. */
+export interface Spawned {
+  readonly pid: number | undefined;
+  readonly exited: Promise<{ exitCode: number | undefined; signal: string | undefined }>;
+  kill(): Promise<void>;
+}
+
+export type Spawn = (tool: string, args: readonly string[], options?: Omit<RunOptions, 'reject' | 'binary' | 'input'>) => Spawned;
+
+export const spawn: Spawn = (tool, args, options = {}) => {
+  const child = start(tool, args, options);
+  if (options.onOutput) {
+    const emit = (chunk: Buffer | string) => options.onOutput?.(chunk.toString());
+    child.stdout?.on('data', emit);
+    child.stderr?.on('data', emit);
+  }
+  const exited = child.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
+  return {
+    pid: child.pid,
+    exited,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};

@@ -1,0 +1,10 @@
+{
+  "targets": [{
+    "target_name": "coreforge_tflite",
+    "sources": ["native/addon.cc"],
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],
+    "cflags_cc!": ["-fno-exceptions"],
+    "cflags_cc": ["-std=c++17", "-fexceptions"]
+  }]
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The project's test command: runs vitest's fast and slow projects and prints the plain closing line
+// `N passed, N failed, N skipped` that CI reads. COREFORGE_SKIP_SLOW=1 skips the slow project and says so.
+import { startVitest } from 'vitest/node';
+
+const skipSlow = process.env.COREFORGE_SKIP_SLOW === '1';
+const filters = process.argv.slice(2);
+const projects = skipSlow ? ['fast'] : ['fast', 'slow'];
+if (skipSlow) console.log('skipping slow suites (QEMU boots, fuzzing, snap packing): COREFORGE_SKIP_SLOW=1');
+
+const vitest = await startVitest('test', filters, { watch: false, project: projects });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of vitest?.state.getFiles() ?? []) {
+  if (file.result?.state === 'fail' && (file.tasks?.length ?? 0) === 0) failed++;
+  const walk = (tasks) => {
+    for (const t of tasks) {
+      if (t.type === 'suite') walk(t.tasks);
+      else if (t.mode === 'skip' || t.mode === 'todo') skipped++;
+      else if (t.result?.state === 'pass') passed++;
+      else if (t.result?.state === 'fail') failed++;
+    }
+  };
+  walk(file.tasks ?? []);
+}
+await vitest?.close();
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exitCode = failed > 0 || process.exitCode ? 1 : 0;

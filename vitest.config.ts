@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+// Fast suites: unit tests beside the code and integration tests under test/.
+// Slow suites (QEMU boots, fuzzing, packing real snaps) are named *.slow.test.ts or live in test/boot/;
+// they run in CI and are skipped locally with COREFORGE_SKIP_SLOW=1 (test/run.mjs prints the reason).
+const slow = ['**/*.slow.test.ts', 'test/boot/**/*.test.ts'];
+
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  test: {
+    globals: false,
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...slow],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'slow',
+          include: slow,
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
