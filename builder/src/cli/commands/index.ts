@@ -2,7 +2,10 @@
 // A command file exports `register(program, ctx)` and adds only commands that work.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerConfig } from './config.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerConfig,
+];

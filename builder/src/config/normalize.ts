@@ -1,0 +1,72 @@
+// Applies defaults and resolves paths: RawProject -> ProjectConfig (STYLE P3, step 3).
+import path from 'node:path';
+import { expandVariables } from './expand.js';
+import type { ConfigProblem } from './problem.js';
+import type { RawProject } from './raw.js';
+import { ARCH_OF_TARGET, type ProjectConfig } from './types.js';
+
+export interface NormalizeContext {
+  readonly file: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { config: ProjectConfig; problems: ConfigProblem[] } {
+  const dir = path.dirname(ctx.file);
+  const problems: ConfigProblem[] = [];
+  const resolvePath = (value: string, fieldPath: string): string => {
+    const expanded = expandVariables(value, ctx.env);
+    if (!expanded.ok) {
+      problems.push({ path: fieldPath, message: expanded.message });
+      return path.resolve(dir, value);
+    }
+    return path.resolve(dir, expanded.value);
+  };
+  const grade = raw.grade ?? 'signed';
+  const inf = raw.inference;
+  const g = raw.gadget ?? {};
+  const config: ProjectConfig = {
+    file: ctx.file,
+    dir,
+    name: raw.name,
+    target: raw.target,
+    arch: ARCH_OF_TARGET[raw.target],
+    brand: raw.brand,
+    model: raw.model,
+    displayName: raw['display-name'] ?? raw.model,
+    grade,
+    storageSafety: raw['storage-safety'] ?? (grade === 'secured' ? 'encrypted' : 'prefer-encrypted'),
+    base: raw.base ?? 'core24',
+    snaps: (raw.snaps ?? []).map((s) => ({
+      name: s.name,
+      ...(s.id !== undefined && { id: s.id }),
+      type: s.type ?? 'app',
+      channel: s.channel ?? 'latest/stable',
+      ...(s.presence !== undefined && { presence: s.presence }),
+      ...(s.modes !== undefined && { modes: s.modes }),
+    })),
+    inference: {
+      snapName: inf['snap-name'] ?? raw.name,
+      ...(inf['snap-id'] !== undefined && { snapId: inf['snap-id'] }),
+      model: resolvePath(inf.model, 'inference.model'),
+      ...(inf['edgetpu-model'] !== undefined && { edgetpuModel: resolvePath(inf['edgetpu-model'], 'inference.edgetpu-model') }),
+      labels: resolvePath(inf.labels, 'inference.labels'),
+      accelerator: inf.accelerator ?? 'none',
+      edgetpuRuntime: inf['edgetpu-runtime'] ?? 'std',
+      coralAccess: inf['coral-access'] ?? 'raw-usb',
+      port: inf.port ?? 8080,
+      bind: inf.bind ?? '0.0.0.0',
+      threads: inf.threads ?? 1,
+      topK: inf['top-k'] ?? 5,
+      compression: inf.compression ?? 'xz',
+    },
+    gadget: {
+      kernelCmdline: { append: g['kernel-cmdline']?.append ?? [], allow: g['kernel-cmdline']?.allow ?? [] },
+      partitions: (g.partitions ?? []).map((p) => ({ name: p.name, size: p.size, filesystem: p.filesystem ?? 'ext4' })),
+      ...(g['cloud-init'] !== undefined && { cloudConf: resolvePath(g['cloud-init'], 'gadget.cloud-init') }),
+    },
+    signing: { key: raw.signing?.key ?? 'default', backend: raw.signing?.backend ?? 'coreforge' },
+    output: resolvePath(raw.output ?? 'out', 'output'),
+    image: { ...(raw.image?.size !== undefined && { size: raw.image.size }), compression: raw.image?.compression ?? 'xz' },
+  };
+  return { config, problems };
+}

@@ -1,0 +1,43 @@
+// The project file as the schema admits it (kebab-case keys, defaults not applied yet).
+
+export interface RawProject {
+  name: string;
+  target: 'pc-amd64' | 'pi-arm64';
+  brand: string;
+  model: string;
+  'display-name'?: string;
+  grade?: 'dangerous' | 'signed' | 'secured';
+  'storage-safety'?: 'encrypted' | 'prefer-encrypted' | 'prefer-unencrypted';
+  base?: 'core24';
+  snaps?: {
+    name: string;
+    id?: string;
+    type?: 'app' | 'base' | 'core' | 'snapd';
+    channel?: string;
+    presence?: 'required' | 'optional';
+    modes?: string[];
+  }[];
+  inference: {
+    'snap-name'?: string;
+    'snap-id'?: string;
+    model: string;
+    'edgetpu-model'?: string;
+    labels: string;
+    accelerator?: 'none' | 'coral-usb' | 'coral-pcie';
+    'edgetpu-runtime'?: 'std' | 'max';
+    'coral-access'?: 'raw-usb' | 'custom-device';
+    port?: number;
+    bind?: string;
+    threads?: number;
+    'top-k'?: number;
+    compression?: 'xz' | 'lzo';
+  };
+  gadget?: {
+    'kernel-cmdline'?: { append?: string[]; allow?: string[] };
+    partitions?: { name: string; size: string; filesystem?: 'ext4' | 'vfat' }[];
+    'cloud-init'?: string;
+  };
+  signing?: { key?: string; backend?: 'coreforge' | 'gpg' };
+  output?: string;
+  image?: { size?: string; compression?: 'xz' | 'none' };
+}
