@@ -29,7 +29,9 @@ function parsePath(dotted: string): PathSegment[] {
 }
 
 function locateAll(source: YamlSource, problems: readonly ConfigProblem[]): ConfigProblem[] {
-  return problems.map((p) => (p.line !== undefined ? p : { ...p, ...source.locate(parsePath(p.path), { key: false }) }));
+  return problems
+    .map((p) => (p.line !== undefined ? p : { ...p, ...source.locate(parsePath(p.path), { key: false }) }))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /** Reads and checks a project file; never throws for the file's content (only CONFIG_NOT_FOUND / CONFIG_UNREADABLE). */
