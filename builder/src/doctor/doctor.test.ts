@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { BuilderError } from '../errors.js';
+import type { Run, RunResult } from '../tools/run.js';
+import { renderDoctorTable, runDoctor } from './doctor.js';
+
+/** A `run` that answers from a table; tools not in it are missing (TOOL_NOT_FOUND, as run.ts throws). */
+function tableRun(answers: Record<string, Partial<RunResult>>): Run & { calls: string[] } {
+  const calls: string[] = [];
+  const run = (async (tool, args) => {
+    calls.push([tool, ...args].join(' '));
+    const a = answers[tool];
+    if (!a) throw new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`);
+    return { command: tool, exitCode: 0, stdout: '', stderr: '', ...a };
+  }) as Run & { calls: string[] };
+  run.calls = calls;
+  return run;
+}
+
+const HOST = {
+  snap: { stdout: 'snap    2.57.6-2\nsnapd   unavailable\nseries  16\n' },
+  mksquashfs: { stdout: 'mksquashfs version 4.5.1 (2022/03/17)\n' },
+  unsquashfs: { stdout: 'unsquashfs version 4.5.1 (2022/03/17)\n' },
+  xdelta3: { stderr: 'Xdelta version 3.1.0, Copyright (C) Joshua MacDonald\n' },
+  'qemu-system-x86_64': { stdout: 'QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\n' },
+  'qemu-img': { stdout: 'qemu-img version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\n' },
+  'apt-get': { stdout: 'apt 2.6.1 (amd64)\n' },
+  gpg: { stdout: 'gpg (GnuPG) 2.2.40\nlibgcrypt 1.10.1\n' },
+};
+
+const options = (run: Run, extra: object = {}) => ({
+  run,
+  nodeVersion: '20.20.2',
+  tflite: async () => ({ found: true, path: '/x/libtensorflowlite_c.so', version: '2.9.0' }),
+  kvm: async () => ({ usable: false, detail: '/dev/kvm exists but a KVM guest hung for 8 s: boot tests use TCG' }),
+  exists: async (f: string) => f === '/usr/share/OVMF/OVMF_CODE_4M.fd',
+  ...extra,
+});
+
+describe('doctor', () => {
+  it('is ready for amd64 when only store tools, aarch64 tools and AAVMF are missing, and reports versions', async () => {
+    const report = await runDoctor(options(tableRun(HOST), { arch: 'amd64' }));
+    expect(report.ok).toBe(true);
+    const byName = Object.fromEntries(report.entries.map((e) => [e.name, e]));
+    expect(byName.snap).toMatchObject({ found: true, version: '2.57.6-2', required: true, hint: null });
+    expect(byName.xdelta3).toMatchObject({ found: true, version: '3.1.0' });
+    expect(byName['qemu-system-x86_64']).toMatchObject({ found: true, version: '7.2.19', required: true });
+    expect(byName.snapcraft).toMatchObject({ found: false, required: false, hint: 'sudo snap install snapcraft --classic' });
+    expect(byName['ubuntu-image']).toMatchObject({ found: false, required: false, hint: 'sudo snap install ubuntu-image --classic' });
+    expect(byName['qemu-system-aarch64']).toMatchObject({ found: false, required: false, hint: 'sudo apt-get install qemu-system-arm' });
+    expect(byName['OVMF firmware']).toMatchObject({ found: true, detail: '/usr/share/OVMF/OVMF_CODE_4M.fd' });
+    expect(byName['AAVMF firmware']).toMatchObject({ found: false, required: false });
+    expect(byName.libtensorflowlite_c).toMatchObject({ found: true, version: '2.9.0', required: true });
+    expect(byName.kvm).toMatchObject({ found: false, required: false });
+    expect(byName.node).toMatchObject({ found: true, version: '20.20.2' });
+    expect(report.entries.map((e) => e.name)).toHaveLength(17);
+  });
+
+  it('is not ready for arm64 without the cross compiler and qemu-system-aarch64', async () => {
+    const report = await runDoctor(options(tableRun(HOST), { arch: 'arm64' }));
+    expect(report.ok).toBe(false);
+    const missing = report.entries.filter((e) => !e.found && e.required).map((e) => e.name);
+    expect(missing).toEqual(['qemu-system-aarch64', 'aarch64-linux-gnu-g++']);
+    const table = renderDoctorTable(report);
+    expect(table).toContain('qemu-system-aarch64    MISSING');
+    expect(table).toContain('install: sudo apt-get install g++-aarch64-linux-gnu');
+    expect(table.split('\n').at(-1)).toBe('not ready: 2 required tool(s) missing');
+  });
+
+  it('fails on an old Node and a missing TFLite library, with install hints', async () => {
+    const report = await runDoctor(options(tableRun(HOST), { nodeVersion: '18.19.0', tflite: async () => ({ found: false, detail: 'tried: $COREFORGE_TFLITE_LIB (unset)' }) }));
+    expect(report.ok).toBe(false);
+    const node = report.entries.find((e) => e.name === 'node')!;
+    expect(node).toMatchObject({ found: false, hint: 'install Node.js 20.17 or newer', detail: 'Node 18.19.0 is older than 20.17' });
+    const lib = report.entries.find((e) => e.name === 'libtensorflowlite_c')!;
+    expect(lib.hint).toMatch(/^npm ci/);
+  });
+
+  it('prints JSON-serialisable entries with name, found, version and hint', async () => {
+    const report = await runDoctor(options(tableRun(HOST)));
+    const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
+    for (const e of parsed.entries) expect(Object.keys(e)).toEqual(expect.arrayContaining(['name', 'found', 'version', 'hint', 'required']));
+  });
+});
