@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on the bundled example, end to end, on a machine without the Snap Store:
+# install what is missing, check the project file and the host, pack the inference snap offline,
+# sign the model assertion, render the gadget, then boot the snap in QEMU and classify a photo inside the VM.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/setup
+
+project=examples/classifier/coreforge.yaml
+cf() { node builder/dist/cli/main.js "$@"; }
+
+cf config validate "$project"
+cf doctor -c "$project" || echo "doctor: some tools are missing (see above); continuing with what this host can do"
+cf snap pack -c "$project" --arch amd64 -o out/example
+snapfile=$(ls -t out/example/*_amd64.snap | head -1)
+cf snap size "$snapfile"
+cf test --snap "$snapfile" --arch amd64 --expect "military uniform" --report-dir out/example/boot-report
