@@ -1,0 +1,42 @@
+// The wizard's questions as data (STYLE P10): one row per project field, each with its flag and its check.
+import { ACCELERATORS, GRADES, TARGETS, type Accelerator, type Grade, type Target } from '../../config/types.js';
+
+export type { ProjectAnswers } from '../../config/answers.js';
+
+
+export const TARGET_CHOICES: readonly { value: Target; name: string; description: string }[] = [
+  { value: 'pc-amd64', name: 'PC (amd64)', description: 'UEFI x86-64 device or VM: GPT disk, grub' },
+  { value: 'pi-arm64', name: 'Raspberry Pi (arm64)', description: 'Raspberry Pi 4 / 5: MBR disk, piboot' },
+];
+
+export const GRADE_CHOICES: readonly { value: Grade; name: string; description: string }[] = [
+  { value: 'dangerous', name: 'dangerous', description: 'development: local unsigned snaps allowed, no store ids needed' },
+  { value: 'signed', name: 'signed', description: 'production: every snap from the store, signed' },
+  { value: 'secured', name: 'secured', description: 'production with full-disk encryption enforced' },
+];
+
+export const ACCELERATOR_CHOICES: readonly { value: Accelerator; name: string; description: string }[] = [
+  { value: 'none', name: 'CPU only', description: 'TFLite with XNNPACK on the CPU' },
+  { value: 'coral-usb', name: 'Coral USB Accelerator', description: 'Edge TPU over USB (libedgetpu)' },
+  { value: 'coral-pcie', name: 'Coral PCIe / M.2', description: 'Edge TPU on PCIe (/dev/apex_0)' },
+];
+
+const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
+const ACCOUNT_ID = /^(?:[a-z0-9A-Z]{32}|[-a-z0-9]{2,28})$/;
+const MODEL_NAME = /^[a-z0-9](?:-?[a-z0-9])*$/;
+
+/** Returns true, or the message to show (inquirer's validate contract). */
+export type Check = (value: string) => true | string;
+
+export const checks = {
+  name: (v) => (v.length >= 2 && v.length <= 40 && SNAP_NAME.test(v)) || 'expected 2-40 lowercase letters, digits and single dashes, with at least one letter',
+  brand: (v) => ACCOUNT_ID.test(v) || 'expected your store account id: 2-28 lowercase letters, digits and dashes (or a 32-character id)',
+  model: (v) => (v.length <= 64 && MODEL_NAME.test(v)) || 'expected lowercase letters, digits and single dashes (snapd refuses uppercase)',
+  displayName: (v) => (v.trim().length > 0 && v.length <= 255) || 'expected a non-empty name of at most 255 characters',
+  signingKey: (v) => SNAP_NAME.test(v) || 'expected a key name: lowercase letters, digits and single dashes, with at least one letter',
+  file: (v) => v.trim().length > 0 || 'expected a file path',
+} satisfies Record<string, Check>;
+
+export const isTarget = (v: string): v is Target => (TARGETS as readonly string[]).includes(v);
+export const isGrade = (v: string): v is Grade => (GRADES as readonly string[]).includes(v);
+export const isAccelerator = (v: string): v is Accelerator => (ACCELERATORS as readonly string[]).includes(v);
