@@ -1,0 +1,35 @@
+// build-image: ubuntu-image snap MODEL --snap <inference snap> [--snap <gadget>] -> out/<model>.img
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { BuilderError } from '../../errors.js';
+import { runUbuntuImage, UBUNTU_IMAGE_REQUIRED_TOOLS } from '../../tools/ubuntu-image.js';
+import type { Stage } from '../stage.js';
+
+export const buildImageStage: Stage = {
+  name: 'build-image',
+  title: 'Build the Ubuntu Core image (ubuntu-image)',
+  requiredTools: () => UBUNTU_IMAGE_REQUIRED_TOOLS,
+  async run(ctx) {
+    const { artifacts, config } = ctx;
+    if (!artifacts.model) throw new BuilderError('STAGE_FAILED', 'cannot build the image: no signed model assertion (run the "sign-model" stage first)');
+    const outputDir = path.join(ctx.workdir, 'ubuntu-image-out');
+    await rm(outputDir, { recursive: true, force: true });
+    await mkdir(outputDir, { recursive: true });
+    const snaps = [artifacts.snap, artifacts.gadgetSnap].filter((s): s is string => s !== undefined);
+    const images = await runUbuntuImage(
+      ctx.run,
+      {
+        modelAssertion: artifacts.model,
+        outputDir,
+        snaps,
+        ...(config.image.size !== undefined && { imageSize: config.image.size }),
+      },
+      { signal: ctx.signal, onOutput: ctx.log },
+    );
+    if (images.length > 1) ctx.warn(`the gadget has ${images.length} volumes; ${path.basename(images[0]!)} is the one published`);
+    const image = path.join(config.output, `${config.model}.img`);
+    await mkdir(config.output, { recursive: true });
+    await rename(images[0]!, image);
+    return { image };
+  },
+};
