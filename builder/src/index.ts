@@ -4,3 +4,5 @@ export { loadProjectConfig, validateProjectFile, formatProblems, DEFAULT_PROJECT
 export type { ConfigProblem } from './config/problem.js';
 export type * from './config/types.js';
 export { run, spawn, type Run, type Spawn, type RunOptions, type RunResult, type Spawned } from './tools/run.js';
+export { packInferenceSnap, type PackOptions, type PackResult } from './snap/pack.js';
+export { snapSpecFromConfig } from './snap/spec-from-config.js';

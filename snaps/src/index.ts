@@ -1,2 +1,21 @@
 // Public surface of @coreforge/snaps: re-exports only (STYLE P1).
-export {};
+export { SnapSpecError, type SnapSpecErrorCode } from './errors.js';
+export {
+  validateSnapSpec,
+  SNAP_ARCHES,
+  SNAP_COMPRESSIONS,
+  SNAP_GRADES,
+  CORAL_RUNTIMES,
+  CORAL_ACCESSES,
+  type SnapSpec,
+  type SnapArch,
+  type SnapCompression,
+  type SnapGrade,
+  type SnapFile,
+  type CoralSpec,
+  type ServiceSpec,
+} from './spec.js';
+export { renderSnapcraftYaml, renderSnapcraftProject, type ProjectFile } from './render-snapcraft.js';
+export { renderSnapYaml } from './render-snap-yaml.js';
+export { renderEnvScript, renderClassifyScript, renderServeScript, renderConfigureHook, SNAP_LAYOUT } from './scripts.js';
+export { NODE_VERSION, TFLITE_PACKAGE, CORAL_APT } from './pins.js';

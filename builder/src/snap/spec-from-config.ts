@@ -1,0 +1,39 @@
+// ProjectConfig (coreforge.yaml) -> SnapSpec (the pure snaps/ input).
+import path from 'node:path';
+import type { SnapArch, SnapSpec } from '@coreforge/snaps';
+import type { ProjectConfig } from '../config/types.js';
+
+export interface SnapSpecOptions {
+  /** Architectures to declare (default: the target's). */
+  readonly architectures?: readonly SnapArch[];
+  readonly version?: string;
+}
+
+function projectRelative(config: ProjectConfig, file: string): string {
+  const rel = path.relative(config.dir, file);
+  return rel.split(path.sep).join('/');
+}
+
+export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptions = {}): SnapSpec {
+  const inf = config.inference;
+  const coral = inf.accelerator !== 'none';
+  return {
+    name: inf.snapName,
+    version: options.version ?? '0.1.0',
+    summary: `TFLite image classification for ${config.displayName}`.slice(0, 78),
+    description:
+      `Classifies images with ${path.basename(inf.model)} on the CPU${coral ? ' or a Coral Edge TPU' : ''}.\n` +
+      'Apps: classify (one image) and serve (HTTP daemon). Options: snap set <snap> port=8080 bind=0.0.0.0 threads=4 model=NAME.tflite',
+    grade: config.grade === 'dangerous' ? 'devel' : 'stable',
+    compression: inf.compression,
+    architectures: options.architectures ?? [config.arch],
+    runtimeSource: 'runtime',
+    model: { name: path.basename(inf.model), source: projectRelative(config, inf.model) },
+    ...(coral && inf.edgetpuModel
+      ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: projectRelative(config, inf.edgetpuModel) } }
+      : {}),
+    labels: { name: path.basename(inf.labels), source: projectRelative(config, inf.labels) },
+    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: 'coral-tpu' } } : {}),
+    service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
+  };
+}
