@@ -1,4 +1,14 @@
-// Scaffolding only: replaced by the TFLite addon (issue 3).
+// Registers the addon's functions; nothing else lives here.
 #include <napi.h>
-static Napi::Object Init(Napi::Env env, Napi::Object exports) { return exports; }
+
+#include "bindings.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("loadLibrary", Napi::Function::New(env, coreforge::LoadLibrary));
+  exports.Set("createInterpreter", Napi::Function::New(env, coreforge::CreateInterpreter));
+  exports.Set("invoke", Napi::Function::New(env, coreforge::Invoke));
+  exports.Set("destroy", Napi::Function::New(env, coreforge::Destroy));
+  return exports;
+}
+
 NODE_API_MODULE(coreforge_tflite, Init)

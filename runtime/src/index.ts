@@ -1,1 +1,6 @@
-export {};
+// Public surface of @coreforge/runtime (STYLE P1): re-exports only.
+export { openClassifier, checkModelData } from './classifier.js';
+export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export { locateTfliteLibrary, loadTfliteLibrary, type LoadedLibrary } from './library.js';
+export { ENV } from './env.js';
+export type * from './types.js';

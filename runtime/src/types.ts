@@ -65,6 +65,8 @@ export interface ClassifierOptions {
 export interface Classifier {
   readonly info: ModelInfo;
   readonly labels: readonly string[];
+  /** Problems worth telling the user that did not stop loading (e.g. a label count mismatch). */
+  readonly warnings: readonly string[];
   /** Decodes an encoded image (JPEG, PNG, BMP, WebP), resizes it to the model input, runs inference, returns top-k. */
   classify(image: Uint8Array, options?: ClassifyOptions): Promise<ClassifyResult>;
   close(): void;

@@ -1,0 +1,102 @@
+// The JS-facing functions. Arguments are validated in TypeScript first (runtime/src/native.ts); these
+// checks only keep a wrong call from crashing the process.
+#include "bindings.h"
+
+#include <memory>
+
+#include "infer_worker.h"
+#include "interpreter.h"
+#include "tflite_api.h"
+
+namespace coreforge {
+
+namespace {
+using Handle = std::shared_ptr<Interpreter>;
+
+Napi::Object TensorToJs(Napi::Env env, const TensorInfo& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("name", t.name);
+  Napi::Array shape = Napi::Array::New(env, t.shape.size());
+  for (size_t i = 0; i < t.shape.size(); i++) shape.Set(i, t.shape[i]);
+  o.Set("shape", shape);
+  o.Set("type", t.type);
+  o.Set("scale", t.scale);
+  o.Set("zeroPoint", t.zeroPoint);
+  o.Set("bytes", static_cast<double>(t.bytes));
+  return o;
+}
+
+Handle* Unwrap(const Napi::Value& value) {
+  if (!value.IsExternal()) return nullptr;
+  auto* handle = value.As<Napi::External<Handle>>().Data();
+  return handle != nullptr && *handle ? handle : nullptr;
+}
+}  // namespace
+
+Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw Napi::TypeError::New(env, "expected the library path");
+  std::string error;
+  const TfliteApi* api = LoadTflite(info[0].As<Napi::String>(), &error);
+  if (api == nullptr) throw Napi::Error::New(env, error);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("path", api->path);
+  o.Set("version", api->version);
+  o.Set("xnnpack", api->xnnpackUsable);
+  return o;
+}
+
+Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const TfliteApi* api = LoadedTflite();
+  if (api == nullptr) throw Napi::Error::New(env, "libtensorflowlite_c is not loaded");
+  if (!info[0].IsBuffer() || !info[1].IsObject()) throw Napi::TypeError::New(env, "expected (model: Buffer, options: object)");
+  auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+  Napi::Object o = info[1].As<Napi::Object>();
+  InterpreterOptions options;
+  options.threads = o.Get("threads").As<Napi::Number>().Int32Value();
+  options.xnnpackFlags = o.Get("xnnpackFlags").As<Napi::Number>().Int64Value();
+  if (o.Get("edgetpuLibrary").IsString()) {
+    options.useEdgetpu = true;
+    options.edgetpuLibrary = o.Get("edgetpuLibrary").As<Napi::String>();
+    options.edgetpuDevice = o.Get("edgetpuDevice").IsString() ? o.Get("edgetpuDevice").As<Napi::String>().Utf8Value() : "";
+  }
+  std::vector<uint8_t> model(buffer.Data(), buffer.Data() + buffer.Length());
+  std::string error;
+  Handle interp = Interpreter::Create(api, std::move(model), options, &error);
+  if (!interp) throw Napi::Error::New(env, error);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("handle", Napi::External<Handle>::New(env, new Handle(interp), [](Napi::Env, Handle* h) { delete h; }));
+  result.Set("path", interp->path);
+  Napi::Array inputs = Napi::Array::New(env, interp->inputs.size());
+  for (size_t i = 0; i < interp->inputs.size(); i++) inputs.Set(i, TensorToJs(env, interp->inputs[i]));
+  Napi::Array outputs = Napi::Array::New(env, interp->outputs.size());
+  for (size_t i = 0; i < interp->outputs.size(); i++) outputs.Set(i, TensorToJs(env, interp->outputs[i]));
+  result.Set("inputs", inputs);
+  result.Set("outputs", outputs);
+  return result;
+}
+
+Napi::Value Invoke(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* handle = Unwrap(info[0]);
+  if (handle == nullptr) throw Napi::Error::New(env, "the interpreter is closed");
+  if (!info[1].IsBuffer()) throw Napi::TypeError::New(env, "expected the input as a Buffer");
+  auto input = info[1].As<Napi::Buffer<uint8_t>>();
+  auto baton = std::make_unique<InferBaton>();
+  baton->interpreter = *handle;
+  baton->input.assign(input.Data(), input.Data() + input.Length());
+  auto* worker = new InferWorker(env, std::move(baton));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value Destroy(const Napi::CallbackInfo& info) {
+  Handle* handle = Unwrap(info[0]);
+  // In-flight workers hold their own reference; the interpreter is freed when the last one finishes.
+  if (handle != nullptr) handle->reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace coreforge

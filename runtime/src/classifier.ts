@@ -1,0 +1,152 @@
+// openClassifier(): model + labels + interpreter, loaded once and reused. Calls are serialised per classifier.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, locateEdgetpuLibrary } from './edgetpu.js';
+import { RuntimeError } from './errors.js';
+import { DEFAULT_MAX_PIXELS, imageToRgb } from './image.js';
+import { readLabels } from './labels.js';
+import { loadTfliteLibrary } from './library.js';
+import { checkModel, ModelCheckError, type ModelSummary } from './model-check.js';
+import { nativeAddon, nativeError, type NativeInterpreter, type NativeTensor } from './native.js';
+import { decodeScores, encodeInput, tensorType, topK } from './tensors.js';
+import type { Classifier, ClassifierOptions, ClassifyOptions, ClassifyResult, ModelInfo, TensorInfo } from './types.js';
+import { validateClassifierOptions } from './validate.js';
+
+const XNNPACK_NONE = -1;
+const XNNPACK_QS8 = 0x1;
+const XNNPACK_QU8 = 0x2;
+const INT8 = 9;
+const FLOAT32 = 0;
+
+/** The fastest correct CPU path per model on TFLite 2.9 (see README: int8 → QS8; uint8 → QU8 is tried, and
+ *  interpreter creation falls back to the builtin kernels when XNNPACK refuses it; float → XNNPACK). */
+function xnnpackFlagsFor(summary: ModelSummary): number {
+  if (summary.tensorTypes.has(INT8)) return XNNPACK_QS8;
+  if ([...summary.tensorTypes].every((t) => t === FLOAT32 || t === 2)) return 0;
+  return XNNPACK_QU8;
+}
+
+async function readModel(file: string): Promise<{ data: Buffer; summary: ModelSummary }> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new RuntimeError('MODEL_NOT_FOUND', `cannot read model "${file}": ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, undefined, { cause: error });
+  }
+  return { data, summary: checkModelData(data, file) };
+}
+
+export function checkModelData(data: Buffer, name: string): ModelSummary {
+  try {
+    return checkModel(data);
+  } catch (error) {
+    if (error instanceof ModelCheckError) throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${error.message}`, undefined, { cause: error });
+    throw error;
+  }
+}
+
+function describe(t: NativeTensor): TensorInfo {
+  return { name: t.name, shape: t.shape, type: tensorType(t), quantization: { scale: t.scale, zeroPoint: t.zeroPoint } };
+}
+
+interface Loaded {
+  readonly interpreter: NativeInterpreter;
+  readonly modelFile: string;
+}
+
+function createInterpreter(data: Buffer, name: string, options: Parameters<ReturnType<typeof nativeAddon>['createInterpreter']>[1]): NativeInterpreter {
+  const stack = new Error();
+  try {
+    return nativeAddon().createInterpreter(data, options);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('EDGETPU_UNAVAILABLE:'))
+      throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot use the Edge TPU: ${message.slice('EDGETPU_UNAVAILABLE:'.length)}`, 'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu');
+    throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${nativeError(error, stack).message}`, undefined, { cause: error });
+  }
+}
+
+async function load(options: ClassifierOptions, env: Readonly<Record<string, string | undefined>>): Promise<Loaded> {
+  const library = loadTfliteLibrary(options.tfliteLibrary, env);
+  const threads = options.threads ?? 1;
+  const delegate = options.delegate ?? 'cpu';
+  const wantsTpu = delegate === 'edgetpu' || (delegate === 'auto' && options.edgetpuModel !== undefined);
+  if (wantsTpu) {
+    const tpuModel = delegate === 'edgetpu' ? (options.edgetpuModel ?? options.model) : options.edgetpuModel!;
+    const lib = locateEdgetpuLibrary(env);
+    if (lib) {
+      checkEdgetpuCompatible(library.version);
+      const { data } = await readModel(tpuModel);
+      try {
+        return { interpreter: createInterpreter(data, tpuModel, { threads, xnnpackFlags: XNNPACK_NONE, edgetpuLibrary: lib, edgetpuDevice: options.device ?? '' }), modelFile: tpuModel };
+      } catch (error) {
+        if (delegate === 'edgetpu' || !(error instanceof RuntimeError && error.code === 'EDGETPU_UNAVAILABLE')) throw error;
+      }
+    } else if (delegate === 'edgetpu') {
+      throw new RuntimeError('EDGETPU_UNAVAILABLE', 'cannot use the Edge TPU: libedgetpu.so.1 was not found', 'install libedgetpu1-std (Coral apt repository), ship it in $SNAP/lib, or set COREFORGE_EDGETPU_LIB');
+    }
+  }
+  const { data, summary } = await readModel(options.model);
+  if (summary.customOps.includes(EDGETPU_CUSTOM_OP))
+    throw new RuntimeError(
+      'EDGETPU_UNAVAILABLE',
+      `cannot run model "${options.model}" on the CPU: it is compiled for the Edge TPU (it holds "${EDGETPU_CUSTOM_OP}") and no Edge TPU is in use`,
+      `use the CPU version of the model (e.g. "${path.basename(options.model).replace(/_edgetpu(?=\.tflite$)/, '')}"), or --delegate edgetpu with a Coral attached`,
+    );
+  const xnnpackFlags = library.xnnpack ? xnnpackFlagsFor(summary) : XNNPACK_NONE;
+  return { interpreter: createInterpreter(data, options.model, { threads, xnnpackFlags }), modelFile: options.model };
+}
+
+export async function openClassifier(options: ClassifierOptions, env: Readonly<Record<string, string | undefined>> = process.env): Promise<Classifier> {
+  validateClassifierOptions(options);
+  const [{ interpreter, modelFile }, labels] = await Promise.all([load(options, env), options.labels ? readLabels(options.labels) : Promise.resolve([])]);
+  const library = loadTfliteLibrary(options.tfliteLibrary, env);
+  const input = interpreter.inputs[0]!;
+  const output = interpreter.outputs[0]!;
+  if (input.shape.length !== 4 || input.shape[3] !== 3)
+    throw new RuntimeError('MODEL_INVALID', `cannot classify with model "${modelFile}": input shape [${input.shape.join(',')}] is not [1, height, width, 3]`);
+  const [, height, width] = input.shape as [number, number, number, number];
+  const classes = output.shape.at(-1) ?? 0;
+  const warnings: string[] = [];
+  if (labels.length > 0 && labels.length !== classes) warnings.push(`labels file has ${labels.length} labels, the model has ${classes} outputs`);
+  const info: ModelInfo = {
+    inputs: interpreter.inputs.map(describe),
+    outputs: interpreter.outputs.map(describe),
+    path: interpreter.path,
+    threads: options.threads ?? 1,
+    modelFile,
+    library: { path: library.path, version: library.version },
+  };
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  let closed = false;
+  return {
+    info,
+    labels,
+    warnings,
+    async classify(image: Uint8Array, classifyOptions: ClassifyOptions = {}): Promise<ClassifyResult> {
+      if (closed) throw new RuntimeError('CLOSED', 'cannot classify: the classifier is closed');
+      const k = classifyOptions.topK ?? 5;
+      if (!Number.isInteger(k) || k < 1) throw new RuntimeError('ARGUMENT_INVALID', `Expected positive integer for topK but received ${String(k)} of type ${typeof k}`);
+      const start = performance.now();
+      const rgb = await imageToRgb(image, width, height, maxPixels);
+      const decodeMs = performance.now() - start;
+      const stack = new Error();
+      let result: { output: Buffer; ms: number };
+      try {
+        result = await nativeAddon().invoke(interpreter.handle, encodeInput(rgb, input));
+      } catch (error) {
+        throw new RuntimeError(closed ? 'CLOSED' : 'INFERENCE_FAILED', nativeError(error, stack).message, undefined, { cause: error });
+      }
+      const scores = decodeScores(result.output, output);
+      const results = topK(scores, Math.min(k, scores.length)).map((index) => ({ index, label: labels[index] ?? String(index), score: scores[index]! }));
+      return { results, timings: { decodeMs, inferenceMs: result.ms, totalMs: performance.now() - start } };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      nativeAddon().destroy(interpreter.handle);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// coreforge-runtime classify: one image, the seed's label_image output format.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openClassifier } from '../classifier.js';
+import { ENV } from '../env.js';
+import { RuntimeError } from '../errors.js';
+import type { ClassifyResult, DelegateChoice } from '../types.js';
+import type { RuntimeIO } from './main.js';
+import { reportRuntimeError } from './report.js';
+
+const HELP = `usage: coreforge-runtime classify -i IMAGE [-m MODEL] [-l LABELS] [-k 5] [--threads N]
+                                  [--delegate cpu|edgetpu|auto] [--edgetpu-model FILE] [--device usb]
+                                  [--json] [--repeat N]
+
+Prints one line per result, "score: index:label", then "time: N.NNNms" for one inference.
+Inside a snap, MODEL and LABELS default to ${ENV.MODEL} / ${ENV.LABELS} (set by the snap's wrappers).
+
+example:
+  coreforge-runtime classify -i grace_hopper.bmp -m mobilenet_v2_1.0_224_quant.tflite -l imagenet_labels.txt`;
+
+/** `0.913725: 653:military uniform` — the seed's '{:08.6f}: {}' with the index prefixed like label_image. */
+export function formatResultLine(score: number, index: number, label: string): string {
+  return `${score.toFixed(6).padStart(8, '0')}: ${index}:${label}`;
+}
+
+function int(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new RuntimeError('ARGUMENT_INVALID', `Expected integer >= ${min} for --${name} but received "${value}"`);
+  return n;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function classifyCommand(args: readonly string[], io: RuntimeIO): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        image: { type: 'string', short: 'i' },
+        model: { type: 'string', short: 'm' },
+        labels: { type: 'string', short: 'l' },
+        top: { type: 'string', short: 'k' },
+        threads: { type: 'string' },
+        delegate: { type: 'string' },
+        'edgetpu-model': { type: 'string' },
+        device: { type: 'string' },
+        json: { type: 'boolean' },
+        repeat: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const env = io.env;
+    const model = values.model ?? env[ENV.MODEL];
+    if (!values.image) throw new RuntimeError('ARGUMENT_INVALID', 'missing -i IMAGE', 'run "coreforge-runtime classify --help"');
+    if (!model) throw new RuntimeError('ARGUMENT_INVALID', 'missing -m MODEL (or $COREFORGE_MODEL)', 'run "coreforge-runtime classify --help"');
+    const labels = values.labels ?? env[ENV.LABELS];
+    const edgetpuModel = values['edgetpu-model'] ?? env[ENV.EDGETPU_MODEL];
+    const threads = int('threads', values.threads ?? env[ENV.THREADS], 1, 1);
+    const topK = int('top', values.top, 5, 1);
+    const repeat = int('repeat', values.repeat, 1, 1);
+    const classifier = await openClassifier(
+      {
+        model,
+        ...(labels && { labels }),
+        ...(edgetpuModel && { edgetpuModel }),
+        threads,
+        delegate: (values.delegate ?? env[ENV.DELEGATE] ?? 'cpu') as DelegateChoice,
+        ...(values.device !== undefined && { device: values.device }),
+      },
+      env,
+    );
+    try {
+      for (const w of classifier.warnings) io.err(`warning: ${w}`);
+      let image: Buffer;
+      try {
+        image = await readFile(values.image);
+      } catch (error) {
+        throw new RuntimeError('IMAGE_INVALID', `cannot read image "${values.image}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
+      }
+      const runs: ClassifyResult[] = [];
+      for (let i = 0; i < repeat; i++) runs.push(await classifier.classify(image, { topK }));
+      const last = runs.at(-1)!;
+      const inferenceMs = median(runs.map((r) => r.timings.inferenceMs));
+      if (values.json) {
+        io.out(
+          JSON.stringify(
+            {
+              image: path.basename(values.image),
+              results: last.results,
+              timings: { ...last.timings, inferenceMs, runs: runs.map((r) => r.timings) },
+              model: classifier.info,
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        io.out(last.results.map((r) => formatResultLine(r.score, r.index, r.label)).join('\n'));
+        io.out(`time: ${inferenceMs.toFixed(3)}ms`);
+      }
+      return 0;
+    } finally {
+      classifier.close();
+    }
+  } catch (error) {
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`error: ${error.message}\n${HELP}`);
+      return 2;
+    }
+    return reportRuntimeError(io, error);
+  }
+}

@@ -1,0 +1,62 @@
+// Loads the compiled addon (build/Release/coreforge_tflite.node) and describes its functions.
+import { createRequire } from 'node:module';
+import { debuglog } from 'node:util';
+import { RuntimeError } from './errors.js';
+
+const debug = debuglog('coreforge:runtime');
+
+export interface NativeTensor {
+  readonly name: string;
+  readonly shape: number[];
+  /** TfLiteType enum value. */
+  readonly type: number;
+  readonly scale: number;
+  readonly zeroPoint: number;
+  readonly bytes: number;
+}
+
+export interface NativeInterpreter {
+  readonly handle: unknown;
+  readonly path: string;
+  readonly inputs: NativeTensor[];
+  readonly outputs: NativeTensor[];
+}
+
+export interface NativeAddon {
+  loadLibrary(path: string): { path: string; version: string; xnnpack: boolean };
+  createInterpreter(
+    model: Buffer,
+    options: { threads: number; xnnpackFlags: number; edgetpuLibrary?: string; edgetpuDevice?: string },
+  ): NativeInterpreter;
+  invoke(handle: unknown, input: Buffer): Promise<{ output: Buffer; ms: number }>;
+  destroy(handle: unknown): void;
+}
+
+let addon: NativeAddon | undefined;
+
+export function nativeAddon(): NativeAddon {
+  if (addon) return addon;
+  const require = createRequire(import.meta.url);
+  const candidates = ['../build/Release/coreforge_tflite.node', '../build/Debug/coreforge_tflite.node'];
+  const errors: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      addon = require(candidate) as NativeAddon;
+      debug('addon %s', candidate);
+      return addon;
+    } catch (error) {
+      errors.push(`${candidate}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new RuntimeError(
+    'ADDON_NOT_FOUND',
+    `cannot load the coreforge TFLite addon for ${process.platform}-${process.arch} (Node ${process.versions.node}):\n  ${errors.join('\n  ')}`,
+    'Possible solutions: build it with "npm ci" (or "npm run install -w runtime"), which needs python3, make and g++; use Node 20.17 or newer; for another architecture, cross-compile it (coreforge snap pack --arch does this)',
+  );
+}
+
+/** Copies the native error's message onto an error created at the call site, so the user's stack is kept (sharp's nativeError). */
+export function nativeError(native: unknown, stack: Error): Error {
+  stack.message = native instanceof Error ? native.message : String(native);
+  return stack;
+}
