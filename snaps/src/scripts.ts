@@ -19,9 +19,19 @@ export const SNAP_LAYOUT = {
 /** Sourced by both wrappers: library locations, defaults, then the values the configure hook saved. */
 export function renderEnvScript(spec: SnapSpec): string {
   const { port, bind, threads, topK } = spec.service;
+  // libedgetpu and libusb come from Debian packages (stage-packages), which install under usr/lib/<triplet>.
+  const edgetpu = spec.coral
+    ? `case "\${SNAP_ARCH:-}" in
+  amd64) CF_TRIPLET=x86_64-linux-gnu ;;
+  arm64) CF_TRIPLET=aarch64-linux-gnu ;;
+esac
+export LD_LIBRARY_PATH="$SNAP/usr/lib/$CF_TRIPLET:$LD_LIBRARY_PATH"
+export COREFORGE_EDGETPU_LIB="$SNAP/usr/lib/$CF_TRIPLET/libedgetpu.so.1"
+`
+    : '';
   return `# coreforge: sourced by the app wrappers; paths inside the snap and the service options
 export LD_LIBRARY_PATH="$SNAP/lib\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export COREFORGE_TFLITE_LIB="$SNAP/${SNAP_LAYOUT.tfliteLib}"
+${edgetpu}export COREFORGE_TFLITE_LIB="$SNAP/${SNAP_LAYOUT.tfliteLib}"
 CF_MODEL="$SNAP/${SNAP_LAYOUT.modelDir}/${spec.model.name}"
 CF_LABELS="$SNAP/${SNAP_LAYOUT.modelDir}/${spec.labels.name}"
 CF_PORT=${port}
