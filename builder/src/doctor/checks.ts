@@ -11,12 +11,15 @@ export interface ToolCheck {
   readonly probe: { readonly command: string; readonly args: readonly string[]; readonly versionFrom?: 'stdout' | 'stderr' } | { readonly files: readonly string[] };
   /** Picks the version out of the probe's output. */
   readonly version?: RegExp;
+  /** A separate command that prints the version, when the tool's own version command needs a daemon. */
+  readonly versionCommand?: { readonly command: string; readonly args: readonly string[] };
   readonly neededFor: readonly Need[];
   readonly hint: string;
 }
 
 export const TOOL_CHECKS: readonly ToolCheck[] = [
-  { name: 'snap', probe: { command: 'snap', args: ['version'] }, version: /^snap\s+(\S+)/m, neededFor: ['snap-pack', 'gadget', 'sign-gpg'], hint: 'sudo apt-get install snapd' },
+  // `snap version` asks the snapd daemon and hangs without one; `snap pack` works offline.
+  { name: 'snap', probe: { command: 'snap', args: ['pack', '--help'] }, versionCommand: { command: 'dpkg-query', args: ['-W', '-f=${Version}', 'snapd'] }, version: /^(\S+)/, neededFor: ['snap-pack', 'gadget', 'sign-gpg'], hint: 'sudo apt-get install snapd' },
   { name: 'snapcraft', probe: { command: 'snapcraft', args: ['--version'] }, version: /snapcraft,?\s+(?:version\s+)?'?([\w.+-]+)/, neededFor: ['snapcraft'], hint: 'sudo snap install snapcraft --classic' },
   { name: 'ubuntu-image', probe: { command: 'ubuntu-image', args: ['--version'] }, version: /([\d][\w.+~-]*)/, neededFor: ['image'], hint: 'sudo snap install ubuntu-image --classic' },
   { name: 'mksquashfs', probe: { command: 'mksquashfs', args: ['-version'] }, version: /mksquashfs version (\S+)/, neededFor: ['snap-pack', 'gadget'], hint: 'sudo apt-get install squashfs-tools' },

@@ -17,7 +17,8 @@ function tableRun(answers: Record<string, Partial<RunResult>>): Run & { calls: s
 }
 
 const HOST = {
-  snap: { stdout: 'snap    2.57.6-2\nsnapd   unavailable\nseries  16\n' },
+  snap: { stdout: 'Usage:\n  snap pack [pack-OPTIONS] <snap-dir> [<target-dir>]\n' },
+  'dpkg-query': { stdout: '2.57.6-2' },
   mksquashfs: { stdout: 'mksquashfs version 4.5.1 (2022/03/17)\n' },
   unsquashfs: { stdout: 'unsquashfs version 4.5.1 (2022/03/17)\n' },
   xdelta3: { stderr: 'Xdelta version 3.1.0, Copyright (C) Joshua MacDonald\n' },

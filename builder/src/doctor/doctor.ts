@@ -58,7 +58,8 @@ async function checkTool(check: ToolCheck, options: DoctorOptions, required: boo
   }
   const probe = check.probe;
   try {
-    const result = await options.run(probe.command, probe.args, { timeout: 10_000, reject: false });
+    let result = await options.run(probe.command, probe.args, { timeout: 10_000, reject: false });
+    if (check.versionCommand) result = await options.run(check.versionCommand.command, check.versionCommand.args, { timeout: 10_000, reject: false }).catch(() => result);
     const text = probe.versionFrom === 'stderr' ? result.stderr : `${result.stdout}\n${result.stderr}`;
     const version = check.version?.exec(text)?.[1] ?? null;
     return { ...base, found: true, version, hint: null };

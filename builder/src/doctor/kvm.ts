@@ -37,7 +37,7 @@ export async function probeKvm(run: Run, options: { timeoutMs?: number; device?:
     const timeout = options.timeoutMs ?? 8000;
     try {
       const result = await run('qemu-system-x86_64', kvmProbeArgs(image), { timeout, reject: false });
-      if (result.exitCode === 3) return { usable: true, detail: 'a KVM guest booted and exited' };
+      if (result.exitCode === 3) return { usable: true, detail: 'a minimal KVM guest booted and exited (the boot tests still confirm KVM with their own kernel before using it)' };
       return { usable: false, detail: `a KVM guest failed (exit ${result.exitCode}): boot tests use TCG` };
     } catch (error) {
       const code = (error as { code?: string }).code;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
+import { registerDoctor } from './doctor.js';
 import { registerInit } from './init.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -10,4 +11,5 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   registerInit,
   registerConfig,
+  registerDoctor,
 ];

@@ -1,0 +1,25 @@
+// coreforge doctor [--json] [-c FILE] [--arch amd64|arm64]
+import { Option } from 'commander';
+import { access } from 'node:fs/promises';
+import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
+import type { Arch } from '../../config/types.js';
+import { renderDoctorTable, runDoctor } from '../../doctor/doctor.js';
+import { probeTflite } from '../../doctor/tflite.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerDoctor: RegisterCommand = (program, ctx) => {
+  program
+    .command('doctor')
+    .description('check the host tools the pipeline needs and say how to install what is missing')
+    .option('--json', 'print the report as JSON')
+    .option('-c, --config <file>', 'project file whose target decides what is required', DEFAULT_PROJECT_FILE)
+    .addOption(new Option('--arch <arch>', 'target architecture to check for (default: from the project file, else amd64)').choices(['amd64', 'arm64']))
+    .addHelpText('after', '\nExit code 0 when the configured pipeline can run, 1 when a required tool is missing.\n\nExamples:\n  $ coreforge doctor\n  $ coreforge doctor --json --arch arm64')
+    .action(async (opts: { json?: boolean; config: string; arch?: Arch }) => {
+      let arch = opts.arch;
+      if (!arch && (await access(opts.config).then(() => true, () => false))) arch = (await loadProjectConfig(opts.config, { env: ctx.env })).arch;
+      const report = await runDoctor({ run: ctx.run, ...(arch && { arch }), tflite: () => probeTflite(ctx.env) });
+      ctx.out(opts.json ? JSON.stringify(report, null, 2) : renderDoctorTable(report));
+      if (!report.ok) ctx.setExitCode(1);
+    });
+};
