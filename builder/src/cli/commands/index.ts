@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerDoctor } from './doctor.js';
 import { registerInit } from './init.js';
+import { registerSnap } from './snap.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -12,4 +13,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerInit,
   registerConfig,
   registerDoctor,
+  registerSnap,
 ];

@@ -1,0 +1,102 @@
+// Packs real snaps with Debian's snap pack (issue 5): layout, metadata, reproducibility, ELF architectures,
+// size, and the amd64 classify app run from the unpacked tree.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { fixture } from '../../../test/helpers/fixtures.js';
+import { fixtureProjectConfig } from '../../../test/helpers/project-config.js';
+import { run } from '../tools/run.js';
+import { findForeignElfs } from './elf.js';
+import { listFiles } from './npm-cache.js';
+import { packInferenceSnap, type PackResult } from './pack.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const cacheDir = process.env.COREFORGE_CACHE ?? path.join(repo, 'test', '.cache', 'coreforge');
+const missing = ['snap', 'unsquashfs', 'npm', 'tar', 'aarch64-linux-gnu-g++'].filter(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+);
+if (missing.length > 0) console.warn(`skipping snap packing tests: missing ${missing.join(', ')}`);
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'coreforge-pack-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const unpack = (snap: string, dir: string) => execFileSync('unsquashfs', ['-no-progress', '-quiet', '-d', dir, snap]);
+
+describe.skipIf(missing.length > 0)('offline snap packing', () => {
+  const config = fixtureProjectConfig();
+  let amd64: PackResult;
+
+  beforeAll(async () => {
+    amd64 = await packInferenceSnap(config, { arch: 'amd64', outDir: path.join(work, 'a'), run, cacheDir });
+  });
+
+  test('amd64: snap pack accepted it, the layout is as documented and nothing lean-breaking is inside', () => {
+    const listing = execFileSync('unsquashfs', ['-l', amd64.snapFile], { encoding: 'utf8' }).split('\n').map((l) => l.replace(/^squashfs-root\/?/, ''));
+    for (const want of [
+      'bin/node',
+      'bin/classify',
+      'bin/serve',
+      'bin/coreforge-env',
+      'meta/snap.yaml',
+      'meta/hooks/configure',
+      'lib/libtensorflowlite_c.so',
+      'model/mobilenet_v2_1.0_224_quant.tflite',
+      'model/imagenet_labels.txt',
+      'runtime/package.json',
+      'runtime/bin/coreforge-runtime.js',
+      'runtime/build/Release/coreforge_tflite.node',
+      'runtime/node_modules/sharp/package.json',
+      'runtime/node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
+    ])
+      expect(listing, want).toContain(want);
+    expect(listing.filter((l) => /\.(map|d\.ts|md|h|cc)$|(^|\/)include\//.test(l))).toEqual([]);
+    expect(listing.filter((l) => /node-addon-api|node-gyp|tfjs-tflite-node|arm64/.test(l))).toEqual([]);
+    expect(amd64.warnings).toEqual([]);
+  });
+
+  test('meta/snap.yaml declares classify and the serve daemon', () => {
+    const dir = path.join(work, 'meta-check');
+    unpack(amd64.snapFile, dir);
+    const meta = parse(readFileSync(path.join(dir, 'meta', 'snap.yaml'), 'utf8')) as { apps: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+    expect(meta).toMatchObject({ name: 'classifier', base: 'core24', architectures: ['amd64'], confinement: 'strict' });
+    expect(meta.apps.classify).toEqual({ command: 'bin/classify', plugs: ['home'] });
+    expect(meta.apps.serve).toMatchObject({ command: 'bin/serve', daemon: 'simple', 'install-mode': 'enable', plugs: ['network-bind'] });
+  });
+
+  test('the amd64 classify app run from the unpacked tree names Grace Hopper\'s uniform', () => {
+    const dir = path.join(work, 'run-check');
+    unpack(amd64.snapFile, dir);
+    const out = execFileSync('/bin/sh', [path.join(dir, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp')], {
+      env: { PATH: '/usr/bin:/bin', SNAP: dir, SNAP_DATA: path.join(work, 'data'), SNAP_NAME: 'classifier', SNAP_ARCH: 'amd64' },
+      encoding: 'utf8',
+    });
+    expect(out.split('\n')[0]).toMatch(/^0\.\d{6}: 653:military uniform$/);
+    expect(out).toMatch(/\ntime: \d+\.\d{3}ms\n?$/);
+  });
+
+  test('packing the same inputs again gives a byte-identical snap', async () => {
+    const again = await packInferenceSnap(config, { arch: 'amd64', outDir: path.join(work, 'b'), run, cacheDir });
+    expect(sha256(again.snapFile)).toBe(sha256(amd64.snapFile));
+  });
+
+  test('the amd64 snap with the v2 model is at most 50 MB', () => {
+    expect(amd64.sizeBytes).toBeLessThanOrEqual(50_000_000);
+  });
+
+  test('arm64: cross-built, every ELF is aarch64, and sharp is the arm64 build', async () => {
+    const arm64 = await packInferenceSnap(config, { arch: 'arm64', outDir: path.join(work, 'c'), run, cacheDir });
+    const dir = path.join(work, 'arm64-check');
+    unpack(arm64.snapFile, dir);
+    const files = await listFiles(dir);
+    expect(await findForeignElfs(files.map((f) => path.join(dir, f)), 'arm64')).toEqual([]);
+    expect(files).toContain('runtime/node_modules/@img/sharp-linux-arm64/lib/sharp-linux-arm64.node');
+    expect(files).toContain('runtime/build/Release/coreforge_tflite.node');
+    expect(files.filter((f) => f.includes('x64'))).toEqual([]);
+    expect(readFileSync(path.join(dir, 'meta', 'snap.yaml'), 'utf8')).toContain('architectures:\n  - arm64\n');
+  });
+});
