@@ -52,3 +52,13 @@ describe('decodeBmp', () => {
     expect(() => decodeBmp(b, 1_000_000)).toThrow('cannot decode the image: 100000x100000 pixels is more than the limit of 1000000');
   });
 });
+
+describe('decodeBmpResized', () => {
+  it('equals a full decode when the size does not change, and averages when it halves', async () => {
+    const { decodeBmpResized } = await import('./bmp.js');
+    const full = decodeBmp(bmp2x2(), 100);
+    expect([...decodeBmpResized(bmp2x2(), 100, 2, 2)]).toEqual([...full.data]);
+    // 2x2 -> 1x1 samples the centre: the mean of blue, white, red, green.
+    expect([...decodeBmpResized(bmp2x2(), 100, 1, 1)]).toEqual([128, 128, 128]);
+  });
+});

@@ -1,7 +1,7 @@
 // Encoded image -> RGB bytes at the model's input size: sharp decodes JPEG, PNG, WebP (and GIF, TIFF);
 // bmp.ts decodes BMP. The whole image is resized to the input (no crop), bilinear, like TFLite's label_image.
 import sharp from 'sharp';
-import { decodeBmp, isBmp } from './bmp.js';
+import { decodeBmpResized, isBmp } from './bmp.js';
 import { RuntimeError } from './errors.js';
 
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -23,13 +23,8 @@ export async function imageToRgb(image: Uint8Array, width: number, height: numbe
   const declared = declaredPngPixels(image);
   if (declared !== undefined && declared > maxPixels)
     throw new RuntimeError('IMAGE_TOO_LARGE', `cannot decode the image: it declares ${declared} pixels, more than the limit of ${maxPixels}`);
-  let pipeline: sharp.Sharp;
-  if (isBmp(image)) {
-    const raw = decodeBmp(image, maxPixels);
-    pipeline = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } });
-  } else {
-    pipeline = sharp(image, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true });
-  }
+  if (isBmp(image)) return decodeBmpResized(image, maxPixels, width, height);
+  const pipeline = sharp(image, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true });
   try {
     const { data, info } = await pipeline
       .removeAlpha()

@@ -1,0 +1,74 @@
+/*
+ * The benchmark's reference: the same libtensorflowlite_c driven from plain C, with the same delegate
+ * choice as the runtime. Per iteration: copy the input in, Invoke, copy the output out (what one
+ * classification costs the runtime). Prints one time in milliseconds per line.
+ * usage: reference LIB MODEL INPUT_FILE ITERATIONS XNNPACK_FLAGS(-1 = none)
+ */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "tensorflow/lite/c/c_api.h"
+
+typedef struct { int32_t num_threads; uint32_t flags; void* weights_cache; } XnnpackOptions29; /* TFLite 2.9 layout */
+
+#define LOAD(name) name##_t name = (name##_t)dlsym(lib, #name); if (!name) { fprintf(stderr, "missing %s\n", #name); return 2; }
+typedef TfLiteModel* (*TfLiteModelCreateFromFile_t)(const char*);
+typedef TfLiteInterpreterOptions* (*TfLiteInterpreterOptionsCreate_t)(void);
+typedef void (*TfLiteInterpreterOptionsSetNumThreads_t)(TfLiteInterpreterOptions*, int32_t);
+typedef void (*TfLiteInterpreterOptionsAddDelegate_t)(TfLiteInterpreterOptions*, TfLiteDelegate*);
+typedef TfLiteInterpreter* (*TfLiteInterpreterCreate_t)(const TfLiteModel*, const TfLiteInterpreterOptions*);
+typedef TfLiteStatus (*TfLiteInterpreterAllocateTensors_t)(TfLiteInterpreter*);
+typedef TfLiteTensor* (*TfLiteInterpreterGetInputTensor_t)(const TfLiteInterpreter*, int32_t);
+typedef const TfLiteTensor* (*TfLiteInterpreterGetOutputTensor_t)(const TfLiteInterpreter*, int32_t);
+typedef TfLiteStatus (*TfLiteInterpreterInvoke_t)(TfLiteInterpreter*);
+typedef size_t (*TfLiteTensorByteSize_t)(const TfLiteTensor*);
+typedef TfLiteStatus (*TfLiteTensorCopyFromBuffer_t)(TfLiteTensor*, const void*, size_t);
+typedef TfLiteStatus (*TfLiteTensorCopyToBuffer_t)(const TfLiteTensor*, void*, size_t);
+typedef TfLiteDelegate* (*TfLiteXNNPackDelegateCreate_t)(const XnnpackOptions29*);
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 6) { fprintf(stderr, "usage: reference LIB MODEL INPUT ITERATIONS XNNPACK_FLAGS\n"); return 2; }
+  void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!lib) { fprintf(stderr, "%s\n", dlerror()); return 2; }
+  LOAD(TfLiteModelCreateFromFile) LOAD(TfLiteInterpreterOptionsCreate) LOAD(TfLiteInterpreterOptionsSetNumThreads)
+  LOAD(TfLiteInterpreterOptionsAddDelegate) LOAD(TfLiteInterpreterCreate) LOAD(TfLiteInterpreterAllocateTensors)
+  LOAD(TfLiteInterpreterGetInputTensor) LOAD(TfLiteInterpreterGetOutputTensor) LOAD(TfLiteInterpreterInvoke)
+  LOAD(TfLiteTensorByteSize) LOAD(TfLiteTensorCopyFromBuffer) LOAD(TfLiteTensorCopyToBuffer) LOAD(TfLiteXNNPackDelegateCreate)
+  TfLiteModel* model = TfLiteModelCreateFromFile(argv[2]);
+  if (!model) { fprintf(stderr, "cannot load model\n"); return 1; }
+  TfLiteInterpreterOptions* options = TfLiteInterpreterOptionsCreate();
+  TfLiteInterpreterOptionsSetNumThreads(options, 1);
+  long flags = strtol(argv[5], NULL, 10);
+  if (flags >= 0) {
+    XnnpackOptions29 xo = {0, (uint32_t)flags, NULL};
+    TfLiteInterpreterOptionsAddDelegate(options, TfLiteXNNPackDelegateCreate(&xo));
+  }
+  TfLiteInterpreter* interp = TfLiteInterpreterCreate(model, options);
+  if (!interp || TfLiteInterpreterAllocateTensors(interp) != kTfLiteOk) { fprintf(stderr, "cannot create interpreter\n"); return 1; }
+  TfLiteTensor* in = TfLiteInterpreterGetInputTensor(interp, 0);
+  const TfLiteTensor* out = TfLiteInterpreterGetOutputTensor(interp, 0);
+  size_t in_size = TfLiteTensorByteSize(in), out_size = TfLiteTensorByteSize(out);
+  unsigned char* input = malloc(in_size);
+  unsigned char* output = malloc(out_size);
+  FILE* f = fopen(argv[3], "rb");
+  if (!f || fread(input, 1, in_size, f) != in_size) { fprintf(stderr, "cannot read %zu input bytes\n", in_size); return 1; }
+  fclose(f);
+  int iterations = atoi(argv[4]);
+  for (int i = 0; i < iterations; i++) {
+    double t0 = now_ms();
+    TfLiteTensorCopyFromBuffer(in, input, in_size);
+    if (TfLiteInterpreterInvoke(interp) != kTfLiteOk) { fprintf(stderr, "invoke failed\n"); return 1; }
+    TfLiteTensorCopyToBuffer(out, output, out_size);
+    printf("%.4f\n", now_ms() - t0);
+  }
+  return 0;
+}
