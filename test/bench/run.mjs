@@ -84,7 +84,7 @@ async function main() {
     const litertMs = await time(async () => {
       const t = new litert.Tensor(typed, [1, h, w, 3]);
       const [out] = await model.run([t]);
-      (await out.data()).length;
+      if ((await out.data()).length === 0) throw new Error('LiteRT.js returned no scores');
       t.delete();
       out.delete();
     });
