@@ -6,3 +6,5 @@ export type * from './config/types.js';
 export { run, spawn, type Run, type Spawn, type RunOptions, type RunResult, type Spawned } from './tools/run.js';
 export { packInferenceSnap, type PackOptions, type PackResult } from './snap/pack.js';
 export { snapSpecFromConfig } from './snap/spec-from-config.js';
+export { snapDeltaReport, formatDeltaReport, type DeltaReport, type DeltaFigures } from './snap/delta.js';
+export { snapSizeReport, formatSizeReport, type SizeReport, type PartSize } from './snap/size.js';

@@ -80,6 +80,7 @@ export async function snapDeltaReport(oldSnap: string, newSnap: string, options:
   const { run, signal } = options;
   const progress = options.onProgress ?? (() => undefined);
   for (const f of [oldSnap, newSnap]) if (!existsSync(f)) throw new BuilderError('FILE_NOT_FOUND', `cannot compare snaps: "${f}" does not exist`);
+  await snapCompression(oldSnap);
   const compression = await snapCompression(newSnap);
   const work = await mkdtemp(path.join(os.tmpdir(), 'coreforge-delta-'));
   try {

@@ -22,7 +22,7 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
     version: options.version ?? '0.1.0',
     summary: `TFLite image classification for ${config.displayName}`.slice(0, 78),
     description:
-      `Classifies images with ${path.basename(inf.model)} on the CPU${coral ? ' or a Coral Edge TPU' : ''}.\n` +
+      `Classifies images with a TensorFlow Lite model on the CPU${coral ? ' or a Coral Edge TPU' : ''}.\n` +
       'Apps: classify (one image) and serve (HTTP daemon). Options: snap set <snap> port=8080 bind=0.0.0.0 threads=4 model=NAME.tflite',
     grade: config.grade === 'dangerous' ? 'devel' : 'stable',
     compression: inf.compression,
