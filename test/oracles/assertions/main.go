@@ -49,8 +49,11 @@ func judge(req request, store *assertstest.StoreStack) (v verdict) {
 	if err != nil {
 		return verdict{Decode: "ok", Verify: err.Error()}
 	}
+	if err := db.Add(store.StoreAccountKey("")); err != nil {
+		return verdict{Decode: "ok", Verify: "cannot add the store key: " + err.Error()}
+	}
 	acct := assertstest.NewAccount(store, model.BrandID(), map[string]interface{}{"account-id": model.BrandID()}, "")
-	key := assertstest.NewAccountKey(store, acct, nil, pub, "")
+	key := assertstest.NewAccountKey(store, acct, map[string]interface{}{"since": "2016-01-01T00:00:00Z"}, pub, "")
 	for _, x := range []asserts.Assertion{acct, key} {
 		if err := db.Add(x); err != nil {
 			return verdict{Decode: "ok", Verify: "cannot add " + x.Type().Name + ": " + err.Error()}
