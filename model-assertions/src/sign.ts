@@ -3,7 +3,8 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { encodeHeaders, splitAssertion, type HeaderValue } from './codec.js';
 import { ModelAssertionError } from './errors.js';
 import { parseModel, orderModelHeaders, modelHeaders, type ModelAssertion, type ModelSpec } from './model.js';
-import { decodePublicKey, keyId, rsaPublic, signatureV1, verifySignatureV1 } from './openpgp.js';
+import { formatTimestamp } from './headers.js';
+import { decodePublicKey, encodePublicKey, keyId, rsaPublic, signatureV1, verifySignatureV1 } from './openpgp.js';
 
 export interface SigningKey {
   readonly privateKey: KeyObject;
@@ -23,13 +24,20 @@ export function signingKeyFromPem(pem: string): SigningKey {
   return { privateKey, keyId: keyId(pub) };
 }
 
+/** Encodes ordered headers (+ body) and signs them: the generic assertion signer. sign-key-sha3-384 is appended. */
+export function signAssertion(entries: readonly (readonly [string, HeaderValue])[], body: string, key: SigningKey, now = new Date()): string {
+  const all: (readonly [string, HeaderValue])[] = [...entries];
+  if (body.length > 0) all.push(['body-length', String(Buffer.byteLength(body))]);
+  all.push(['sign-key-sha3-384', key.keyId]);
+  const head = encodeHeaders(all);
+  const content = body.length > 0 ? `${head}\n\n${body}` : head;
+  return `${content}\n\n${signatureV1(content, key.privateKey, now)}\n`;
+}
+
 /** Signs model headers: checks them with snapd's rules first, then encodes and signs. Returns the assertion text. */
 export function signModelHeaders(headers: Readonly<Record<string, HeaderValue>>, key: SigningKey, now = new Date()): string {
-  const all = { ...headers, 'sign-key-sha3-384': key.keyId };
-  parseModel(all);
-  const content = encodeHeaders(orderModelHeaders(all));
-  const signature = signatureV1(content, key.privateKey, now);
-  return `${content}\n\n${signature}\n`;
+  parseModel({ ...headers, 'sign-key-sha3-384': key.keyId });
+  return signAssertion(orderModelHeaders(headers), '', key, now);
 }
 
 export function signModel(spec: ModelSpec, key: SigningKey, now = new Date()): string {
@@ -52,6 +60,28 @@ export function verifyModel(text: string, publicKey: string): ModelAssertion {
 }
 
 /** Decodes a model without checking its signature (for `model show`). */
+/** The account-key-request a brand submits to register its key (as `snap export-key --account` writes it). */
+export function accountKeyRequest(accountId: string, name: string, key: SigningKey, since = new Date()): string {
+  const pub = encodePublicKey(rsaPublic(createPublicKey(key.privateKey)));
+  return signAssertion(
+    [
+      ['type', 'account-key-request'],
+      ['public-key-sha3-384', key.keyId],
+      ['account-id', accountId],
+      ['name', name],
+      ['since', formatTimestamp(since)],
+    ],
+    pub,
+    key,
+    since,
+  );
+}
+
+/** The public half of a signing key, in snapd's account-key body encoding. */
+export function publicKeyOf(key: SigningKey): string {
+  return encodePublicKey(rsaPublic(createPublicKey(key.privateKey)));
+}
+
 export function decodeModel(text: string): ModelAssertion {
   return parseModel(splitAssertion(text).headers);
 }

@@ -5,6 +5,8 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerDoctor } from './doctor.js';
 import { registerInit } from './init.js';
+import { registerKeys } from './keys.js';
+import { registerModel } from './model.js';
 import { registerSnap } from './snap.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -13,5 +15,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerInit,
   registerConfig,
   registerDoctor,
+  registerKeys,
+  registerModel,
   registerSnap,
 ];

@@ -1,0 +1,46 @@
+// ProjectConfig -> ModelSpec: the gadget, kernel, base, snapd, the inference snap and the project's extra snaps.
+import type { ModelSnap, ModelSpec } from '@coreforge/model-assertions';
+import type { ProjectConfig } from '../config/types.js';
+
+/** Store ids of the snaps every Coreforge model lists (REFERENCE.md, checked against the store). */
+export const WELL_KNOWN_SNAP_IDS: Readonly<Record<string, string>> = {
+  snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4',
+  core22: 'amcUKQILKXHHTlmSa7NMdnXSx02dNeeT',
+  core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM',
+  pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH',
+  'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza',
+  pi: 'YbGa9O3dAXl88YLI6Y1bGG74pwBxZyKg',
+  'pi-kernel': 'jeIuP6tfFrvAdic8DMWqHmoaoukAPNbJ',
+  'console-conf': 'ASctKBEHzVt3f1pbZLoekCvcigRjtuqw',
+  'network-manager': 'RmBXKl6HO6YOC2DE4G2q1JzWImC04EUy',
+};
+
+const BOARD = { 'pc-amd64': { gadget: 'pc', kernel: 'pc-kernel' }, 'pi-arm64': { gadget: 'pi', kernel: 'pi-kernel' } } as const;
+
+function snap(name: string, type: ModelSnap['type'], defaultChannel: string, id: string | undefined, extra: Partial<ModelSnap> = {}): ModelSnap {
+  return { name, type, defaultChannel, ...((id ?? WELL_KNOWN_SNAP_IDS[name]) !== undefined && { id: id ?? WELL_KNOWN_SNAP_IDS[name] }), ...extra };
+}
+
+export function composeModel(config: ProjectConfig, timestamp: Date): ModelSpec {
+  const board = BOARD[config.target];
+  return {
+    brandId: config.brand,
+    model: config.model,
+    displayName: config.displayName,
+    architecture: config.arch,
+    base: config.base,
+    grade: config.grade,
+    ...(config.storageSafety !== (config.grade === 'secured' ? 'encrypted' : 'prefer-encrypted') && { storageSafety: config.storageSafety }),
+    snaps: [
+      snap(board.gadget, 'gadget', '24/stable', undefined),
+      snap(board.kernel, 'kernel', '24/stable', undefined),
+      snap(config.base, 'base', 'latest/stable', undefined),
+      snap('snapd', 'snapd', 'latest/stable', undefined),
+      snap(config.inference.snapName, 'app', 'latest/stable', config.inference.snapId),
+      ...config.snaps.map((s) =>
+        snap(s.name, s.type === 'core' ? 'core' : s.type, s.channel, s.id, { ...(s.presence && { presence: s.presence }), ...(s.modes && { modes: s.modes }) }),
+      ),
+    ],
+    timestamp,
+  };
+}
