@@ -1,8 +1,8 @@
 // Packs real snaps with Debian's snap pack (issue 5): layout, metadata, reproducibility, ELF architectures,
 // size, and the amd64 classify app run from the unpacked tree.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,38 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
     });
     expect(out.split('\n')[0]).toMatch(/^0\.\d{6}: 653:military uniform$/);
     expect(out).toMatch(/\ntime: \d+\.\d{3}ms\n?$/);
+  });
+
+  test('the serve app started as the smoke VM does (busybox sh, SNAP/SNAP_DATA) answers on the configured port', async () => {
+    const dir = path.join(work, 'serve-check');
+    unpack(amd64.snapFile, dir);
+    const data = path.join(work, 'serve-data');
+    mkdirSync(data, { recursive: true });
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    writeFileSync(path.join(data, 'config.env'), `CF_PORT=${port}\nCF_BIND=127.0.0.1\n`);
+    const shell = existsSync('/bin/busybox') ? ['/bin/busybox', 'sh'] : ['/bin/sh'];
+    const child = spawn(shell[0]!, [...shell.slice(1), path.join(dir, 'bin', 'serve')], {
+      env: { PATH: '/usr/bin:/bin', SNAP: dir, SNAP_DATA: data, SNAP_COMMON: data, SNAP_NAME: 'classifier', SNAP_ARCH: 'amd64' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        const onData = (b: Buffer) => {
+          out += b.toString();
+          if (out.includes('listening on')) resolve();
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/classify`, { method: 'POST', body: readFileSync(fixture('images/grace_hopper.bmp')) });
+      const body = (await res.json()) as { results: { index: number; label: string }[] };
+      expect(res.status).toBe(200);
+      expect(body.results[0]).toMatchObject({ index: 653, label: 'military uniform' });
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   test('packing the same inputs again gives a byte-identical snap', async () => {
