@@ -1,1 +1,8 @@
-export {};
+// Public surface of the boot-test harness (@coreforge/test/harness): re-exports only.
+export { ARCHES, defaultCacheDir, fetchBootAssets, type Arch, type BootAssets } from './boot-assets.js';
+export { writeCpio, type CpioEntry } from './cpio.js';
+export { HarnessError, type HarnessErrorCode } from './errors.js';
+export { imageVmArgs, QEMU_BINARY, smokeVmArgs, type ImageVmOptions, type SmokeVmOptions } from './qemu-args.js';
+export { humanReport, junitXml, type BootReport } from './report.js';
+export { matchesExpected, runSnapSmokeTest, type SnapSmokeOptions } from './smoke.js';
+export type { RunLike, SpawnLike, SpawnedLike } from './process.js';

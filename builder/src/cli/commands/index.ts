@@ -8,6 +8,7 @@ import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerModel } from './model.js';
 import { registerSnap } from './snap.js';
+import { registerTest } from './test.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -18,4 +19,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerKeys,
   registerModel,
   registerSnap,
+  registerTest,
 ];

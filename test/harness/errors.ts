@@ -1,0 +1,23 @@
+// The one error class of the boot-test harness (STYLE P4).
+
+export type HarnessErrorCode =
+  | 'BOOT_ASSETS_FAILED'
+  | 'SNAP_INVALID'
+  | 'BOOT_TIMEOUT'
+  | 'SERVICE_UNREACHABLE'
+  | 'CLASSIFY_FAILED'
+  | 'WRONG_LABEL'
+  | 'QEMU_FAILED'
+  | 'INPUT_INVALID';
+
+export class HarnessError extends Error {
+  constructor(
+    readonly code: HarnessErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+Object.defineProperty(HarnessError.prototype, 'name', { value: 'HarnessError', enumerable: false });

@@ -1,0 +1,107 @@
+// The smoke VM's initramfs: busybox, the kernel modules, the base's C/C++ libraries, and an /init that
+// mounts the snap like snapd would and starts its serve app with snapd's environment.
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Arch, BootAssets } from './boot-assets.js';
+import { writeCpio, type CpioEntry } from './cpio.js';
+import { resolveModules, SMOKE_MODULES } from './modules.js';
+
+export const TRIPLET: Record<Arch, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
+export const GUEST_IP = '10.0.2.15';
+
+export interface SnapApp {
+  readonly snapName: string;
+  readonly version: string;
+  /** The serve app's command from meta/snap.yaml, relative to $SNAP. */
+  readonly command: string;
+}
+
+/** Lines the harness looks for in the serial log. */
+export const MARK = { init: 'coreforge-smoke: init', serve: 'coreforge-smoke: starting serve', exited: 'coreforge-smoke: serve exited' } as const;
+
+export function initScript(app: SnapApp, arch: Arch, modules: readonly string[]): string {
+  const snapDir = `/snap/${app.snapName}/x1`;
+  const libs = `/lib/${TRIPLET[arch]}:/usr/lib/${TRIPLET[arch]}`;
+  return `#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "${MARK.init} $(cut -d' ' -f1 /proc/uptime)s"
+for m in ${modules.join(' ')}; do insmod "/lib/modules/$m" 2>/dev/null || echo "coreforge-smoke: insmod $m failed"; done
+i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+mkdir -p ${snapDir} /var/snap/${app.snapName}/x1 /var/snap/${app.snapName}/common /root
+if ! mount -t squashfs -o ro /dev/vda ${snapDir}; then echo "coreforge-smoke: cannot mount the snap"; poweroff -f; fi
+ip link set lo up
+ip link set eth0 up
+ip addr add ${GUEST_IP}/24 dev eth0
+ip route add default via 10.0.2.2
+export SNAP=${snapDir} SNAP_NAME=${app.snapName} SNAP_INSTANCE_NAME=${app.snapName} SNAP_REVISION=x1 SNAP_VERSION='${app.version}'
+export SNAP_ARCH=${arch} SNAP_DATA=/var/snap/${app.snapName}/x1 SNAP_COMMON=/var/snap/${app.snapName}/common
+export HOME=/root PATH=/bin:/sbin LD_LIBRARY_PATH=${libs}
+cd "$SNAP"
+echo "${MARK.serve} $(cut -d' ' -f1 /proc/uptime)s"
+"$SNAP/${app.command}" &
+wait $!
+echo "${MARK.exited} with status $?"
+poweroff -f
+`;
+}
+
+async function addTree(entries: CpioEntry[], root: string, rel: string, skip: (rel: string) => boolean): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(path.join(root, rel))).sort();
+  } catch {
+    return;
+  }
+  entries.push({ name: rel, kind: 'dir' });
+  for (const name of names) {
+    const r = path.join(rel, name);
+    if (skip(r)) continue;
+    const st = await lstat(path.join(root, r));
+    if (st.isSymbolicLink()) entries.push({ name: r, kind: 'symlink', data: await readlink(path.join(root, r)) });
+    else if (st.isDirectory()) await addTree(entries, root, r, skip);
+    else if (st.isFile()) entries.push({ name: r, kind: 'file', mode: st.mode & 0o777, data: await readFile(path.join(root, r)) });
+  }
+}
+
+async function moduleFiles(dir: string, out = new Map<string, string>()): Promise<Map<string, string>> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await moduleFiles(p, out);
+    else if (e.name.endsWith('.ko')) out.set(e.name.slice(0, -3).replace(/-/g, '_'), p);
+  }
+  return out;
+}
+
+async function builtinModules(modulesDir: string): Promise<Set<string>> {
+  const text = await readFile(path.join(modulesDir, 'modules.builtin'), 'utf8').catch(() => '');
+  return new Set(text.split('\n').filter(Boolean).map((l) => path.basename(l, '.ko').replace(/-/g, '_')));
+}
+
+export async function buildInitramfs(assets: BootAssets, app: SnapApp): Promise<Buffer> {
+  const modules = await resolveModules(assets.modulesDir, SMOKE_MODULES, await moduleFiles(assets.modulesDir), await builtinModules(assets.modulesDir));
+  const entries: CpioEntry[] = [];
+  for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'root', 'snap', 'var', 'usr', 'usr/lib', 'lib', 'lib/modules']) entries.push({ name: d, kind: 'dir' });
+  entries.push({ name: 'bin/busybox', kind: 'file', mode: 0o755, data: await readFile(assets.busybox) });
+  entries.push({ name: 'init', kind: 'file', mode: 0o755, data: initScript(app, assets.arch, modules) });
+  entries.push({ name: 'etc/passwd', kind: 'file', data: 'root:x:0:0:root:/root:/bin/sh\n' });
+  for (const m of modules) {
+    const parts = path.dirname(m).split(path.sep);
+    for (let i = 1; i <= parts.length; i++) entries.push({ name: path.join('lib/modules', ...parts.slice(0, i)), kind: 'dir' });
+    entries.push({ name: path.join('lib/modules', m), kind: 'file', data: await readFile(path.join(assets.modulesDir, m)) });
+  }
+  // The base's libraries: glibc (with its loader), libstdc++, libgcc_s. No gconv, docs or locales.
+  const skip = (r: string) => /(^|\/)(gconv|audit|modules|share|doc)(\/|$)/.test(r);
+  const triplet = TRIPLET[assets.arch];
+  await addTree(entries, assets.rootfs, path.join('lib', triplet), skip);
+  await addTree(entries, assets.rootfs, 'lib64', skip);
+  await addTree(entries, assets.rootfs, path.join('usr', 'lib', triplet), skip);
+  if (assets.arch === 'arm64') entries.push({ name: 'lib/ld-linux-aarch64.so.1', kind: 'symlink', data: `${triplet}/ld-linux-aarch64.so.1` });
+  const unique = new Map<string, CpioEntry>();
+  for (const e of entries) if (!unique.has(e.name) || e.kind !== 'dir') unique.set(e.name, e);
+  return gzipSync(writeCpio([...unique.values()]), { level: 1 });
+}

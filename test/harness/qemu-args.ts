@@ -1,0 +1,75 @@
+// QEMU command lines, as pure functions (unit-tested with exact arrays).
+import type { Arch } from './boot-assets.js';
+
+export interface SmokeVmOptions {
+  readonly arch: Arch;
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly snapFile: string;
+  readonly serialLog: string;
+  readonly hostPort: number;
+  readonly guestPort: number;
+  readonly memoryMb?: number;
+  readonly cpus?: number;
+  readonly accel?: 'tcg' | 'kvm';
+}
+
+export const QEMU_BINARY: Record<Arch, string> = { amd64: 'qemu-system-x86_64', arm64: 'qemu-system-aarch64' };
+
+function machine(arch: Arch, accel: 'tcg' | 'kvm'): string[] {
+  if (arch === 'arm64') return ['-machine', 'virt', '-cpu', accel === 'kvm' ? 'host' : 'cortex-a72'];
+  return ['-machine', 'q35', '-cpu', accel === 'kvm' ? 'host' : 'max'];
+}
+
+export function smokeVmArgs(o: SmokeVmOptions): string[] {
+  const accel = o.accel ?? 'tcg';
+  const console = o.arch === 'arm64' ? 'ttyAMA0' : 'ttyS0';
+  return [
+    '-accel', accel,
+    ...machine(o.arch, accel),
+    '-m', String(o.memoryMb ?? 1024),
+    '-smp', String(o.cpus ?? 2),
+    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+    '-serial', `file:${o.serialLog}`,
+    '-kernel', o.kernel,
+    '-initrd', o.initrd,
+    '-append', `console=${console} quiet panic=-1`,
+    '-drive', `file=${o.snapFile},if=virtio,format=raw,readonly=on`,
+    '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`,
+    '-device', 'virtio-net-pci,netdev=net0',
+  ];
+}
+
+export interface ImageVmOptions {
+  readonly arch: Arch;
+  readonly image: string;
+  /** Read-only firmware code (OVMF_CODE / AAVMF_CODE). */
+  readonly firmwareCode: string;
+  /** A writable copy of the firmware variables, made per run. */
+  readonly firmwareVars: string;
+  readonly serialLog: string;
+  readonly hostPort: number;
+  readonly guestPort: number;
+  readonly memoryMb?: number;
+  readonly cpus?: number;
+  readonly accel?: 'tcg' | 'kvm';
+}
+
+/** UEFI boot of a whole disk image; -snapshot keeps the image file unmodified. */
+export function imageVmArgs(o: ImageVmOptions): string[] {
+  const accel = o.accel ?? 'tcg';
+  return [
+    '-accel', accel,
+    ...machine(o.arch, accel),
+    '-m', String(o.memoryMb ?? 2048),
+    '-smp', String(o.cpus ?? 2),
+    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+    '-serial', `file:${o.serialLog}`,
+    '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${o.firmwareCode}`,
+    '-drive', `if=pflash,format=raw,unit=1,file=${o.firmwareVars}`,
+    '-snapshot',
+    '-drive', `file=${o.image},if=virtio,format=raw`,
+    '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`,
+    '-device', 'virtio-net-pci,netdev=net0',
+  ];
+}
