@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fetchBootAssets, type Arch } from './boot-assets.js';
+import { fetchBootAssets, type Arch, type BootAssets } from './boot-assets.js';
 import { HarnessError } from './errors.js';
 import { freePort, httpRequest, waitHealthy } from './http.js';
 import { buildInitramfs, MARK } from './initramfs.js';
@@ -30,6 +30,8 @@ export interface SnapSmokeOptions {
   readonly accel?: 'tcg' | 'kvm';
   /** Port the service listens on in the guest (default: the snap's CF_PORT, else 8080). */
   readonly guestPort?: number;
+  /** Boot with these instead of the cached Debian packages (tests use a broken kernel). */
+  readonly assets?: BootAssets;
 }
 
 export function matchesExpected(expect: string, index: number, label: string): boolean {
@@ -55,7 +57,7 @@ export async function runSnapSmokeTest(o: SnapSmokeOptions): Promise<BootReport>
   const base = { kind: 'snap' as const, target: path.basename(o.snapFile), arch: o.arch, expected: o.expect, accel, serialLog };
   const meta = await readSnapMeta(o.run, o.snapFile);
   checkSnapArch(meta, o.arch, o.snapFile);
-  const assets = await fetchBootAssets(o.run, o.arch, o.cacheDir, { hostArch: o.hostArch, ...(o.signal && { signal: o.signal }) });
+  const assets = o.assets ?? await fetchBootAssets(o.run, o.arch, o.cacheDir, { hostArch: o.hostArch, ...(o.signal && { signal: o.signal }) });
   const work = await mkdtemp(path.join(tmpdir(), 'coreforge-smoke-'));
   let qemu: ReturnType<SpawnLike> | undefined;
   try {
@@ -90,9 +92,11 @@ export async function runSnapSmokeTest(o: SnapSmokeOptions): Promise<BootReport>
     const bootMs = sinceInLog(log, MARK.serve);
     if (outcome !== 'ready') {
       const tail = log.trim().split('\n').slice(-12).join('\n');
-      const code = outcome === 'timeout' ? 'BOOT_TIMEOUT' : 'SERVICE_UNREACHABLE';
-      const message =
-        outcome === 'timeout'
+      const serviceExited = log.includes(MARK.exited);
+      const code = outcome === 'timeout' && !serviceExited ? 'BOOT_TIMEOUT' : 'SERVICE_UNREACHABLE';
+      const message = serviceExited
+        ? `the service exited in the VM (${/serve exited with status (\d+)/.exec(log)?.[0] ?? 'no status'})`
+        : outcome === 'timeout'
           ? `the service in the VM did not answer within ${o.timeoutMs / 1000} s${log.includes(MARK.serve) ? ' (it was started)' : log.includes(MARK.init) ? ' (the VM booted, the service was not started)' : ' (the VM did not reach /init)'}`
           : `the service in the VM is unreachable: ${outcome}`;
       return { ...base, passed: false, ...(bootMs !== undefined && { bootMs }), failure: { code, message: `${message}${tail ? `; serial log ends:\n${tail}` : ''}` } };

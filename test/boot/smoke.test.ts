@@ -1,0 +1,97 @@
+// The snap smoke VM for real, in CI: the example snap packed offline, booted in QEMU (TCG), classifying
+// grace_hopper.bmp inside the VM; and the failure paths, each ending in a clear failure with no QEMU left.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packInferenceSnap } from '../../builder/src/snap/pack.js';
+import { run, spawn } from '../../builder/src/tools/run.js';
+import { defaultCacheDir, fetchBootAssets, runSnapSmokeTest, type Arch, type BootAssets } from '../harness/index.js';
+import { fixture } from '../helpers/fixtures.js';
+import { loadProjectConfig } from '../../builder/src/config/load.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const missing = ['qemu-system-x86_64', 'unsquashfs', 'mksquashfs', 'apt-get', 'dpkg-deb'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+const work = mkdtempSync(path.join(tmpdir(), 'coreforge-boot-'));
+const cacheDir = defaultCacheDir(process.env);
+const photo = readFileSync(fixture('images/grace_hopper.bmp'));
+const qemuLeft = (marker: string) => spawnSync('pgrep', ['-f', marker]).stdout.toString().trim();
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.skipIf(missing.length > 0)(`snap smoke VM${missing.length ? ` (skipped: missing ${missing.join(', ')})` : ''}`, () => {
+  let snapFile: string;
+  let assets: BootAssets;
+  beforeAll(async () => {
+    assets = await fetchBootAssets(run, 'amd64', cacheDir, { hostArch: 'amd64' });
+    const config = await loadProjectConfig(path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'));
+    snapFile = (await packInferenceSnap(config, { arch: 'amd64', outDir: path.join(work, 'snaps'), run })).snapFile;
+  }, 600_000);
+
+  const smoke = (overrides: Partial<Parameters<typeof runSnapSmokeTest>[0]> & { arch?: Arch } = {}) =>
+    runSnapSmokeTest({ snapFile, arch: 'amd64', hostArch: 'amd64', photo, expect: '653', timeoutMs: 180_000, reportDir: path.join(work, 'report'), cacheDir, run, spawn, ...overrides });
+
+  it('classifies grace_hopper.bmp as 653 military uniform inside the VM', async () => {
+    const report = await smoke();
+    console.log(`smoke amd64: boot ${report.bootMs} ms, service ready ${report.serviceReadyMs?.toFixed(0)} ms, first label ${report.firstClassificationMs?.toFixed(0)} ms: ${report.index}:${report.label} ${report.score}`);
+    expect(report.failure).toBeUndefined();
+    expect(report).toMatchObject({ passed: true, index: 653, label: 'military uniform' });
+    expect(report.score).toBeGreaterThanOrEqual(0.85);
+    expect(readFileSync(report.serialLog, 'utf8')).toContain('listening on http://0.0.0.0:8080');
+    expect(qemuLeft(snapFile)).toBe('');
+  });
+
+  it('fails clearly on a wrong expected label', async () => {
+    const report = await smoke({ expect: 'macaw' });
+    expect(report.passed).toBe(false);
+    expect(report.failure?.code).toBe('WRONG_LABEL');
+    expect(report.failure?.message).toMatch(/^expected macaw, the VM answered 653:military uniform \(0\.\d{6}\)$/);
+    expect(qemuLeft(snapFile)).toBe('');
+  });
+
+  it('fails clearly when the snap\'s service does not start', async () => {
+    const tree = path.join(work, 'broken-tree');
+    mkdirSync(path.join(tree, 'meta'), { recursive: true });
+    mkdirSync(path.join(tree, 'bin'), { recursive: true });
+    writeFileSync(path.join(tree, 'meta', 'snap.yaml'), 'name: broken\nversion: "1"\narchitectures: [amd64]\napps:\n  serve:\n    command: bin/serve\n    daemon: simple\n');
+    writeFileSync(path.join(tree, 'bin', 'serve'), '#!/bin/sh\necho "broken service: no model" >&2\nexit 3\n');
+    chmodSync(path.join(tree, 'bin', 'serve'), 0o755);
+    const broken = path.join(work, 'broken_1_amd64.snap');
+    execFileSync('mksquashfs', [tree, broken, '-noappend', '-comp', 'xz', '-all-root', '-quiet']);
+    const started = Date.now();
+    const report = await smoke({ snapFile: broken, timeoutMs: 60_000 });
+    expect(report.passed).toBe(false);
+    expect(report.failure?.code).toBe('SERVICE_UNREACHABLE');
+    expect(report.failure?.message).toContain('the service exited in the VM');
+    expect(report.failure?.message).toContain('broken service: no model');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(qemuLeft(broken)).toBe('');
+  });
+
+  it('fails within its timeout when the VM never boots (bad kernel)', async () => {
+    const badKernel = path.join(work, 'vmlinuz-bad');
+    writeFileSync(badKernel, Buffer.alloc(4 * 1024 * 1024, 0x90));
+    const started = Date.now();
+    const report = await smoke({ assets: { ...assets, kernel: badKernel }, timeoutMs: 20_000 });
+    expect(report.passed).toBe(false);
+    expect(['BOOT_TIMEOUT', 'SERVICE_UNREACHABLE']).toContain(report.failure?.code);
+    expect(report.failure?.message).toMatch(/did not reach \/init|QEMU exited/);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(qemuLeft(badKernel)).toBe('');
+  });
+});
+
+const missingArm = ['qemu-system-aarch64', 'aarch64-linux-gnu-g++', 'unsquashfs', 'apt-get'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+
+describe.skipIf(missingArm.length > 0)(`arm64 snap smoke VM${missingArm.length ? ` (skipped: missing ${missingArm.join(', ')})` : ''}`, () => {
+  it('classifies grace_hopper.bmp as 653 inside an emulated Cortex-A72', async () => {
+    const config = await loadProjectConfig(path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'));
+    const { snapFile } = await packInferenceSnap(config, { arch: 'arm64', outDir: path.join(work, 'snaps-arm64'), run });
+    const report = await runSnapSmokeTest({ snapFile, arch: 'arm64', hostArch: 'amd64', photo, expect: 'military uniform', timeoutMs: 300_000, reportDir: path.join(work, 'report-arm64'), cacheDir, run, spawn });
+    console.log(`smoke arm64: boot ${report.bootMs} ms, service ready ${report.serviceReadyMs?.toFixed(0)} ms, first label ${report.firstClassificationMs?.toFixed(0)} ms: ${report.index}:${report.label} ${report.score}`);
+    expect(report.failure).toBeUndefined();
+    expect(report).toMatchObject({ passed: true, index: 653 });
+    expect(qemuLeft(snapFile)).toBe('');
+  });
+});
