@@ -55,10 +55,10 @@ async function rate(port, clients, total) {
 {
   const { service, port } = await start('mobilenet_v1_0.25_128_quant.tflite');
   await rate(port, 4, 100);
-  global.gc?.();
+  globalThis.gc?.();
   const after100 = process.memoryUsage().rss;
   await rate(port, 4, 4900);
-  global.gc?.();
+  globalThis.gc?.();
   const after5000 = process.memoryUsage().rss;
   await service.close();
   console.log(`serve memory (mobilenet_v1_0.25_128_quant): RSS after 100 requests ${(after100 / 2 ** 20).toFixed(1)} MiB, after 5000 ${(after5000 / 2 ** 20).toFixed(1)} MiB, change ${(((after5000 - after100) / after100) * 100).toFixed(1)}%`);

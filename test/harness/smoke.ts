@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fetchBootAssets, type Arch, type BootAssets } from './boot-assets.js';
-import { HarnessError } from './errors.js';
 import { freePort, httpRequest, waitHealthy } from './http.js';
 import { buildInitramfs, MARK } from './initramfs.js';
 import type { RunLike, SpawnLike } from './process.js';
