@@ -19,8 +19,8 @@ const config = (overrides: Partial<ProjectConfig> = {}) => ({ name: 'p', model: 
 
 /** Stages that write one file each and record that they ran; `failing` throws. */
 function stages(log: string[], failing?: StageName): Stage[] {
-  const names: StageName[] = ['pack-snap', 'gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'];
-  const key = { 'pack-snap': 'snap', gadget: 'gadgetSnap', 'sign-model': 'model', 'build-image': 'image', 'compress-image': 'imageXz', 'write-manifest': 'manifest' } as const;
+  const names: StageName[] = ['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest'];
+  const key = { 'pack-snap': 'snap', 'sign-model': 'model', 'build-image': 'image', 'compress-image': 'imageXz', 'write-manifest': 'manifest' } as const;
   return names.map((name) => ({
     name,
     title: `do ${name}`,
@@ -36,17 +36,14 @@ function stages(log: string[], failing?: StageName): Stage[] {
 }
 
 const runAll: Run = async (tool) => ({ command: tool, exitCode: 0, stdout: '', stderr: '' });
-const runWithout = (missing: string): Run => async (tool, args) => {
-  if (tool === missing) throw new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`);
-  return runAll(tool, args);
-};
-const base = { run: runAll, signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent' as const };
+const without = (missing: string) => async (tool: string) => tool !== missing;
+const base = { run: runAll, locateTool: async () => true, signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent' as const };
 
 describe('build pipeline', () => {
   it('runs every stage in order, passing artifacts on, and records them in the state file', async () => {
     const log: string[] = [];
     const result = await buildImage({ ...base, config: config(), stages: stages(log) });
-    expect(log).toEqual(['pack-snap', 'gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest']);
+    expect(log).toEqual(['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest']);
     expect(result.artifacts.image).toBe(path.join(dir, 'build-image.out'));
     const state = JSON.parse(readFileSync(path.join(dir, '.coreforge-build', STATE_FILE), 'utf8'));
     expect(state.finished).toEqual(log);
@@ -55,31 +52,31 @@ describe('build pipeline', () => {
   it('stops before --until and after --thru', async () => {
     const a: string[] = [];
     await buildImage({ ...base, config: config(), stages: stages(a), until: 'build-image' });
-    expect(a).toEqual(['pack-snap', 'gadget', 'sign-model']);
+    expect(a).toEqual(['pack-snap', 'sign-model']);
     const b: string[] = [];
-    await buildImage({ ...base, config: config(), stages: stages(b), thru: 'gadget' });
-    expect(b).toEqual(['pack-snap', 'gadget']);
+    await buildImage({ ...base, config: config(), stages: stages(b), thru: 'sign-model' });
+    expect(b).toEqual(['pack-snap', 'sign-model']);
   });
 
   it('refuses an unknown stage name and --until with --thru, naming the stages', async () => {
     const e = await buildImage({ ...base, config: config(), stages: stages([]), until: 'pack' }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('STAGE_UNKNOWN');
     expect((e as BuilderError).message).toBe('unknown stage "pack" for --until');
-    expect((e as BuilderError).hint).toBe('stages, in order: pack-snap, gadget, sign-model, build-image, compress-image, write-manifest');
-    const both = await buildImage({ ...base, config: config(), stages: stages([]), until: 'gadget', thru: 'gadget' }).catch((x: unknown) => x);
+    expect((e as BuilderError).hint).toBe('stages, in order: pack-snap, sign-model, build-image, compress-image, write-manifest');
+    const both = await buildImage({ ...base, config: config(), stages: stages([]), until: 'sign-model', thru: 'sign-model' }).catch((x: unknown) => x);
     expect((both as BuilderError).code).toBe('INPUT_INVALID');
   });
 
   it('checks every selected stage tool before the first stage runs', async () => {
     const log: string[] = [];
-    const e = await buildImage({ ...base, run: runWithout('ubuntu-image'), config: config(), stages: stages(log) }).catch((x: unknown) => x);
+    const e = await buildImage({ ...base, locateTool: without('ubuntu-image'), config: config(), stages: stages(log) }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('TOOL_NOT_FOUND');
     expect((e as BuilderError).message).toBe('cannot build: missing tool "ubuntu-image"');
     expect((e as BuilderError).hint).toBe('ubuntu-image: sudo snap install ubuntu-image --classic (run "coreforge doctor" for the full picture)');
     expect(log).toEqual([]);
     // Stopping before build-image does not need ubuntu-image.
-    await buildImage({ ...base, run: runWithout('ubuntu-image'), config: config(), stages: stages(log), until: 'build-image' });
-    expect(log).toEqual(['pack-snap', 'gadget', 'sign-model']);
+    await buildImage({ ...base, locateTool: without('ubuntu-image'), config: config(), stages: stages(log), until: 'build-image' });
+    expect(log).toEqual(['pack-snap', 'sign-model']);
   });
 
   it('resumes after a failure, skipping finished stages whose outputs exist', async () => {
@@ -87,10 +84,9 @@ describe('build pipeline', () => {
     const e = await buildImage({ ...base, config: config(), stages: stages(first, 'build-image') }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('STAGE_FAILED');
     expect((e as BuilderError).message).toBe('stage "build-image" failed: boom');
-    expect(first).toEqual(['pack-snap', 'gadget', 'sign-model', 'build-image']);
+    expect(first).toEqual(['pack-snap', 'sign-model', 'build-image']);
     expect(await planBuild({ config: config(), stages: stages([]), resume: true, options: base.options })).toEqual([
       { name: 'pack-snap', title: 'do pack-snap', action: 'skip (done)' },
-      { name: 'gadget', title: 'do gadget', action: 'skip (done)' },
       { name: 'sign-model', title: 'do sign-model', action: 'skip (done)' },
       { name: 'build-image', title: 'do build-image', action: 'run' },
       { name: 'compress-image', title: 'do compress-image', action: 'run' },
@@ -99,7 +95,7 @@ describe('build pipeline', () => {
     const second: string[] = [];
     const result = await buildImage({ ...base, config: config(), stages: stages(second), resume: true });
     expect(second).toEqual(['build-image', 'compress-image', 'write-manifest']);
-    expect(result.skipped).toEqual(['pack-snap', 'gadget', 'sign-model']);
+    expect(result.skipped).toEqual(['pack-snap', 'sign-model']);
     expect(result.artifacts.snap).toBe(path.join(dir, 'pack-snap.out'));
   });
 
@@ -107,11 +103,11 @@ describe('build pipeline', () => {
     await buildImage({ ...base, config: config(), stages: stages([]) });
     const changed: string[] = [];
     await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(changed), resume: true });
-    expect(changed).toHaveLength(6);
-    rmSync(path.join(dir, 'gadget.out'));
+    expect(changed).toHaveLength(5);
+    rmSync(path.join(dir, 'sign-model.out'));
     const again: string[] = [];
     await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(again), resume: true });
-    expect(again).toHaveLength(6);
-    expect(existsSync(path.join(dir, 'gadget.out'))).toBe(true);
+    expect(again).toHaveLength(5);
+    expect(existsSync(path.join(dir, 'sign-model.out'))).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
-import { checkTools } from '../tools/preflight.js';
+import { checkTools, pathLocator, type LocateTool } from '../tools/preflight.js';
 import type { Run } from '../tools/run.js';
 import { selectStages, type StageSelection } from './select.js';
 import { projectHash, readState, writeState, type BuildState } from './state-file.js';
@@ -15,6 +15,9 @@ export interface BuildRequest extends StageSelection {
   readonly config: ProjectConfig;
   readonly stages: readonly Stage[];
   readonly run: Run;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How preflight finds tools (default: on $PATH of `env`). */
+  readonly locateTool?: LocateTool;
   readonly signal: AbortSignal;
   readonly options: BuildOptions;
   /** Default: <output>/.coreforge-build. */
@@ -50,7 +53,7 @@ export function defaultWorkdir(config: ProjectConfig): string {
   return path.join(config.output, '.coreforge-build');
 }
 
-export async function planBuild(request: Omit<BuildRequest, 'run' | 'signal' | 'renderer'>): Promise<readonly BuildPlanEntry[]> {
+export async function planBuild(request: Omit<BuildRequest, 'run' | 'signal' | 'renderer' | 'env' | 'locateTool'>): Promise<readonly BuildPlanEntry[]> {
   const selected = selectStages(request.stages, request);
   const workdir = request.workdir ?? defaultWorkdir(request.config);
   const state = request.resume ? await resumable(await readState(workdir), projectHash(request.config)) : undefined;
@@ -68,7 +71,7 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
   const toRun = selected.filter((s) => !finished.has(s.name));
 
   const tools = [...new Set(toRun.flatMap((s) => s.requiredTools({ config, options })))];
-  await checkTools(run, tools);
+  await checkTools(request.locateTool ?? pathLocator((request.env ?? process.env).PATH), tools);
   await mkdir(workdir, { recursive: true });
 
   const ran: StageName[] = [];
@@ -83,6 +86,7 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
           config,
           workdir,
           run,
+          env: request.env ?? process.env,
           signal,
           options,
           artifacts,

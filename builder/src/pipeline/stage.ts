@@ -2,13 +2,12 @@
 import type { ProjectConfig } from '../config/types.js';
 import type { Run } from '../tools/run.js';
 
-export const STAGE_NAMES = ['pack-snap', 'gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
+export const STAGE_NAMES = ['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** Files made by stages, absolute paths. Later stages read earlier stages' artifacts from here. */
 export interface Artifacts {
   readonly snap?: string;
-  readonly gadgetSnap?: string;
   readonly model?: string;
   readonly image?: string;
   readonly imageXz?: string;
@@ -28,6 +27,7 @@ export interface BuildContext {
   /** Scratch folder for this build (state file, ubuntu-image workdir). */
   readonly workdir: string;
   readonly run: Run;
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
   readonly options: BuildOptions;
   readonly artifacts: Artifacts;

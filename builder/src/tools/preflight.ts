@@ -1,19 +1,23 @@
 // Checks that every tool the selected stages need is installed, before the first stage runs (STYLE P7).
+// Tools are looked up on PATH, not run: some (snap) hang without their daemon when asked for a version.
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
 import { BuilderError } from '../errors.js';
 import { installHint } from './install-hints.js';
-import type { Run } from './run.js';
 
-/** Probes each tool with `command -v`-like behaviour: run it with --version and see whether it exists. */
-export async function checkTools(run: Run, tools: readonly string[]): Promise<void> {
+export type LocateTool = (tool: string) => Promise<boolean>;
+
+export function pathLocator(pathVar: string | undefined): LocateTool {
+  const dirs = (pathVar ?? '').split(path.delimiter).filter(Boolean);
+  return async (tool) => {
+    for (const dir of dirs) if (await access(path.join(dir, tool), constants.X_OK).then(() => true, () => false)) return true;
+    return false;
+  };
+}
+
+export async function checkTools(locate: LocateTool, tools: readonly string[]): Promise<void> {
   const missing: string[] = [];
-  for (const tool of tools) {
-    try {
-      await run(tool, ['--version'], { reject: false, timeout: 10_000 });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'TOOL_NOT_FOUND') missing.push(tool);
-      else throw error;
-    }
-  }
+  for (const tool of tools) if (!(await locate(tool))) missing.push(tool);
   if (missing.length === 0) return;
   const hints = missing.map((t) => `${t}: ${installHint(t) ?? 'install it and make sure it is on PATH'}`);
   throw new BuilderError(

@@ -2,6 +2,7 @@
 // A command file exports `register(program, ctx)` and adds only commands that work.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerBuild } from './build.js';
 import { registerConfig } from './config.js';
 import { registerDoctor } from './doctor.js';
 import { registerInit } from './init.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerInit,
   registerConfig,
   registerDoctor,
+  registerBuild,
   registerKeys,
   registerModel,
   registerSnap,

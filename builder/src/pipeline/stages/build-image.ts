@@ -1,4 +1,4 @@
-// build-image: ubuntu-image snap MODEL --snap <inference snap> [--snap <gadget>] -> out/<model>.img
+// build-image: ubuntu-image snap MODEL --snap <inference snap> -> out/<model>.img (gadget, kernel, base from the store)
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError } from '../../errors.js';
@@ -15,7 +15,7 @@ export const buildImageStage: Stage = {
     const outputDir = path.join(ctx.workdir, 'ubuntu-image-out');
     await rm(outputDir, { recursive: true, force: true });
     await mkdir(outputDir, { recursive: true });
-    const snaps = [artifacts.snap, artifacts.gadgetSnap].filter((s): s is string => s !== undefined);
+    const snaps = artifacts.snap ? [artifacts.snap] : [];
     const images = await runUbuntuImage(
       ctx.run,
       {

@@ -47,7 +47,7 @@ describe('image stages', () => {
     const config = project();
     const ok = await buildImage({
       config, stages: [{ name: 'sign-model', title: 'earlier stages', requiredTools: () => [], run: async () => artifacts }, ...stages],
-      run: withEnv(), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
+      run: withEnv(), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
     });
     const calls = readFileSync(fakeLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
     expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'ubuntu-image-out'), '--snap', artifacts.snap, artifacts.model]);
@@ -68,7 +68,7 @@ describe('image stages', () => {
     const config = project();
     const e = await buildImage({
       config, stages: [{ name: 'sign-model', title: 'seed', requiredTools: () => [], run: async () => artifacts }, ...stages],
-      run: withEnv({ FAKE_EXIT: '3' }), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
+      run: withEnv({ FAKE_EXIT: '3' }), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
     }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('TOOL_FAILED');
     expect((e as BuilderError).message).toContain('(exit code 3):\n');

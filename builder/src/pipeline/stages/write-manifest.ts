@@ -41,7 +41,6 @@ export const writeManifestStage: Stage = {
       image,
       modelAssertion: await describeFile(artifacts.model),
       inferenceSnap: await describeFile(artifacts.snap),
-      gadgetSnap: await describeFile(artifacts.gadgetSnap),
       inference: { model: path.basename(config.inference.model), labels: path.basename(config.inference.labels), accelerator: config.inference.accelerator },
     };
     const file = path.join(config.output, 'manifest.json');
