@@ -1,12 +1,13 @@
 // The snap smoke VM for real, in CI: the example snap packed offline, booted in QEMU (TCG), classifying
 // grace_hopper.bmp inside the VM; and the failure paths, each ending in a clear failure with no QEMU left.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packInferenceSnap } from '../../builder/src/snap/pack.js';
 import { run, spawn } from '../../builder/src/tools/run.js';
+import { buildTestDiskImage, runImageBootTest } from '../harness/image.js';
 import { defaultCacheDir, fetchBootAssets, runSnapSmokeTest, type Arch, type BootAssets } from '../harness/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { loadProjectConfig } from '../../builder/src/config/load.js';
@@ -40,6 +41,22 @@ describe.skipIf(missing.length > 0)(`snap smoke VM${missing.length ? ` (skipped:
     expect(report.score).toBeGreaterThanOrEqual(0.85);
     expect(readFileSync(report.serialLog, 'utf8')).toContain('listening on http://0.0.0.0:8080');
     expect(qemuLeft(snapFile)).toBe('');
+  });
+
+  it('boots a test-built GPT disk image under OVMF (overlay, forwarded port, serial log) and classifies', async () => {
+    if (['sgdisk', 'mkfs.vfat', 'mcopy'].some((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) || !existsSync('/usr/share/OVMF')) {
+      console.log('image boot skipped: needs gdisk, dosfstools, mtools and ovmf');
+      return;
+    }
+    const image = path.join(work, 'disk.img');
+    await buildTestDiskImage(run, assets, snapFile, image);
+    const before = readFileSync(image);
+    const report = await runImageBootTest({ image, arch: 'amd64', photo, expect: '653', timeoutMs: 240_000, reportDir: path.join(work, 'report-image'), guestPort: 8080, spawn });
+    console.log(`image boot amd64: service ready ${report.serviceReadyMs?.toFixed(0)} ms, first label ${report.firstClassificationMs?.toFixed(0)} ms: ${report.index}:${report.label}`);
+    expect(report.failure).toBeUndefined();
+    expect(report).toMatchObject({ kind: 'image', passed: true, index: 653 });
+    expect(readFileSync(image).equals(before)).toBe(true);
+    expect(qemuLeft(image)).toBe('');
   });
 
   it('fails clearly on a wrong expected label', async () => {

@@ -5,7 +5,7 @@ import { initScript, MARK } from './initramfs.js';
 import { modinfoDepends } from './modules.js';
 import { imageVmArgs, smokeVmArgs } from './qemu-args.js';
 import { junitXml, type BootReport } from './report.js';
-import { matchesExpected } from './smoke.js';
+import { matchesExpected } from './classify-vm.js';
 
 describe('QEMU command lines', () => {
   it('boots the smoke VM on amd64 with TCG, the snap read-only and the service port forwarded', () => {
@@ -62,7 +62,7 @@ describe('initramfs', () => {
 
   it('starts the snap command with snapd\'s environment and marks the serial log', () => {
     const init = initScript({ snapName: 'classifier', version: '0.1.0', command: 'bin/serve' }, 'amd64', ['kernel/fs/squashfs/squashfs.ko']);
-    expect(init).toContain('mount -t squashfs -o ro /dev/vda /snap/classifier/x1');
+    expect(init).toContain('mount -t squashfs -o ro "$dev" /snap/classifier/x1');
     expect(init).toContain('export SNAP_ARCH=amd64 SNAP_DATA=/var/snap/classifier/x1 SNAP_COMMON=/var/snap/classifier/common');
     expect(init).toContain('"$SNAP/bin/serve" &');
     expect(init).toContain(MARK.serve);

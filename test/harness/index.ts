@@ -2,7 +2,10 @@
 export { ARCHES, defaultCacheDir, fetchBootAssets, type Arch, type BootAssets } from './boot-assets.js';
 export { writeCpio, type CpioEntry } from './cpio.js';
 export { HarnessError, type HarnessErrorCode } from './errors.js';
+export { buildTestDiskImage, FIRMWARE, runImageBootTest, testDiskGrubCfg, testDiskPartitionArgs, type ImageBootOptions } from './image.js';
+export { kvmProbeArgs, probeKvm } from './kvm-probe.js';
 export { imageVmArgs, QEMU_BINARY, smokeVmArgs, type ImageVmOptions, type SmokeVmOptions } from './qemu-args.js';
 export { humanReport, junitXml, type BootReport } from './report.js';
-export { matchesExpected, runSnapSmokeTest, type SnapSmokeOptions } from './smoke.js';
+export { matchesExpected } from './classify-vm.js';
+export { runSnapSmokeTest, type SnapSmokeOptions } from './smoke.js';
 export type { RunLike, SpawnLike, SpawnedLike } from './process.js';

@@ -31,9 +31,11 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "${MARK.init} $(cut -d' ' -f1 /proc/uptime)s"
 for m in ${modules.join(' ')}; do insmod "/lib/modules/$m" 2>/dev/null || echo "coreforge-smoke: insmod $m failed"; done
-i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+# The snap is the whole virtio disk (smoke VM) or a partition named on the kernel command line (image boot).
+dev=$(sed -n 's/.*coreforge\\.snap=\\([^ ]*\\).*/\\1/p' /proc/cmdline); [ -n "$dev" ] || dev=/dev/vda
+i=0; while [ ! -b "$dev" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 mkdir -p ${snapDir} /var/snap/${app.snapName}/x1 /var/snap/${app.snapName}/common /root
-if ! mount -t squashfs -o ro /dev/vda ${snapDir}; then echo "coreforge-smoke: cannot mount the snap"; poweroff -f; fi
+if ! mount -t squashfs -o ro "$dev" ${snapDir}; then echo "coreforge-smoke: cannot mount the snap"; poweroff -f; fi
 ip link set lo up
 ip link set eth0 up
 ip addr add ${GUEST_IP}/24 dev eth0
