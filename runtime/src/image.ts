@@ -1,13 +1,22 @@
 // Encoded image -> RGB bytes at the model's input size: sharp decodes JPEG, PNG, WebP (and GIF, TIFF);
 // bmp.ts decodes BMP. The whole image is resized to the input (no crop), bilinear, like TFLite's label_image.
-import sharp from 'sharp';
+import type SharpFactory from 'sharp';
 import { decodeBmpResized, isBmp } from './bmp.js';
 import { RuntimeError } from './errors.js';
 
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 
-sharp.cache(false);
-sharp.concurrency(1);
+/** sharp (libvips) is loaded on the first image that is not a BMP: starting the service does not pay for it. */
+let sharpModule: Promise<typeof SharpFactory> | undefined;
+function loadSharp(): Promise<typeof SharpFactory> {
+  sharpModule ??= import('sharp').then((m) => {
+    const sharp = (m as unknown as { default: typeof SharpFactory }).default;
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  });
+  return sharpModule;
+}
 
 const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
 
@@ -24,6 +33,7 @@ export async function imageToRgb(image: Uint8Array, width: number, height: numbe
   if (declared !== undefined && declared > maxPixels)
     throw new RuntimeError('IMAGE_TOO_LARGE', `cannot decode the image: it declares ${declared} pixels, more than the limit of ${maxPixels}`);
   if (isBmp(image)) return decodeBmpResized(image, maxPixels, width, height);
+  const sharp = await loadSharp();
   const pipeline = sharp(image, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true });
   try {
     const { data, info } = await pipeline

@@ -83,7 +83,8 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
       ...(values.device !== undefined && { device: values.device }),
       maxPixels: int('max-pixels', values['max-pixels'], 50_000_000, 1),
     };
-    for (let i = 0; i < workers; i++) classifiers.push(await openClassifier(options, env));
+    // Interpreters load in parallel: on a multi-core device (and in the boot-test VM) start-up takes one load, not N.
+    classifiers = await Promise.all(Array.from({ length: workers }, () => openClassifier(options, env)));
     for (const w of classifiers[0]!.warnings) io.err(`warning: ${w}`);
     const service = createInferenceServer(classifiers, {
       port: int('port', values.port, DEFAULT_SERVER_OPTIONS.port, 0, 65535),
