@@ -14,4 +14,4 @@ cf doctor -c "$project" || echo "doctor: some tools are missing (see above); con
 cf snap pack -c "$project" --arch amd64 -o out/example
 snapfile=$(ls -t out/example/*_amd64.snap | head -1)
 cf snap size "$snapfile"
-cf test --snap "$snapfile" --arch amd64 --expect "military uniform" --report-dir out/example/boot-report
+cf test --snap "$snapfile" --arch amd64 --accel tcg --expect "military uniform" --report-dir out/example/boot-report
