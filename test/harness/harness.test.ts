@@ -3,6 +3,8 @@ import { aptOptions } from './boot-assets.js';
 import { writeCpio } from './cpio.js';
 import { initScript, MARK } from './initramfs.js';
 import { modinfoDepends } from './modules.js';
+import { testDiskGrubCfg, testDiskPartitionArgs } from './image.js';
+import { kvmProbeArgs } from './kvm-probe.js';
 import { imageVmArgs, smokeVmArgs } from './qemu-args.js';
 import { junitXml, type BootReport } from './report.js';
 import { matchesExpected } from './classify-vm.js';
@@ -29,9 +31,24 @@ describe('QEMU command lines', () => {
       '-accel', 'tcg', '-machine', 'q35', '-cpu', 'max', '-m', '2048', '-smp', '2',
       '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', 'file:/l',
       '-drive', 'if=pflash,format=raw,unit=0,readonly=on,file=/OVMF_CODE.fd', '-drive', 'if=pflash,format=raw,unit=1,file=/t/VARS.fd',
-      '-snapshot', '-drive', 'file=/x.img,if=virtio,format=raw',
-      '-netdev', 'user,id=net0,hostfwd=tcp:127.0.0.1:5-:8080', '-device', 'virtio-net-pci,netdev=net0',
+      '-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=n', '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=n',
+      '-snapshot', '-drive', 'file=/x.img,if=none,id=disk0,format=raw', '-device', 'virtio-blk-pci,drive=disk0,bootindex=0',
+      '-netdev', 'user,id=net0,hostfwd=tcp:127.0.0.1:5-:8080', '-device', 'virtio-net-pci,netdev=net0,romfile=',
     ]);
+  });
+
+  it('probes KVM with an early console and no disks', () => {
+    expect(kvmProbeArgs('amd64', '/k')).toEqual([
+      '-accel', 'kvm', '-machine', 'q35', '-cpu', 'host', '-m', '256', '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+      '-serial', 'stdio', '-kernel', '/k', '-append', 'earlycon=uart8250,io,0x3f8 console=ttyS0 panic=-1',
+    ]);
+    expect(kvmProbeArgs('arm64', '/k')).toContain('earlycon=pl011,0x9000000 console=ttyAMA0 panic=-1');
+  });
+
+  it('boots the test disk through GRUB and partitions it with the snap in partition 2', () => {
+    expect(testDiskGrubCfg('amd64')).toContain('linux /vmlinuz console=ttyS0 quiet panic=-1 coreforge.snap=/dev/vda2\ninitrd /initrd.gz\nboot\n');
+    expect(testDiskGrubCfg('arm64')).toContain('console=ttyAMA0');
+    expect(testDiskPartitionArgs('/d.img', 20, 30)).toEqual(['--clear', '-n', '1:2048:+20M', '-t', '1:ef00', '-c', '1:ESP', '-n', '2:0:+30M', '-t', '2:8300', '-c', '2:snap', '/d.img']);
   });
 });
 

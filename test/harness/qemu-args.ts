@@ -67,9 +67,13 @@ export function imageVmArgs(o: ImageVmOptions): string[] {
     '-serial', `file:${o.serialLog}`,
     '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${o.firmwareCode}`,
     '-drive', `if=pflash,format=raw,unit=1,file=${o.firmwareVars}`,
+    // No network boot: without these the firmware spends minutes on PXE and HTTP boot before the disk's shell script.
+    '-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=n',
+    '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=n',
     '-snapshot',
-    '-drive', `file=${o.image},if=virtio,format=raw`,
+    '-drive', `file=${o.image},if=none,id=disk0,format=raw`,
+    '-device', 'virtio-blk-pci,drive=disk0,bootindex=0',
     '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`,
-    '-device', 'virtio-net-pci,netdev=net0',
+    '-device', 'virtio-net-pci,netdev=net0,romfile=',
   ];
 }

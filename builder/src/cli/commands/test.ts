@@ -1,57 +1,104 @@
-// coreforge test --snap X.snap: boot the snap in the QEMU smoke VM and classify a photo inside it.
-import { defaultCacheDir, humanReport, junitXml, runSnapSmokeTest, type Arch } from '@coreforge/test/harness';
+// coreforge test --snap X.snap | --image X.img: boot what was built in QEMU and classify a photo inside it.
+import {
+  defaultCacheDir,
+  fetchBootAssets,
+  humanReport,
+  junitXml,
+  probeKvm,
+  runImageBootTest,
+  runSnapSmokeTest,
+  type Arch,
+  type BootReport,
+} from '@coreforge/test/harness';
 import { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
+import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 
 const HOST_ARCH: Record<string, Arch | undefined> = { x64: 'amd64', arm64: 'arm64' };
+
+interface TestOptions {
+  snap?: string;
+  image?: string;
+  arch: Arch;
+  expect: string;
+  photo?: string;
+  imageFile?: string;
+  timeout?: string;
+  accel: 'auto' | 'tcg' | 'kvm';
+  port: string;
+  reportDir: string;
+  junit?: string;
+  json?: boolean;
+}
 
 function defaultPhoto(env: Readonly<Record<string, string | undefined>>, cwd: string): string | undefined {
   const candidates = [env.COREFORGE_FIXTURES && path.join(env.COREFORGE_FIXTURES, 'images', 'grace_hopper.bmp'), path.resolve(cwd, '../shared/fixtures/images/grace_hopper.bmp')];
   return candidates.find((c): c is string => typeof c === 'string' && existsSync(c));
 }
 
+/** KVM only when asked for, or when `auto` and a short probe boots a kernel under it (a KVM guest can hang). */
+async function chooseAccel(ctx: CliContext, accel: TestOptions['accel'], arch: Arch, kernel: () => Promise<string>): Promise<'tcg' | 'kvm'> {
+  if (accel !== 'auto') return accel;
+  if (HOST_ARCH[process.arch] !== arch || !existsSync('/dev/kvm')) return 'tcg';
+  return (await probeKvm(ctx.spawn, arch, await kernel())) ? 'kvm' : 'tcg';
+}
+
+async function runTest(ctx: CliContext, opts: TestOptions): Promise<BootReport> {
+  const target = opts.snap ?? opts.image!;
+  if (!existsSync(path.resolve(ctx.cwd, target)))
+    throw new BuilderError('FILE_NOT_FOUND', `cannot boot "${target}": it does not exist`, opts.snap ? 'build it with: coreforge snap pack' : 'build it with: coreforge build');
+  const timeout = Number(opts.timeout ?? (opts.image ? 1200 : 240));
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new BuilderError('INPUT_INVALID', `invalid --timeout "${opts.timeout}": expected seconds, e.g. 240`);
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new BuilderError('INPUT_INVALID', `invalid --port "${opts.port}": expected a TCP port, e.g. 8080`);
+  const photoFile = opts.imageFile ?? opts.photo ?? defaultPhoto(ctx.env, ctx.cwd);
+  if (!photoFile || !existsSync(photoFile)) throw new BuilderError('FILE_NOT_FOUND', 'cannot find a photo to classify', 'pass --image-file PHOTO, or set COREFORGE_FIXTURES');
+  const photo = await readFile(photoFile);
+  const reportDir = path.resolve(ctx.cwd, opts.reportDir);
+  const cacheDir = defaultCacheDir(ctx.env);
+  const hostArch = HOST_ARCH[process.arch] ?? process.arch;
+  const assets = () => fetchBootAssets(ctx.run, opts.arch, cacheDir, { hostArch, signal: ctx.signal });
+  const common = { arch: opts.arch, photo, expect: opts.expect, timeoutMs: timeout * 1000, reportDir, spawn: ctx.spawn, signal: ctx.signal };
+  if (opts.image) {
+    const accel = await chooseAccel(ctx, opts.accel, opts.arch, async () => (await assets()).kernel);
+    return runImageBootTest({ ...common, image: path.resolve(ctx.cwd, opts.image), guestPort: port, accel });
+  }
+  const bootAssets = await assets();
+  const accel = await chooseAccel(ctx, opts.accel, opts.arch, async () => bootAssets.kernel);
+  return runSnapSmokeTest({ ...common, snapFile: path.resolve(ctx.cwd, opts.snap!), hostArch, cacheDir, assets: bootAssets, run: ctx.run, accel });
+}
+
 export const registerTest: RegisterCommand = (program, ctx) => {
   program
     .command('test')
     .description('boot what was built in QEMU and check that the device classifies a photo')
-    .requiredOption('--snap <file>', 'inference snap to boot in the smoke VM')
+    .option('--snap <file>', 'inference snap to boot in the smoke VM (Debian cloud kernel + busybox)')
+    .option('--image <file>', 'whole disk image to boot under UEFI firmware (OVMF/AAVMF) on a throwaway overlay')
     .addOption(new Option('--arch <arch>', 'architecture to emulate').choices(['amd64', 'arm64']).default('amd64'))
     .option('--expect <label>', 'expected top label: an index (653) or the label text ("military uniform")', '653')
-    .option('--photo <file>', 'photo to classify (default: grace_hopper.bmp from the fixtures)')
-    .option('--timeout <seconds>', 'give up after this long', '240')
-    .addOption(new Option('--accel <accel>', 'QEMU accelerator (KVM only where it is known to work)').choices(['tcg', 'kvm']).default('tcg'))
+    .option('--image-file <photo>', 'photo to classify (default: grace_hopper.bmp from the fixtures)')
+    .addOption(new Option('--photo <file>').hideHelp())
+    .option('--timeout <seconds>', 'give up after this long (default: 240 for --snap, 1200 for --image)')
+    .addOption(new Option('--accel <accel>', 'QEMU accelerator: auto uses KVM only when a short probe boots under it').choices(['auto', 'tcg', 'kvm']).default('auto'))
+    .option('--port <port>', 'inference service port inside the image (--image)', '8080')
     .option('--report-dir <dir>', 'where the report, serial log and JUnit file go', 'out/test-report')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExamples:\n  $ coreforge test --snap out/classifier_0.1.0_amd64.snap --expect "military uniform"\n  $ coreforge test --snap out/classifier_0.1.0_arm64.snap --arch arm64 --junit out/junit.xml')
-    .action(async (opts: { snap: string; arch: Arch; expect: string; photo?: string; timeout: string; accel: 'tcg' | 'kvm'; reportDir: string; junit?: string; json?: boolean }) => {
-      const timeout = Number(opts.timeout);
-      if (!Number.isFinite(timeout) || timeout <= 0) throw new BuilderError('INPUT_INVALID', `invalid --timeout "${opts.timeout}": expected seconds, e.g. 240`);
-      if (!existsSync(opts.snap)) throw new BuilderError('FILE_NOT_FOUND', `cannot boot "${opts.snap}": it does not exist`, 'build it with: coreforge snap pack');
-      const photoFile = opts.photo ?? defaultPhoto(ctx.env, ctx.cwd);
-      if (!photoFile || !existsSync(photoFile)) throw new BuilderError('FILE_NOT_FOUND', 'cannot find a photo to classify', 'pass --photo FILE, or set COREFORGE_FIXTURES');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ coreforge test --snap out/classifier_0.1.0_amd64.snap --expect "military uniform"\n  $ coreforge test --snap out/classifier_0.1.0_arm64.snap --arch arm64 --junit out/junit.xml\n  $ coreforge test --image out/acme-classifier-pc.img --timeout 1200',
+    )
+    .action(async (opts: TestOptions) => {
+      if (Boolean(opts.snap) === Boolean(opts.image)) throw new BuilderError('INPUT_INVALID', 'cannot run a boot test: pass exactly one of --snap FILE or --image FILE', 'e.g. coreforge test --snap out/classifier_0.1.0_amd64.snap');
+      const report = await runTest(ctx, opts);
       const reportDir = path.resolve(ctx.cwd, opts.reportDir);
-      const report = await runSnapSmokeTest({
-        snapFile: path.resolve(ctx.cwd, opts.snap),
-        arch: opts.arch,
-        hostArch: HOST_ARCH[process.arch] ?? process.arch,
-        photo: await readFile(photoFile),
-        expect: opts.expect,
-        timeoutMs: timeout * 1000,
-        reportDir,
-        cacheDir: defaultCacheDir(ctx.env),
-        run: ctx.run,
-        spawn: ctx.spawn,
-        signal: ctx.signal,
-        accel: opts.accel,
-      });
       const serial = await readFile(report.serialLog, 'utf8').catch(() => '');
-      await writeFileAtomic(path.join(reportDir, `report-${opts.arch}.json`), `${JSON.stringify(report, null, 2)}\n`);
+      await writeFileAtomic(path.join(reportDir, `report-${report.kind}-${opts.arch}.json`), `${JSON.stringify(report, null, 2)}\n`);
       if (opts.junit) await writeFileAtomic(path.resolve(ctx.cwd, opts.junit), junitXml(report, serial));
       ctx.out(opts.json ? JSON.stringify(report, null, 2) : humanReport(report));
       if (!report.passed) ctx.setExitCode(1);

@@ -1,0 +1,53 @@
+// coreforge test / coreforge ci init as a user runs them: argument errors, and the workflow file written atomically.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'coreforge-cli-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('coreforge test', () => {
+  it('needs exactly one of --snap or --image', () => {
+    const none = runCli(['test'], { cwd: work });
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toContain('cannot run a boot test: pass exactly one of --snap FILE or --image FILE');
+    const both = runCli(['test', '--snap', 'a.snap', '--image', 'b.img'], { cwd: work });
+    expect(both.stderr).toContain('pass exactly one of --snap FILE or --image FILE');
+  });
+
+  it('names a missing snap and a bad timeout', () => {
+    const missing = runCli(['test', '--snap', 'nope.snap'], { cwd: work });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('cannot boot "nope.snap": it does not exist');
+    writeFileSync(path.join(work, 'x.snap'), 'x');
+    const timeout = runCli(['test', '--snap', 'x.snap', '--timeout', 'soon'], { cwd: work });
+    expect(timeout.stderr).toContain('invalid --timeout "soon": expected seconds, e.g. 240');
+  });
+
+  it('documents both boot tests in --help', () => {
+    const help = runCli(['test', '--help']);
+    expect(help.stdout).toContain('--image <file>');
+    expect(help.stdout).toContain('$ coreforge test --snap out/classifier_0.1.0_amd64.snap');
+  });
+});
+
+describe('coreforge ci init', () => {
+  it('writes the workflow, then refuses to overwrite it without --force', () => {
+    const config = path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml');
+    const first = runCli(['ci', 'init', '-c', config], { cwd: work });
+    expect(first.stderr).toBe('');
+    expect(first.exitCode).toBe(0);
+    const file = path.join(work, '.github/workflows/coreforge.yml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('npx coreforge test --image');
+    expect(text).toContain('sudo snap install ubuntu-image --classic');
+    const again = runCli(['ci', 'init', '-c', config], { cwd: work });
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain('cannot write ".github/workflows/coreforge.yml": it already exists');
+    writeFileSync(file, 'old');
+    expect(runCli(['ci', 'init', '-c', config, '--force'], { cwd: work }).exitCode).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
