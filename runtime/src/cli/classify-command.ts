@@ -7,6 +7,7 @@ import { ENV } from '../env.js';
 import { RuntimeError } from '../errors.js';
 import type { ClassifyResult, DelegateChoice } from '../types.js';
 import type { RuntimeIO } from './main.js';
+import { intFlag, isUsageError } from './args.js';
 import { reportRuntimeError } from './report.js';
 
 const HELP = `usage: coreforge-runtime classify -i IMAGE [-m MODEL] [-l LABELS] [-k 5] [--threads N]
@@ -24,12 +25,6 @@ export function formatResultLine(score: number, index: number, label: string): s
   return `${score.toFixed(6).padStart(8, '0')}: ${index}:${label}`;
 }
 
-function int(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RuntimeError('ARGUMENT_INVALID', `Expected integer >= ${min} for --${name} but received "${value}"`);
-  return n;
-}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -65,9 +60,9 @@ export async function classifyCommand(args: readonly string[], io: RuntimeIO): P
     if (!model) throw new RuntimeError('ARGUMENT_INVALID', 'missing -m MODEL (or $COREFORGE_MODEL)', 'run "coreforge-runtime classify --help"');
     const labels = values.labels ?? env[ENV.LABELS];
     const edgetpuModel = values['edgetpu-model'] ?? env[ENV.EDGETPU_MODEL];
-    const threads = int('threads', values.threads ?? env[ENV.THREADS], 1, 1);
-    const topK = int('top', values.top, 5, 1);
-    const repeat = int('repeat', values.repeat, 1, 1);
+    const threads = intFlag('threads', values.threads ?? env[ENV.THREADS], 1, 1);
+    const topK = intFlag('top', values.top, 5, 1);
+    const repeat = intFlag('repeat', values.repeat, 1, 1);
     const classifier = await openClassifier(
       {
         model,
@@ -113,7 +108,7 @@ export async function classifyCommand(args: readonly string[], io: RuntimeIO): P
       classifier.close();
     }
   } catch (error) {
-    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(error)) {
       io.err(`error: ${error.message}\n${HELP}`);
       return 2;
     }

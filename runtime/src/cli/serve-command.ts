@@ -7,6 +7,7 @@ import { RuntimeError } from '../errors.js';
 import { createInferenceServer, DEFAULT_SERVER_OPTIONS } from '../serve/server.js';
 import type { Classifier, DelegateChoice } from '../types.js';
 import type { RuntimeIO } from './main.js';
+import { intFlag, isUsageError } from './args.js';
 import { reportRuntimeError } from './report.js';
 
 const HELP = `usage: coreforge-runtime serve [--port 8080] [--bind 127.0.0.1] [-m MODEL] [-l LABELS] [--threads 1]
@@ -20,12 +21,6 @@ example:
   coreforge-runtime serve --port 8080 -m model.tflite -l labels.txt
   curl --data-binary @grace_hopper.bmp http://127.0.0.1:8080/v1/classify`;
 
-function int(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new RuntimeError('ARGUMENT_INVALID', `Expected integer from ${min} to ${max} for --${name} but received "${value}"`);
-  return n;
-}
 
 export interface ServeSignals {
   /** Resolves when the daemon should stop (SIGTERM/SIGINT). Injected so tests can stop it. */
@@ -73,25 +68,25 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     if (!model) throw new RuntimeError('ARGUMENT_INVALID', 'missing -m MODEL (or $COREFORGE_MODEL)', 'run "coreforge-runtime serve --help"');
     const labels = values.labels ?? env[ENV.LABELS];
     const edgetpuModel = values['edgetpu-model'] ?? env[ENV.EDGETPU_MODEL];
-    const workers = int('workers', values.workers, Math.max(1, availableParallelism()), 1, 64);
+    const workers = intFlag('workers', values.workers, Math.max(1, availableParallelism()), 1, 64);
     const options = {
       model,
       ...(labels && { labels }),
       ...(edgetpuModel && { edgetpuModel }),
-      threads: int('threads', values.threads ?? env[ENV.THREADS], 1, 1, 64),
+      threads: intFlag('threads', values.threads ?? env[ENV.THREADS], 1, 1, 64),
       delegate: (values.delegate ?? env[ENV.DELEGATE] ?? 'cpu') as DelegateChoice,
       ...(values.device !== undefined && { device: values.device }),
-      maxPixels: int('max-pixels', values['max-pixels'], 50_000_000, 1),
+      maxPixels: intFlag('max-pixels', values['max-pixels'], 50_000_000, 1),
     };
     // Interpreters load in parallel: on a multi-core device (and in the boot-test VM) start-up takes one load, not N.
     classifiers = await Promise.all(Array.from({ length: workers }, () => openClassifier(options, env)));
     for (const w of classifiers[0]!.warnings) io.err(`warning: ${w}`);
     const service = createInferenceServer(classifiers, {
-      port: int('port', values.port, DEFAULT_SERVER_OPTIONS.port, 0, 65535),
+      port: intFlag('port', values.port, DEFAULT_SERVER_OPTIONS.port, 0, 65535),
       bind: values.bind ?? DEFAULT_SERVER_OPTIONS.bind,
-      maxQueue: int('queue', values.queue, DEFAULT_SERVER_OPTIONS.maxQueue, 0),
-      maxBodyBytes: int('max-body', values['max-body'], DEFAULT_SERVER_OPTIONS.maxBodyBytes, 1),
-      topK: int('top', values.top, DEFAULT_SERVER_OPTIONS.topK, 1, 100),
+      maxQueue: intFlag('queue', values.queue, DEFAULT_SERVER_OPTIONS.maxQueue, 0),
+      maxBodyBytes: intFlag('max-body', values['max-body'], DEFAULT_SERVER_OPTIONS.maxBodyBytes, 1),
+      topK: intFlag('top', values.top, DEFAULT_SERVER_OPTIONS.topK, 1, 100),
     });
     const path = `${classifiers[0]!.info.path}, TFLite ${classifiers[0]!.info.library.version}`;
     classifiers = [];
@@ -109,7 +104,7 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     return 0;
   } catch (error) {
     for (const c of classifiers) c.close();
-    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(error)) {
       io.err(`error: ${error.message}\n${HELP}`);
       return 2;
     }
