@@ -8,6 +8,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("createInterpreter", Napi::Function::New(env, coreforge::CreateInterpreter));
   exports.Set("invoke", Napi::Function::New(env, coreforge::Invoke));
   exports.Set("destroy", Napi::Function::New(env, coreforge::Destroy));
+  exports.Set("listEdgetpuDevices", Napi::Function::New(env, coreforge::ListEdgetpuDevices));
   return exports;
 }
 

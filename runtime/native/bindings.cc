@@ -92,6 +92,26 @@ Napi::Value Invoke(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+Napi::Value ListEdgetpuDevices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw Napi::TypeError::New(env, "expected the libedgetpu path");
+  std::string error;
+  const EdgetpuApi* api = LoadEdgetpu(info[0].As<Napi::String>(), &error);
+  if (api == nullptr) throw Napi::Error::New(env, error);
+  if (api->ListDevices == nullptr) return env.Null();
+  size_t count = 0;
+  EdgetpuDevice* devices = api->ListDevices(&count);
+  Napi::Array out = Napi::Array::New(env, count);
+  for (size_t i = 0; i < count && devices != nullptr; i++) {
+    Napi::Object d = Napi::Object::New(env);
+    d.Set("type", devices[i].type == 0 ? "pci" : "usb");
+    d.Set("path", devices[i].path != nullptr ? devices[i].path : "");
+    out.Set(i, d);
+  }
+  if (devices != nullptr && api->FreeDevices != nullptr) api->FreeDevices(devices);
+  return out;
+}
+
 Napi::Value Destroy(const Napi::CallbackInfo& info) {
   Handle* handle = Unwrap(info[0]);
   // In-flight workers hold their own reference; the interpreter is freed when the last one finishes.

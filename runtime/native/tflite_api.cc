@@ -104,6 +104,8 @@ const EdgetpuApi* LoadEdgetpu(const std::string& path, std::string* error) {
     delete api;
     return nullptr;
   }
+  Resolve(handle, "edgetpu_list_devices", &api->ListDevices, nullptr);
+  Resolve(handle, "edgetpu_free_devices", &api->FreeDevices, nullptr);
   api->path = path;
   g_edgetpu[path] = api;
   return api;

@@ -60,9 +60,18 @@ const TfliteApi* LoadTflite(const std::string& path, std::string* error);
 const TfliteApi* LoadedTflite();
 
 // libedgetpu's TFLite plugin entry points (google-coral/libedgetpu, tflite/public/edgetpu_c.h + the plugin file).
+// edgetpu_c.h: struct edgetpu_device { enum edgetpu_device_type type; const char* path; } (0 = PCI, 1 = USB).
+struct EdgetpuDevice {
+  int type;
+  const char* path;
+};
+
 struct EdgetpuApi {
   TfLiteDelegate* (*CreateDelegate)(char** keys, char** values, size_t n, void (*report)(const char*));
   void (*DestroyDelegate)(TfLiteDelegate*);
+  // Optional (the C API of libedgetpu, next to the plugin entry points).
+  EdgetpuDevice* (*ListDevices)(size_t* count) = nullptr;
+  void (*FreeDevices)(EdgetpuDevice*) = nullptr;
   std::string path;
 };
 const EdgetpuApi* LoadEdgetpu(const std::string& path, std::string* error);

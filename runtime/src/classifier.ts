@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, locateEdgetpuLibrary } from './edgetpu.js';
+import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, listEdgetpuDevices, locateEdgetpuLibrary } from './edgetpu.js';
 import { RuntimeError } from './errors.js';
 import { DEFAULT_MAX_PIXELS, imageToRgb } from './image.js';
 import { readLabels } from './labels.js';
@@ -76,7 +76,9 @@ async function load(options: ClassifierOptions, env: Readonly<Record<string, str
   if (wantsTpu) {
     const tpuModel = delegate === 'edgetpu' ? (options.edgetpuModel ?? options.model) : options.edgetpuModel!;
     const lib = locateEdgetpuLibrary(env);
-    if (lib) {
+    // Under `auto`, an empty device list means the CPU model, without asking the plugin for a delegate.
+    const noDevice = delegate === 'auto' && lib !== undefined && listEdgetpuDevices(env)?.length === 0;
+    if (lib && !noDevice) {
       checkEdgetpuCompatible(library.version);
       const { data } = await readModel(tpuModel);
       try {

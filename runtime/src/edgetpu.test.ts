@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixture } from '../../test/helpers/fixtures.js';
 import { openClassifier } from './classifier.js';
-import { checkEdgetpuCompatible } from './edgetpu.js';
+import { checkEdgetpuCompatible, listEdgetpuDevices } from './edgetpu.js';
 import { RuntimeError } from './errors.js';
 
 const CACHE = fileURLToPath(new URL('../../test/.cache/edgetpu-testdouble', import.meta.url));
@@ -61,7 +61,15 @@ describe('Edge TPU delegate (test double)', () => {
     } finally {
       c.close();
     }
-    expect(calls()).toEqual(['option device=', 'create -> NULL']);
+    expect(calls()).toEqual(['list devices']);
+  });
+
+  it('lists the devices libedgetpu sees', () => {
+    process.env.EDGETPU_TESTDOUBLE_DEVICE = 'present';
+    expect(listEdgetpuDevices(env('present'))).toEqual([{ type: 'usb', path: '/sys/bus/usb/devices/2-1' }]);
+    process.env.EDGETPU_TESTDOUBLE_DEVICE = 'none';
+    expect(listEdgetpuDevices(env('none'))).toEqual([]);
+    expect(listEdgetpuDevices({})).toBeUndefined();
   });
 
   it('says when libedgetpu is missing', async () => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ENV } from './env.js';
 import { RuntimeError } from './errors.js';
+import { nativeAddon } from './native.js';
 
 export const EDGETPU_CUSTOM_OP = 'edgetpu-custom-op';
 const LIBRARY = 'libedgetpu.so.1';
@@ -30,4 +31,20 @@ export function checkEdgetpuCompatible(tfliteVersion: string): void {
       `cannot use the Edge TPU with TFLite ${tfliteVersion}: libedgetpu 16.0 is built against TFLite 2.5 and crashes with 2.12 or newer`,
       'use TFLite 2.9 (the version coreforge ships) up to 2.11',
     );
+}
+
+export interface EdgetpuDeviceInfo {
+  readonly type: 'usb' | 'pci';
+  readonly path: string;
+}
+
+/** The Edge TPUs libedgetpu sees (edgetpu_list_devices); undefined when the library cannot list them. */
+export function listEdgetpuDevices(env: Readonly<Record<string, string | undefined>> = process.env): EdgetpuDeviceInfo[] | undefined {
+  const lib = locateEdgetpuLibrary(env);
+  if (!lib) return undefined;
+  try {
+    return nativeAddon().listEdgetpuDevices(lib) ?? undefined;
+  } catch (cause) {
+    throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot list Edge TPU devices: ${(cause as Error).message}`, undefined, { cause });
+  }
 }

@@ -3,4 +3,5 @@ export { openClassifier, checkModelData } from './classifier.js';
 export { RuntimeError, type RuntimeErrorCode } from './errors.js';
 export { locateTfliteLibrary, loadTfliteLibrary, type LoadedLibrary } from './library.js';
 export { ENV } from './env.js';
+export { listEdgetpuDevices, type EdgetpuDeviceInfo } from './edgetpu.js';
 export type * from './types.js';

@@ -30,6 +30,8 @@ export interface NativeAddon {
   ): NativeInterpreter;
   invoke(handle: unknown, input: Buffer): Promise<{ output: Buffer; ms: number }>;
   destroy(handle: unknown): void;
+  /** null when the library has no edgetpu_list_devices. */
+  listEdgetpuDevices(library: string): { type: 'usb' | 'pci'; path: string }[] | null;
 }
 
 let addon: NativeAddon | undefined;

@@ -42,3 +42,19 @@ TfLiteDelegate* tflite_plugin_create_delegate(char** keys, char** values, size_t
 }
 
 void tflite_plugin_destroy_delegate(TfLiteDelegate* delegate) { record("destroy"); }
+
+/* edgetpu_c.h's device list: one USB accelerator, unless EDGETPU_TESTDOUBLE_DEVICE=none. */
+struct edgetpu_device {
+  int type;
+  const char* path;
+};
+static struct edgetpu_device usb_device = {1, "/sys/bus/usb/devices/2-1"};
+
+struct edgetpu_device* edgetpu_list_devices(size_t* num_devices) {
+  const char* device = getenv("EDGETPU_TESTDOUBLE_DEVICE");
+  record("list devices");
+  *num_devices = (device != NULL && strcmp(device, "none") == 0) ? 0 : 1;
+  return *num_devices ? &usb_device : NULL;
+}
+
+void edgetpu_free_devices(struct edgetpu_device* dev) {}
