@@ -11,7 +11,7 @@ import { buildTestDiskImage, runImageBootTest } from '../harness/image.js';
 import { defaultCacheDir, fetchBootAssets, runSnapSmokeTest, type Arch, type BootAssets } from '../harness/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { loadProjectConfig } from '../../builder/src/config/load.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { CLI, REPO_ROOT } from '../helpers/cli.js';
 
 const missing = ['qemu-system-x86_64', 'unsquashfs', 'mksquashfs', 'apt-get', 'dpkg-deb'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
 const work = mkdtempSync(path.join(tmpdir(), 'coreforge-boot-'));
@@ -57,6 +57,37 @@ describe.skipIf(missing.length > 0)(`snap smoke VM${missing.length ? ` (skipped:
     expect(report).toMatchObject({ kind: 'image', passed: true, index: 653 });
     expect(readFileSync(image).equals(before)).toBe(true);
     expect(qemuLeft(image)).toBe('');
+  });
+
+  it('coreforge test --snap prints the classification from the VM and writes JSON, JUnit and the serial log', () => {
+    if (!existsSync(CLI)) {
+      console.log('coreforge test CLI run skipped: builder is not built (npm run build)');
+      return;
+    }
+    const reportDir = path.join(work, 'cli-report');
+    const junit = path.join(work, 'junit.xml');
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [CLI, 'test', '--snap', snapFile, '--accel', 'tcg', '--json', '--junit', junit, '--report-dir', reportDir], { encoding: 'utf8', timeout: 300_000 });
+    console.log(`coreforge test --snap (CLI, amd64 TCG): ${Date.now() - started} ms from command start to exit`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { passed: boolean; index: number; label: string; serialLog: string };
+    expect(report).toMatchObject({ passed: true, index: 653, label: 'military uniform', serialLog: path.join(reportDir, 'serial-amd64.log') });
+    expect(readFileSync(report.serialLog, 'utf8')).toContain('coreforge-smoke: starting serve');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites tests="1" failures="0">/);
+    expect(JSON.parse(readFileSync(path.join(reportDir, 'report-snap-amd64.json'), 'utf8'))).toMatchObject({ passed: true });
+    expect(qemuLeft(snapFile)).toBe('');
+  });
+
+  it('kills QEMU when the run is aborted (Ctrl-C)', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 1500);
+    const report = await smoke({ signal: controller.signal }).catch((e: unknown) => e);
+    console.log(`aborted smoke run ended after ${Date.now() - started} ms`);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(report).toBeDefined();
+    expect(qemuLeft(snapFile)).toBe('');
   });
 
   it('fails clearly on a wrong expected label', async () => {
