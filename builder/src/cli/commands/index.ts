@@ -6,6 +6,7 @@ import { registerBuild } from './build.js';
 import { registerCi } from './ci.js';
 import { registerConfig } from './config.js';
 import { registerDoctor } from './doctor.js';
+import { registerGadget } from './gadget.js';
 import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerModel } from './model.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerKeys,
   registerModel,
   registerSnap,
+  registerGadget,
   registerTest,
   registerCi,
 ];

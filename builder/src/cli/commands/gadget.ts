@@ -1,0 +1,66 @@
+// coreforge gadget render|validate, coreforge udev-rules
+import { customiseGadget, EDGETPU_UDEV_RULES, gadgetSnapYaml, GadgetError, renderGadgetYaml, validateGadget, type GadgetYaml } from '@coreforge/gadget';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
+import { BuilderError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/atomic.js';
+import { gadgetCustomisation } from '../../gadget/customisation.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerGadget: RegisterCommand = (program, ctx) => {
+  const gadget = program.command('gadget').description('the gadget: UC24 pc/pi layouts customised from the project, checked with snapd\'s rules');
+
+  gadget
+    .command('render')
+    .description('write the customised gadget.yaml and meta/snap.yaml (with the Coral custom-device slot when chosen)')
+    .option('-c, --config <file>', 'project file', DEFAULT_PROJECT_FILE)
+    .option('-o, --output <dir>', 'gadget folder to write meta/ into (default: print gadget.yaml)')
+    .addHelpText('after', '\nExamples:\n  $ coreforge gadget render\n  $ coreforge gadget render -o out/gadget')
+    .action(async (opts: { config: string; output?: string }) => {
+      const config = await loadProjectConfig(path.resolve(ctx.cwd, opts.config), { env: ctx.env });
+      const custom = gadgetCustomisation(config);
+      const { yaml, warnings } = customiseGadget(custom);
+      validateGadget(yaml);
+      for (const w of warnings) ctx.err(`warning: ${w}`);
+      const text = renderGadgetYaml(yaml);
+      if (!opts.output) {
+        ctx.out(text);
+        return;
+      }
+      const dir = path.resolve(ctx.cwd, opts.output);
+      await writeFileAtomic(path.join(dir, 'meta', 'gadget.yaml'), text);
+      await writeFileAtomic(path.join(dir, 'meta', 'snap.yaml'), stringify(gadgetSnapYaml(custom, '24-coreforge'), { lineWidth: 0 }));
+      ctx.out(`wrote ${path.join(opts.output, 'meta', 'gadget.yaml')} and meta/snap.yaml (add the reference gadget's boot assets before packing)`);
+    });
+
+  gadget
+    .command('validate')
+    .description("check a gadget.yaml with snapd's rules for UC20+ models")
+    .argument('<file>', 'gadget.yaml')
+    .addHelpText('after', '\nExample:\n  $ coreforge gadget validate out/gadget/meta/gadget.yaml')
+    .action(async (file: string) => {
+      let data: unknown;
+      try {
+        data = parse(await readFile(path.resolve(ctx.cwd, file), 'utf8'));
+      } catch (cause) {
+        throw new BuilderError('INPUT_INVALID', `cannot read gadget.yaml "${file}": ${(cause as Error).message.split('\n')[0]}`, undefined, { cause });
+      }
+      if (typeof data !== 'object' || data === null) throw new GadgetError('GADGET_YAML_INVALID', `${file}: expected a map with "volumes"`);
+      validateGadget(data as GadgetYaml);
+      ctx.out(`${file}: valid`);
+    });
+
+  program
+    .command('udev-rules')
+    .description('write 99-edgetpu-accelerator.rules for a Coral USB Accelerator on classic Ubuntu (upstream\'s two rules)')
+    .option('-o, --output <file>', 'rules file (default: print it)')
+    .addHelpText('after', '\nExample:\n  $ sudo coreforge udev-rules -o /etc/udev/rules.d/99-edgetpu-accelerator.rules')
+    .action(async (opts: { output?: string }) => {
+      if (opts.output) {
+        await writeFileAtomic(path.resolve(ctx.cwd, opts.output), EDGETPU_UDEV_RULES);
+        ctx.out(`wrote ${opts.output}; reload with: sudo udevadm control --reload-rules && sudo udevadm trigger`);
+      } else ctx.out(EDGETPU_UDEV_RULES.trimEnd());
+    });
+};

@@ -1,0 +1,89 @@
+// A project's changes to the reference gadget: defaults for the inference snap, connections, the Coral
+// access mode, kernel command line and extra partitions.
+import { GadgetError } from './errors.js';
+import { GADGET_SNAP, referenceLayout, type GadgetTarget } from './layouts.js';
+import type { GadgetYaml, Structure } from './types.js';
+
+export interface GadgetCustomisation {
+  readonly target: GadgetTarget;
+  readonly inferenceSnap: { readonly name: string; readonly id?: string };
+  readonly service: { readonly port: number; readonly bind: string; readonly threads: number };
+  /** How the inference snap reaches a Coral, when there is one. */
+  readonly coral?: 'raw-usb' | 'custom-device';
+  readonly kernelCmdline: { readonly append: readonly string[]; readonly allow: readonly string[] };
+  readonly partitions: readonly { readonly name: string; readonly size: string; readonly filesystem: 'ext4' | 'vfat' }[];
+}
+
+/** Store ids of the reference gadget snaps (connections name the slot's snap by id). */
+export const GADGET_SNAP_ID: Record<GadgetTarget, string> = { 'pc-amd64': 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pi-arm64': 'YbGa9O3dAXl88YLI6Y1bGG74pwBxZyKg' };
+
+/** The custom-device slot and plug name for the Coral USB Accelerator. */
+export const CORAL_SLOT = 'coral-usb';
+export const CORAL_CUSTOM_DEVICE = 'coral-tpu';
+
+export interface CustomisedGadget {
+  readonly yaml: GadgetYaml & { readonly 'kernel-cmdline'?: { readonly append?: readonly string[]; readonly allow?: readonly string[] } };
+  readonly warnings: readonly string[];
+}
+
+export function customiseGadget(c: GadgetCustomisation): CustomisedGadget {
+  const base = referenceLayout(c.target);
+  const warnings: string[] = [];
+  const [volName, vol] = Object.entries(base.volumes)[0]!;
+  const extra: Structure[] = c.partitions.map((p) => ({
+    name: p.name,
+    type: vol.schema === 'mbr' ? '83' : '0FC63DAF-8483-4772-8E79-3D69D8477DE4',
+    filesystem: p.filesystem,
+    'filesystem-label': p.name,
+    size: p.size,
+  }));
+  if (extra.length > 0 && vol.schema === 'mbr')
+    throw new GadgetError('CUSTOMISATION_INVALID', `cannot add partitions to volume "${volName}": an MBR disk has four primary partitions and the ${c.target} layout uses all of them`);
+  const id = c.inferenceSnap.id;
+  const defaults = id ? { [id]: { port: String(c.service.port), bind: c.service.bind, threads: String(c.service.threads) } } : undefined;
+  const connections: { plug: string; slot: string }[] = [];
+  if (c.coral) {
+    if (!id)
+      warnings.push(
+        `gadget connections apply only to snaps with a store id: the local inference snap "${c.inferenceSnap.name}" will not be connected at first boot; run "snap connect ${c.inferenceSnap.name}:${c.coral === 'raw-usb' ? 'raw-usb' : 'coral'}" on the device`,
+      );
+    else connections.push(c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:coral`, slot: `${GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` });
+  }
+  const cmdline = c.kernelCmdline.append.length + c.kernelCmdline.allow.length > 0;
+  return {
+    yaml: {
+      volumes: { [volName]: { ...vol, structure: [...vol.structure, ...extra] } },
+      ...(defaults && { defaults }),
+      ...(connections.length > 0 && { connections }),
+      ...(cmdline && {
+        'kernel-cmdline': {
+          ...(c.kernelCmdline.append.length > 0 && { append: [...c.kernelCmdline.append] }),
+          ...(c.kernelCmdline.allow.length > 0 && { allow: [...c.kernelCmdline.allow] }),
+        },
+      }),
+    },
+    warnings,
+  };
+}
+
+/** The gadget snap's meta/snap.yaml; with the custom-device Coral mode it declares the slot. */
+export function gadgetSnapYaml(c: GadgetCustomisation, version: string): Record<string, unknown> {
+  const yaml: Record<string, unknown> = { name: GADGET_SNAP[c.target], version, type: 'gadget', base: 'core24', summary: `${c.target} gadget (coreforge)`, description: 'Customised by coreforge from the reference gadget.', confinement: 'strict', grade: 'stable' };
+  if (c.coral === 'custom-device')
+    yaml.slots = {
+      [CORAL_SLOT]: {
+        interface: 'custom-device',
+        'custom-device': CORAL_CUSTOM_DEVICE,
+        devices: ['/dev/bus/usb/[0-9][0-9][0-9]/[0-9][0-9][0-9]'],
+        // One rule for both ids: the accelerator re-enumerates from 1a6e:089a to 18d1:9302 once libedgetpu loads
+        // its firmware, and two rules for one device overwrite each other. for-device needs snapd >= 2.66.
+        'udev-tagging': [{ kernel: '[0-9]*-[0-9]*', subsystem: 'usb', attributes: { idVendor: '1a6e|18d1', idProduct: '089a|9302' }, 'for-device': '/dev/bus/usb/[0-9][0-9][0-9]/[0-9][0-9][0-9]' }],
+      },
+    };
+  return yaml;
+}
+
+/** google-coral/libedgetpu's debian/edgetpu-accelerator.rules, for classic Ubuntu hosts. */
+export const EDGETPU_UDEV_RULES = `SUBSYSTEM=="usb",ATTRS{idVendor}=="1a6e",ATTRS{idProduct}=="089a",GROUP="plugdev"
+SUBSYSTEM=="usb",ATTRS{idVendor}=="18d1",ATTRS{idProduct}=="9302",GROUP="plugdev"
+`;
