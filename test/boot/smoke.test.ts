@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packInferenceSnap } from '../../builder/src/snap/pack.js';
 import { run, spawn } from '../../builder/src/tools/run.js';
 import { buildTestDiskImage, runImageBootTest } from '../harness/image.js';
-import { defaultCacheDir, fetchBootAssets, runSnapSmokeTest, type Arch, type BootAssets } from '../harness/index.js';
+import { defaultCacheDir, fetchBootAssets, probeKvm, runSnapSmokeTest, type Arch, type BootAssets } from '../harness/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { loadProjectConfig } from '../../builder/src/config/load.js';
 import { CLI, REPO_ROOT } from '../helpers/cli.js';
@@ -88,6 +88,15 @@ describe.skipIf(missing.length > 0)(`snap smoke VM${missing.length ? ` (skipped:
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(report).toBeDefined();
     expect(qemuLeft(snapFile)).toBe('');
+  });
+
+  it('probes KVM within 2 s and leaves no QEMU behind (a hanging KVM guest means TCG)', async () => {
+    const started = Date.now();
+    const works = await probeKvm(spawn, 'amd64', assets.kernel);
+    console.log(`KVM probe: ${works ? 'KVM boots a kernel' : 'no working KVM, TCG'} (${Date.now() - started} ms)`);
+    expect(Date.now() - started).toBeLessThan(4000);
+    if (!existsSync('/dev/kvm')) expect(works).toBe(false);
+    expect(qemuLeft('earlycon=uart8250')).toBe('');
   });
 
   it('fails clearly on a wrong expected label', async () => {

@@ -18,7 +18,7 @@ export function kvmProbeArgs(arch: Arch, kernel: string): string[] {
 }
 
 /** True when a KVM guest prints its first kernel line within `timeoutMs`; QEMU is killed either way. */
-export async function probeKvm(spawn: SpawnLike, arch: Arch, kernel: string, timeoutMs = 5000): Promise<boolean> {
+export async function probeKvm(spawn: SpawnLike, arch: Arch, kernel: string, timeoutMs = 2000): Promise<boolean> {
   if (!(await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false))) return false;
   let resolveSeen: (v: boolean) => void = () => undefined;
   const seen = new Promise<boolean>((r) => {
