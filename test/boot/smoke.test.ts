@@ -44,8 +44,8 @@ describe.skipIf(missing.length > 0)(`snap smoke VM${missing.length ? ` (skipped:
   });
 
   it('boots a test-built GPT disk image under OVMF (overlay, forwarded port, serial log) and classifies', async () => {
-    if (['sgdisk', 'mkfs.vfat', 'mcopy'].some((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) || !existsSync('/usr/share/OVMF')) {
-      console.log('image boot skipped: needs gdisk, dosfstools, mtools and ovmf');
+    if (['sgdisk', 'mkfs.vfat', 'mcopy', 'grub-mkstandalone'].some((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) || !existsSync('/usr/share/OVMF') || !existsSync('/usr/lib/grub/x86_64-efi')) {
+      console.log('image boot skipped: needs gdisk, dosfstools, mtools, grub-efi-amd64-bin and ovmf');
       return;
     }
     const image = path.join(work, 'disk.img');
