@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 const slow = ['**/*.slow.test.ts', 'test/boot/**/*.test.ts'];
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources (package.json "source" condition), not to dist/.
   resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     globals: false,
     testTimeout: 30_000,

@@ -26,10 +26,20 @@ export interface CustomisedGadget {
   readonly warnings: readonly string[];
 }
 
+/** The reference layout for the target, customised. */
 export function customiseGadget(c: GadgetCustomisation): CustomisedGadget {
-  const base = referenceLayout(c.target);
+  return applyCustomisation(referenceLayout(c.target), c);
+}
+
+/**
+ * Applies the project's customisation to an existing gadget.yaml (the reference one, or one taken from an
+ * upstream gadget snap): everything it does not set is kept as it is.
+ */
+export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): CustomisedGadget {
   const warnings: string[] = [];
-  const [volName, vol] = Object.entries(base.volumes)[0]!;
+  const bootVolume = Object.entries(base.volumes).find(([, v]) => v.bootloader !== undefined) ?? Object.entries(base.volumes)[0];
+  if (!bootVolume) throw new GadgetError('CUSTOMISATION_INVALID', 'cannot customise a gadget.yaml without volumes');
+  const [volName, vol] = bootVolume;
   const extra: Structure[] = c.partitions.map((p) => ({
     name: p.name,
     type: vol.schema === 'mbr' ? '83' : '0FC63DAF-8483-4772-8E79-3D69D8477DE4',
@@ -40,20 +50,24 @@ export function customiseGadget(c: GadgetCustomisation): CustomisedGadget {
   if (extra.length > 0 && vol.schema === 'mbr')
     throw new GadgetError('CUSTOMISATION_INVALID', `cannot add partitions to volume "${volName}": an MBR disk has four primary partitions and the ${c.target} layout uses all of them`);
   const id = c.inferenceSnap.id;
-  const defaults = id ? { [id]: { port: String(c.service.port), bind: c.service.bind, threads: String(c.service.threads) } } : undefined;
-  const connections: { plug: string; slot: string }[] = [];
+  const defaults = { ...base.defaults, ...(id && { [id]: { ...base.defaults?.[id], port: String(c.service.port), bind: c.service.bind, threads: String(c.service.threads) } }) };
+  const connections: { plug: string; slot?: string }[] = [...(base.connections ?? [])];
   if (c.coral) {
     if (!id)
       warnings.push(
         `gadget connections apply only to snaps with a store id: the local inference snap "${c.inferenceSnap.name}" will not be connected at first boot; run "snap connect ${c.inferenceSnap.name}:${c.coral === 'raw-usb' ? 'raw-usb' : 'coral'}" on the device`,
       );
-    else connections.push(c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:coral`, slot: `${GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` });
+    else {
+      const wanted = c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:coral`, slot: `${GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` };
+      if (!connections.some((x) => x.plug === wanted.plug && x.slot === wanted.slot)) connections.push(wanted);
+    }
   }
   const cmdline = c.kernelCmdline.append.length + c.kernelCmdline.allow.length > 0;
   return {
     yaml: {
-      volumes: { [volName]: { ...vol, structure: [...vol.structure, ...extra] } },
-      ...(defaults && { defaults }),
+      ...base,
+      volumes: { ...base.volumes, [volName]: { ...vol, structure: [...vol.structure, ...extra] } },
+      ...(Object.keys(defaults).length > 0 && { defaults }),
       ...(connections.length > 0 && { connections }),
       ...(cmdline && {
         'kernel-cmdline': {

@@ -2,7 +2,7 @@
 // snapd's layering: volume "pc": structure #2 ("ubuntu-seed"): <problem>.
 import { GadgetError } from './errors.js';
 import { parseSize } from './size.js';
-import { BOOTLOADERS, FILESYSTEMS, ROLES, type GadgetYaml, type Structure } from './types.js';
+import { BOOTLOADERS, FILESYSTEMS, ROLES, type GadgetYaml } from './types.js';
 
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,}$/;
 const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
@@ -31,10 +31,6 @@ function checkType(t: string, schema: string, where: string): void {
     return;
   }
   fail(`${where}: invalid type "${t}": invalid format`);
-}
-
-function describe(vol: string, i: number, s: Structure): string {
-  return `volume "${vol}": structure #${i}${s.name ? ` ("${s.name}")` : ''}`;
 }
 
 export function validateGadget(g: GadgetYaml): void {

@@ -7,6 +7,7 @@ import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
 import { BuilderError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { gadgetCustomisation } from '../../gadget/customisation.js';
+import { deriveGadget } from '../../gadget/derive.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerGadget: RegisterCommand = (program, ctx) => {
@@ -52,11 +53,25 @@ export const registerGadget: RegisterCommand = (program, ctx) => {
       ctx.out(`${file}: valid`);
     });
 
+  gadget
+    .command('derive')
+    .description("customise an upstream gadget snap: only meta/gadget.yaml changes, boot assets are kept byte for byte")
+    .argument('<base>', 'upstream gadget snap (e.g. pc_*.snap from snap download pc --channel=24/stable)')
+    .requiredOption('-o, --output <file>', 'derived gadget snap')
+    .option('-c, --config <file>', 'project file', DEFAULT_PROJECT_FILE)
+    .addHelpText('after', '\nExample:\n  $ coreforge gadget derive pc_171.snap -o out/pc-acme.snap')
+    .action(async (base: string, opts: { output: string; config: string }) => {
+      const config = await loadProjectConfig(path.resolve(ctx.cwd, opts.config), { env: ctx.env });
+      const { snapFile, warnings } = await deriveGadget(config, { baseSnap: path.resolve(ctx.cwd, base), outSnap: path.resolve(ctx.cwd, opts.output), run: ctx.run, signal: ctx.signal });
+      for (const w of warnings) ctx.err(`warning: ${w}`);
+      ctx.out(`wrote ${path.relative(ctx.cwd, snapFile) || snapFile}`);
+    });
+
   program
     .command('udev-rules')
     .description('write 99-edgetpu-accelerator.rules for a Coral USB Accelerator on classic Ubuntu (upstream\'s two rules)')
     .option('-o, --output <file>', 'rules file (default: print it)')
-    .addHelpText('after', '\nExample:\n  $ sudo coreforge udev-rules -o /etc/udev/rules.d/99-edgetpu-accelerator.rules')
+    .addHelpText('after', '\nExample:\n  $ coreforge udev-rules -o 99-edgetpu-accelerator.rules && sudo cp 99-edgetpu-accelerator.rules /etc/udev/rules.d/')
     .action(async (opts: { output?: string }) => {
       if (opts.output) {
         await writeFileAtomic(path.resolve(ctx.cwd, opts.output), EDGETPU_UDEV_RULES);
