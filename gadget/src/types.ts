@@ -1,6 +1,7 @@
 // gadget.yaml as typed data (the subset of snapd's gadget format coreforge writes and checks).
 
-export const ROLES = ['mbr', 'system-seed', 'system-seed-null', 'system-boot', 'system-save', 'system-data', 'system-boot-state'] as const;
+/** Roles snapd 2.57 knows (system-seed-null came later, for classic models only). */
+export const ROLES = ['mbr', 'system-seed', 'system-boot', 'system-save', 'system-data', 'system-boot-state'] as const;
 export type Role = (typeof ROLES)[number];
 export const BOOTLOADERS = ['grub', 'u-boot', 'android-boot', 'lk', 'piboot'] as const;
 /** snapd 2.57 accepts these three (gadget.go); newer snapd adds vfat-16 and vfat-32. */

@@ -55,6 +55,13 @@ export function validateGadget(g: GadgetYaml): void {
       const offset = s.offset === undefined ? next : parseSize(s.offset, 'offset');
       if (s.role !== undefined && !(ROLES as readonly string[]).includes(s.role)) fail(`${where}: invalid role "${s.role}": unsupported role`);
       checkType(s.type, schema, where);
+      if (s.type === 'mbr' && s.role !== undefined && s.role !== 'mbr') fail(`${where}: invalid role "${s.role}": conflicting legacy type: "mbr"`);
+      if (s.type === 'bare' && s.role !== undefined && s.role.startsWith('system-')) fail(`${where}: invalid role "${s.role}": conflicting type: "bare"`);
+      const bare = s.type === 'bare' || s.type === 'mbr' || s.filesystem === undefined || s.filesystem === 'none';
+      (s.content ?? []).forEach((c, n) => {
+        if (c.image !== undefined && !bare) fail(`${where}: invalid content #${n}: cannot use image content for non-bare file system`);
+        if (c.image === undefined && bare) fail(`${where}: invalid content #${n}: cannot use non-image content for bare file system`);
+      });
       if (s.role === 'mbr' || s.type === 'mbr') {
         if (s.role !== 'mbr' && s.type === 'mbr') {
           // snapd: type mbr implies role mbr
