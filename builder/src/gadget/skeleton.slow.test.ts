@@ -30,6 +30,10 @@ describe.skipIf(!hasSnap)('snap pack --check-skeleton (snapd 2.57)', () => {
   });
 
   it('knows the custom-device slot except for-device, which needs snapd 2.66 (a known version difference)', () => {
-    expect(skeleton('custom-device', { ...base, coral: 'custom-device' })).toBe('snap "pc" has bad plugs or slots: coral-usb (custom-device "udev-tagging" invalid "for-device" tag: unknown tag)');
+    // snapd 2.57 reports one of two faces of the same gap (which one depends on Go's map order): it does not know
+    // for-device, and without for-device a USB sysname in "kernel" does not match the /dev/bus/usb node.
+    expect(skeleton('custom-device', { ...base, coral: 'custom-device' })).toMatch(
+      /^snap "pc" has bad plugs or slots: coral-usb \(custom-device "udev-tagging" invalid ("for-device" tag: unknown tag|"kernel" tag: "\[0-9\]\*-\[0-9\]\*" does not match a specified device)\)$/,
+    );
   });
 });
