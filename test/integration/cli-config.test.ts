@@ -127,3 +127,19 @@ describe('coreforge init', () => {
     expect(again.stderr).toBe('error: cannot create "coreforge.yaml": it already exists\nhint: pass --force to overwrite it, or -o OTHER.yaml\n');
   });
 });
+
+describe('coreforge gadget render', () => {
+  it('writes meta/gadget.yaml, meta/snap.yaml and the dangerous image\'s cloud.conf', () => {
+    const dir = mkdtempSync(path.join(tmp, 'gadget-'));
+    writeFileSync(path.join(dir, 'model.tflite'), Buffer.from([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33]));
+    writeFileSync(path.join(dir, 'labels.txt'), 'background\n');
+    writeFileSync(path.join(dir, 'user-data'), '#cloud-config\nusers: [{name: dev}]\n');
+    writeFileSync(path.join(dir, 'coreforge.yaml'), 'name: vision\ntarget: pc-amd64\nbrand: acme\nmodel: vision-pc\ngrade: dangerous\ninference:\n  model: model.tflite\n  labels: labels.txt\ngadget:\n  cloud-init: user-data\n');
+    const r = runCli(['gadget', 'render', '-o', 'g'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'g', 'cloud.conf'), 'utf8')).toBe('#cloud-config\nusers: [{name: dev}]\n');
+    expect(readFileSync(path.join(dir, 'g', 'meta', 'gadget.yaml'), 'utf8')).toContain('bootloader: grub');
+    expect(runCli(['gadget', 'validate', 'g/meta/gadget.yaml'], { cwd: dir }).stdout).toBe('g/meta/gadget.yaml: valid\n');
+  });
+});

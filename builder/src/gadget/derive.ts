@@ -34,6 +34,8 @@ export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Pro
     const { yaml, warnings } = applyCustomisation(base, gadgetCustomisation(config));
     validateGadget(yaml);
     await writeFileAtomic(file, renderGadgetYaml(yaml, `Derived by coreforge from ${path.basename(o.baseSnap)}.`));
+    // The project's cloud-init user data (dangerous grade only, checked when the project file loads).
+    if (config.gadget.cloudConf) await writeFileAtomic(path.join(tree, 'cloud.conf'), await readFile(config.gadget.cloudConf));
     const out = path.join(work, 'out');
     await o.run('snap', ['pack', tree, out], { timeout: 600_000, env: { SOURCE_DATE_EPOCH: '1704067200' }, ...(o.signal && { signal: o.signal }) });
     const packed = (await readdir(out)).find((f) => f.endsWith('.snap'));
