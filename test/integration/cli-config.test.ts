@@ -140,6 +140,11 @@ describe('coreforge gadget render', () => {
     expect(r.exitCode).toBe(0);
     expect(readFileSync(path.join(dir, 'g', 'cloud.conf'), 'utf8')).toBe('#cloud-config\nusers: [{name: dev}]\n');
     expect(readFileSync(path.join(dir, 'g', 'meta', 'gadget.yaml'), 'utf8')).toContain('bootloader: grub');
+    // Like snap pack, validate refuses a gadget folder whose boot assets are missing, before packing.
+    const missing = runCli(['gadget', 'validate', 'g/meta/gadget.yaml'], { cwd: dir });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toBe(`error: invalid volume "pc": structure #0 ("mbr"), content "pc-boot.img": source path does not exist in ${path.join(dir, 'g')}\nhint: copy the boot assets of the reference gadget, or use "coreforge gadget derive" on the upstream gadget snap\n`);
+    for (const f of ['pc-boot.img', 'pc-core.img', 'grubx64.efi', 'shim.efi.signed']) writeFileSync(path.join(dir, 'g', f), 'x');
     expect(runCli(['gadget', 'validate', 'g/meta/gadget.yaml'], { cwd: dir }).stdout).toBe('g/meta/gadget.yaml: valid\n');
   });
 });

@@ -1,5 +1,6 @@
 // coreforge gadget render|validate, coreforge udev-rules
 import { customiseGadget, EDGETPU_UDEV_RULES, gadgetSnapYaml, GadgetError, renderGadgetYaml, validateGadget, type GadgetYaml } from '@coreforge/gadget';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -52,6 +53,19 @@ export const registerGadget: RegisterCommand = (program, ctx) => {
       }
       if (typeof data !== 'object' || data === null) throw new GadgetError('GADGET_YAML_INVALID', `${file}: expected a map with "volumes"`);
       validateGadget(data as GadgetYaml);
+      // What snap pack checks too: in a gadget folder (…/meta/gadget.yaml), every content file must exist.
+      const abs = path.resolve(ctx.cwd, file);
+      if (path.basename(path.dirname(abs)) === 'meta') {
+        const root = path.dirname(path.dirname(abs));
+        for (const [name, vol] of Object.entries((data as GadgetYaml).volumes ?? {}))
+          for (const [i, s] of vol.structure.entries())
+            for (const c of s.content ?? []) {
+              const rel = c.image ?? c.source;
+              if (rel === undefined || rel.startsWith('$kernel:')) continue;
+              if (!existsSync(path.join(root, rel)))
+                throw new GadgetError('GADGET_INVALID', `invalid volume "${name}": structure #${i}${s.name ? ` ("${s.name}")` : ''}, content "${rel}": source path does not exist in ${root}`, 'copy the boot assets of the reference gadget, or use "coreforge gadget derive" on the upstream gadget snap');
+            }
+      }
       ctx.out(`${file}: valid`);
     });
 
