@@ -92,7 +92,7 @@ describe.skipIf(!oracle.ok)(`snapd gadget oracle${oracle.ok ? '' : ` (skipped: $
   });
 
   // Generated: every structure of both layouts with other sizes, offsets, types, filesystems and roles.
-  // Agreement with snapd on accept/reject is asserted for every row (the hand-written rows above assert messages).
+  // Agreement with snapd on accept/reject is asserted for every row, and our messages against a committed snapshot.
   it('agrees with snapd on 200+ generated structure mutations', () => {
     const fields: Record<string, readonly (string | number | null)[]> = {
       size: ['0', 1, 512, '1M', '10M', '3G', '3X', '1.5M', '100K', 440],
@@ -122,5 +122,7 @@ describe.skipIf(!oracle.ok)(`snapd gadget oracle${oracle.ok ? '' : ` (skipped: $
     const theirs = judge(texts);
     const disagreements = texts.map((t, i) => ({ row: labels[i], snapd: theirs[i], ours: ours(t) })).filter((r) => (r.snapd === 'ok') !== (r.ours === 'ok'));
     expect(disagreements).toEqual([]);
+    // Our message for every generated row, reviewed and kept in __snapshots__: a changed message fails here.
+    expect(Object.fromEntries(texts.map((t, i) => [labels[i], ours(t)]))).toMatchSnapshot();
   });
 });
