@@ -21,21 +21,30 @@ function machine(arch: Arch, accel: 'tcg' | 'kvm'): string[] {
   return ['-machine', 'q35', '-cpu', accel === 'kvm' ? 'host' : 'max'];
 }
 
-export function smokeVmArgs(o: SmokeVmOptions): string[] {
+/** What both VMs share: accelerator, machine, memory, CPUs, no default devices, the serial log. */
+function vmBase(o: { arch: Arch; accel?: 'tcg' | 'kvm'; memoryMb?: number; cpus?: number; serialLog: string }, defaultMemoryMb: number): string[] {
   const accel = o.accel ?? 'tcg';
-  const console = o.arch === 'arm64' ? 'ttyAMA0' : 'ttyS0';
   return [
     '-accel', accel,
     ...machine(o.arch, accel),
-    '-m', String(o.memoryMb ?? 1024),
+    '-m', String(o.memoryMb ?? defaultMemoryMb),
     '-smp', String(o.cpus ?? 2),
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
     '-serial', `file:${o.serialLog}`,
+  ];
+}
+
+const hostForward = (o: { hostPort: number; guestPort: number }) => `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`;
+
+export function smokeVmArgs(o: SmokeVmOptions): string[] {
+  const console = o.arch === 'arm64' ? 'ttyAMA0' : 'ttyS0';
+  return [
+    ...vmBase(o, 1024),
     '-kernel', o.kernel,
     '-initrd', o.initrd,
     '-append', `console=${console} quiet panic=-1`,
     '-drive', `file=${o.snapFile},if=virtio,format=raw,readonly=on`,
-    '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`,
+    '-netdev', hostForward(o),
     '-device', 'virtio-net-pci,netdev=net0',
   ];
 }
@@ -57,14 +66,8 @@ export interface ImageVmOptions {
 
 /** UEFI boot of a whole disk image; -snapshot keeps the image file unmodified. */
 export function imageVmArgs(o: ImageVmOptions): string[] {
-  const accel = o.accel ?? 'tcg';
   return [
-    '-accel', accel,
-    ...machine(o.arch, accel),
-    '-m', String(o.memoryMb ?? 2048),
-    '-smp', String(o.cpus ?? 2),
-    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-    '-serial', `file:${o.serialLog}`,
+    ...vmBase(o, 2048),
     '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${o.firmwareCode}`,
     '-drive', `if=pflash,format=raw,unit=1,file=${o.firmwareVars}`,
     // No network boot: without these the firmware spends minutes on PXE and HTTP boot before the disk's shell script.
@@ -73,7 +76,7 @@ export function imageVmArgs(o: ImageVmOptions): string[] {
     '-snapshot',
     '-drive', `file=${o.image},if=none,id=disk0,format=raw`,
     '-device', 'virtio-blk-pci,drive=disk0,bootindex=0',
-    '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`,
+    '-netdev', hostForward(o),
     '-device', 'virtio-net-pci,netdev=net0,romfile=',
   ];
 }

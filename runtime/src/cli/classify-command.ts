@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { openClassifier } from '../classifier.js';
 import { ENV } from '../env.js';
 import { RuntimeError } from '../errors.js';
-import type { ClassifyResult, DelegateChoice } from '../types.js';
+import type { ClassifyResult } from '../types.js';
 import type { RuntimeIO } from './main.js';
-import { intFlag, isUsageError } from './args.js';
+import { intFlag, isUsageError, MODEL_OPTIONS, modelFlags } from './args.js';
 import { reportRuntimeError } from './report.js';
 
 const HELP = `usage: coreforge-runtime classify -i IMAGE [-m MODEL] [-l LABELS] [-k 5] [--threads N]
@@ -36,17 +36,10 @@ export async function classifyCommand(args: readonly string[], io: RuntimeIO): P
     const { values } = parseArgs({
       args: [...args],
       options: {
+        ...MODEL_OPTIONS,
         image: { type: 'string', short: 'i' },
-        model: { type: 'string', short: 'm' },
-        labels: { type: 'string', short: 'l' },
-        top: { type: 'string', short: 'k' },
-        threads: { type: 'string' },
-        delegate: { type: 'string' },
-        'edgetpu-model': { type: 'string' },
-        device: { type: 'string' },
         json: { type: 'boolean' },
         repeat: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -54,26 +47,10 @@ export async function classifyCommand(args: readonly string[], io: RuntimeIO): P
       io.out(HELP);
       return 0;
     }
-    const env = io.env;
-    const model = values.model ?? env[ENV.MODEL];
     if (!values.image) throw new RuntimeError('ARGUMENT_INVALID', 'missing -i IMAGE', 'run "coreforge-runtime classify --help"');
-    if (!model) throw new RuntimeError('ARGUMENT_INVALID', 'missing -m MODEL (or $COREFORGE_MODEL)', 'run "coreforge-runtime classify --help"');
-    const labels = values.labels ?? env[ENV.LABELS];
-    const edgetpuModel = values['edgetpu-model'] ?? env[ENV.EDGETPU_MODEL];
-    const threads = intFlag('threads', values.threads ?? env[ENV.THREADS], 1, 1);
-    const topK = intFlag('top', values.top, 5, 1);
+    const { topK, ...options } = modelFlags(values, io.env, 'classify');
     const repeat = intFlag('repeat', values.repeat, 1, 1);
-    const classifier = await openClassifier(
-      {
-        model,
-        ...(labels && { labels }),
-        ...(edgetpuModel && { edgetpuModel }),
-        threads,
-        delegate: (values.delegate ?? env[ENV.DELEGATE] ?? 'cpu') as DelegateChoice,
-        ...(values.device !== undefined && { device: values.device }),
-      },
-      env,
-    );
+    const classifier = await openClassifier(options, io.env);
     try {
       for (const w of classifier.warnings) io.err(`warning: ${w}`);
       let image: Buffer;

@@ -5,9 +5,9 @@ import { openClassifier } from '../classifier.js';
 import { ENV } from '../env.js';
 import { RuntimeError } from '../errors.js';
 import { createInferenceServer, DEFAULT_SERVER_OPTIONS } from '../serve/server.js';
-import type { Classifier, DelegateChoice } from '../types.js';
+import type { Classifier } from '../types.js';
 import type { RuntimeIO } from './main.js';
-import { intFlag, isUsageError } from './args.js';
+import { intFlag, isUsageError, MODEL_OPTIONS, modelFlags } from './args.js';
 import { reportRuntimeError } from './report.js';
 
 const HELP = `usage: coreforge-runtime serve [--port 8080] [--bind 127.0.0.1] [-m MODEL] [-l LABELS] [--threads 1]
@@ -42,20 +42,13 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     const { values } = parseArgs({
       args: [...args],
       options: {
+        ...MODEL_OPTIONS,
         port: { type: 'string' },
         bind: { type: 'string' },
-        model: { type: 'string', short: 'm' },
-        labels: { type: 'string', short: 'l' },
-        threads: { type: 'string' },
         workers: { type: 'string' },
         queue: { type: 'string' },
         'max-body': { type: 'string' },
         'max-pixels': { type: 'string' },
-        delegate: { type: 'string' },
-        'edgetpu-model': { type: 'string' },
-        device: { type: 'string' },
-        top: { type: 'string', short: 'k' },
-        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -64,20 +57,9 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
       return 0;
     }
     const env = io.env;
-    const model = values.model ?? env[ENV.MODEL];
-    if (!model) throw new RuntimeError('ARGUMENT_INVALID', 'missing -m MODEL (or $COREFORGE_MODEL)', 'run "coreforge-runtime serve --help"');
-    const labels = values.labels ?? env[ENV.LABELS];
-    const edgetpuModel = values['edgetpu-model'] ?? env[ENV.EDGETPU_MODEL];
+    const { topK, ...model } = modelFlags(values, env, 'serve', 64);
     const workers = intFlag('workers', values.workers, Math.max(1, availableParallelism()), 1, 64);
-    const options = {
-      model,
-      ...(labels && { labels }),
-      ...(edgetpuModel && { edgetpuModel }),
-      threads: intFlag('threads', values.threads ?? env[ENV.THREADS], 1, 1, 64),
-      delegate: (values.delegate ?? env[ENV.DELEGATE] ?? 'cpu') as DelegateChoice,
-      ...(values.device !== undefined && { device: values.device }),
-      maxPixels: intFlag('max-pixels', values['max-pixels'], 50_000_000, 1),
-    };
+    const options = { ...model, maxPixels: intFlag('max-pixels', values['max-pixels'], 50_000_000, 1) };
     // Interpreters load in parallel: on a multi-core device (and in the boot-test VM) start-up takes one load, not N.
     classifiers = await Promise.all(Array.from({ length: workers }, () => openClassifier(options, env)));
     for (const w of classifiers[0]!.warnings) io.err(`warning: ${w}`);
@@ -86,7 +68,7 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
       bind: values.bind ?? DEFAULT_SERVER_OPTIONS.bind,
       maxQueue: intFlag('queue', values.queue, DEFAULT_SERVER_OPTIONS.maxQueue, 0),
       maxBodyBytes: intFlag('max-body', values['max-body'], DEFAULT_SERVER_OPTIONS.maxBodyBytes, 1),
-      topK: intFlag('top', values.top, DEFAULT_SERVER_OPTIONS.topK, 1, 100),
+      topK,
     });
     const path = `${classifiers[0]!.info.path}, TFLite ${classifiers[0]!.info.library.version}`;
     classifiers = [];
