@@ -148,3 +148,16 @@ describe('coreforge gadget render', () => {
     expect(runCli(['gadget', 'validate', 'g/meta/gadget.yaml'], { cwd: dir }).stdout).toBe('g/meta/gadget.yaml: valid\n');
   });
 });
+
+describe('Coral custom-device mode', () => {
+  it('says in doctor and in the gadget\'s snap.yaml that it needs snapd 2.66', () => {
+    const dir = mkdtempSync(path.join(tmp, 'coral-'));
+    writeFileSync(path.join(dir, 'model.tflite'), Buffer.from([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33]));
+    writeFileSync(path.join(dir, 'labels.txt'), 'background\n');
+    writeFileSync(path.join(dir, 'coreforge.yaml'), 'name: vision\ntarget: pc-amd64\nbrand: acme\nmodel: vision-pc\ngrade: dangerous\ninference:\n  model: model.tflite\n  labels: labels.txt\n  accelerator: coral-usb\n  coral-access: custom-device\n');
+    const doctor = runCli(['doctor', '--json'], { cwd: dir });
+    expect(doctor.stderr).toBe('note: inference.coral-access "custom-device" needs snapd 2.66 or newer on the device (udev-tagging "for-device"); use "raw-usb" for older snapd\n');
+    runCli(['gadget', 'render', '-o', 'g'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'g', 'meta', 'snap.yaml'), 'utf8').split('\n')[0]).toBe('# The coral-usb custom-device slot uses udev-tagging "for-device", which needs snapd 2.66 or newer on the device.');
+  });
+});

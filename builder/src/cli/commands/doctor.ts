@@ -17,7 +17,12 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
     .addHelpText('after', '\nExit code 0 when the configured pipeline can run, 1 when a required tool is missing.\n\nExamples:\n  $ coreforge doctor\n  $ coreforge doctor --json --arch arm64')
     .action(async (opts: { json?: boolean; config: string; arch?: Arch }) => {
       let arch = opts.arch;
-      if (!arch && (await access(opts.config).then(() => true, () => false))) arch = (await loadProjectConfig(opts.config, { env: ctx.env })).arch;
+      if (await access(opts.config).then(() => true, () => false)) {
+        const config = await loadProjectConfig(opts.config, { env: ctx.env });
+        arch ??= config.arch;
+        if (config.inference.accelerator !== 'none' && config.inference.coralAccess === 'custom-device')
+          ctx.err('note: inference.coral-access "custom-device" needs snapd 2.66 or newer on the device (udev-tagging "for-device"); use "raw-usb" for older snapd');
+      }
       const report = await runDoctor({ run: ctx.run, ...(arch && { arch }), tflite: () => probeTflite(ctx.env) });
       ctx.out(opts.json ? JSON.stringify(report, null, 2) : renderDoctorTable(report));
       if (!report.ok) ctx.setExitCode(1);

@@ -33,7 +33,8 @@ export const registerGadget: RegisterCommand = (program, ctx) => {
       }
       const dir = path.resolve(ctx.cwd, opts.output);
       await writeFileAtomic(path.join(dir, 'meta', 'gadget.yaml'), text);
-      await writeFileAtomic(path.join(dir, 'meta', 'snap.yaml'), stringify(gadgetSnapYaml(custom, '24-coreforge'), { lineWidth: 0 }));
+      const note = custom.coral === 'custom-device' ? '# The coral-usb custom-device slot uses udev-tagging "for-device", which needs snapd 2.66 or newer on the device.\n' : '';
+      await writeFileAtomic(path.join(dir, 'meta', 'snap.yaml'), `${note}${stringify(gadgetSnapYaml(custom, '24-coreforge'), { lineWidth: 0 })}`);
       // ubuntu-image refuses --cloud-init for UC20+ models; a dangerous gadget's cloud.conf is honoured instead.
       if (config.gadget.cloudConf) await writeFileAtomic(path.join(dir, 'cloud.conf'), await readFile(config.gadget.cloudConf));
       ctx.out(`wrote ${path.join(opts.output, 'meta', 'gadget.yaml')} and meta/snap.yaml (add the reference gadget's boot assets before packing)`);
