@@ -5,3 +5,6 @@ export { locateTfliteLibrary, loadTfliteLibrary, type LoadedLibrary } from './li
 export { ENV } from './env.js';
 export { listEdgetpuDevices, type EdgetpuDeviceInfo } from './edgetpu.js';
 export type * from './types.js';
+export { createInferenceServer, type InferenceServer, type InferenceServerOptions, type ClassifierSource } from './serve/server.js';
+export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './serve/options.js';
+export { SERVE_ENV } from './serve/env.js';

@@ -1,23 +1,24 @@
-// Prometheus text exposition (version 0.0.4) for the serve daemon: counters, gauges, histograms.
+// Prometheus text exposition (format 0.0.4) for the serve daemon: requests by route and status, request latency
+// and inference time histograms, queue depth, in-flight and worker gauges.
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 class Histogram {
-  readonly counts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
-  sum = 0;
-  count = 0;
+  private readonly counts = new Array<number>(SECONDS_BUCKETS.length).fill(0);
+  private sum = 0;
+  private count = 0;
+
   observe(seconds: number) {
     this.sum += seconds;
     this.count++;
-    LATENCY_BUCKETS.forEach((b, i) => {
-      if (seconds <= b) this.counts[i]!++;
-    });
+    for (let i = 0; i < SECONDS_BUCKETS.length; i++) if (seconds <= SECONDS_BUCKETS[i]!) this.counts[i]!++;
   }
+
   render(name: string, help: string): string[] {
     return [
       `# HELP ${name} ${help}`,
       `# TYPE ${name} histogram`,
-      ...LATENCY_BUCKETS.map((b, i) => `${name}_bucket{le="${b}"} ${this.counts[i]}`),
+      ...SECONDS_BUCKETS.map((b, i) => `${name}_bucket{le="${b}"} ${this.counts[i]}`),
       `${name}_bucket{le="+Inf"} ${this.count}`,
       `${name}_sum ${this.sum}`,
       `${name}_count ${this.count}`,
@@ -25,12 +26,19 @@ class Histogram {
   }
 }
 
+/** The gauges, read when /metrics is scraped. */
+export interface Gauges {
+  readonly queueDepth: number;
+  readonly inFlight: number;
+  readonly workers: number;
+}
+
 export class Metrics {
+  /** Counts keyed by route and status code; routes are a fixed set, so the label values need no escaping. */
   private readonly requests = new Map<string, number>();
   private readonly latency = new Histogram();
   private readonly inference = new Histogram();
-  queueDepth = 0;
-  inFlight = 0;
+  private readonly queueWait = new Histogram();
 
   request(route: string, status: number, seconds: number) {
     const key = `route="${route}",code="${status}"`;
@@ -38,23 +46,23 @@ export class Metrics {
     this.latency.observe(seconds);
   }
 
-  inferenceTime(seconds: number) {
-    this.inference.observe(seconds);
+  classification(inferenceSeconds: number, queueSeconds: number) {
+    this.inference.observe(inferenceSeconds);
+    this.queueWait.observe(queueSeconds);
   }
 
-  render(): string {
+  render(gauges: Gauges): string {
+    const gauge = (name: string, help: string, value: number) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`];
     return [
       '# HELP coreforge_requests_total HTTP requests by route and status code.',
       '# TYPE coreforge_requests_total counter',
       ...[...this.requests].sort().map(([k, v]) => `coreforge_requests_total{${k}} ${v}`),
-      ...this.latency.render('coreforge_request_duration_seconds', 'Time from request start to response, in seconds.'),
+      ...this.latency.render('coreforge_request_duration_seconds', 'Time from request start to the answer, in seconds.'),
       ...this.inference.render('coreforge_inference_duration_seconds', 'TFLite invoke time per classification, in seconds.'),
-      '# HELP coreforge_queue_depth Requests waiting for a free interpreter.',
-      '# TYPE coreforge_queue_depth gauge',
-      `coreforge_queue_depth ${this.queueDepth}`,
-      '# HELP coreforge_in_flight Classifications running now.',
-      '# TYPE coreforge_in_flight gauge',
-      `coreforge_in_flight ${this.inFlight}`,
+      ...this.queueWait.render('coreforge_queue_wait_seconds', 'Time a classification waited for a free interpreter, in seconds.'),
+      ...gauge('coreforge_queue_depth', 'Requests waiting for a free interpreter.', gauges.queueDepth),
+      ...gauge('coreforge_in_flight', 'Classifications running now.', gauges.inFlight),
+      ...gauge('coreforge_workers', 'Interpreters loaded (0 while starting).', gauges.workers),
       '',
     ].join('\n');
   }

@@ -1,7 +1,6 @@
-// A fixed pool of classifiers (one interpreter each, so N requests run on N cores) with a bounded wait queue.
+// A fixed pool of classifiers (one interpreter each, loaded once and reused, so N requests run on N cores) with a
+// bounded FIFO wait queue.
 import type { Classifier } from '../types.js';
-
-export class QueueFullError extends Error {}
 
 export class ClassifierPool {
   private readonly idle: Classifier[];
@@ -11,31 +10,43 @@ export class ClassifierPool {
     readonly classifiers: readonly Classifier[],
     private readonly maxQueue: number,
   ) {
+    if (classifiers.length === 0) throw new RangeError('a classifier pool needs at least one classifier');
     this.idle = [...classifiers];
   }
 
+  /** Requests waiting for a free classifier. */
   get queued(): number {
     return this.waiting.length;
   }
 
+  /** True when a new request would be refused (every classifier busy and the queue full). */
+  get full(): boolean {
+    return this.idle.length === 0 && this.waiting.length >= this.maxQueue;
+  }
+
+  /** Classifiers working on a request now. */
   get busy(): number {
     return this.classifiers.length - this.idle.length;
   }
 
-  /** Runs `fn` on a free classifier; waits in the queue, or throws QueueFullError when the queue is full. */
-  async use<T>(fn: (c: Classifier) => Promise<T>): Promise<T> {
-    let classifier = this.idle.pop();
-    if (!classifier) {
-      if (this.waiting.length >= this.maxQueue) throw new QueueFullError('the queue is full');
-      classifier = await new Promise<Classifier>((resolve) => this.waiting.push(resolve));
-    }
-    try {
-      return await fn(classifier);
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(classifier);
-      else this.idle.push(classifier);
-    }
+  /**
+   * Runs `fn` on a free classifier, after waiting in the queue if all are busy. Returns undefined, without
+   * running `fn`, when the queue is full (the caller answers 503).
+   */
+  use<T>(fn: (c: Classifier) => Promise<T>): Promise<T> | undefined {
+    const free = this.idle.pop();
+    if (!free && this.waiting.length >= this.maxQueue) return undefined;
+    const run = async () => {
+      const c = free ?? (await new Promise<Classifier>((resolve) => this.waiting.push(resolve)));
+      try {
+        return await fn(c);
+      } finally {
+        const next = this.waiting.shift();
+        if (next) next(c);
+        else this.idle.push(c);
+      }
+    };
+    return run();
   }
 
   close() {

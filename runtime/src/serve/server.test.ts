@@ -1,159 +1,288 @@
-// The serve daemon against the real classifier: hostile inputs get a 4xx, the server stays up.
-import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../../../test/helpers/fixtures.js';
-import { openClassifier } from '../classifier.js';
-import { createInferenceServer, type InferenceServer } from './server.js';
+// The HTTP layer with stand-in classifiers: routes, errors, limits, the bounded queue, start-up, metrics and drain.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeClassifier } from '../../../test/helpers/fake-classifier.js';
+import { call, errorCode, rawExchange } from '../../../test/helpers/http-client.js';
+import type { Classifier } from '../types.js';
+import { createInferenceServer, type ClassifierSource, type InferenceServer, type InferenceServerOptions } from './server.js';
 
-const MODEL = fixture('models/mobilenet_v2_1.0_224_quant.tflite');
-const LABELS = fixture('models/imagenet_labels.txt');
-const GRACE = readFileSync(fixture('images/grace_hopper.bmp'));
-
-let service: InferenceServer;
-let port: number;
-
-interface Reply {
-  status: number;
-  body: string;
-}
-
-function call(method: string, path: string, body?: Buffer | string, headers: Record<string, string | number> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.end(body);
-    else req.end();
-  });
-}
-
-const errorCode = (r: Reply) => (JSON.parse(r.body) as { error: { code: string } }).error.code;
-
-beforeAll(async () => {
-  const classifiers = [await openClassifier({ model: MODEL, labels: LABELS, maxPixels: 20_000_000 }), await openClassifier({ model: MODEL, labels: LABELS, maxPixels: 20_000_000 })];
-  service = createInferenceServer(classifiers, { port: 0, maxBodyBytes: 8 * 1024 * 1024, bodyTimeoutMs: 600, headersTimeoutMs: 600, maxQueue: 4 });
-  port = (await service.listen()).port;
+const opened: InferenceServer[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
 });
-afterAll(() => service.close());
 
-describe('serve', () => {
-  it('classifies a photo, with timings', async () => {
-    const r = await call('POST', '/v1/classify?top_k=3', GRACE);
+async function start(source: ClassifierSource, options: InferenceServerOptions = {}) {
+  const service = createInferenceServer(source, { port: 0, ...options });
+  opened.push(service);
+  const { port } = await service.listen();
+  return { service, port };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string) {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('POST /v1/classify', () => {
+  it('answers top-k with timings and the model', async () => {
+    const { port } = await start([fakeClassifier()]);
+    const r = await call(port, 'POST', '/v1/classify?top_k=2', 'an image');
     expect(r.status).toBe(200);
-    const body = JSON.parse(r.body) as { results: { index: number; label: string; score: number }[]; timings: Record<string, number> };
-    expect(body.results).toHaveLength(3);
-    expect(body.results[0]).toMatchObject({ index: 653, label: 'military uniform' });
+    expect(r.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(r.body) as { results: unknown[]; timings: Record<string, number>; model: Record<string, unknown> };
+    expect(body.results).toEqual([
+      { index: 2, label: 'two', score: 0.7 },
+      { index: 1, label: 'one', score: 0.2 },
+    ]);
     expect(Object.keys(body.timings).sort()).toEqual(['decodeMs', 'inferenceMs', 'queueMs', 'totalMs']);
-  });
-
-  it('answers /healthz and /metrics', async () => {
-    const h = await call('GET', '/healthz');
-    expect(h.status).toBe(200);
-    expect(JSON.parse(h.body)).toMatchObject({ status: 'ok', workers: 2 });
-    const m = await call('GET', '/metrics');
-    expect(m.body).toContain('coreforge_requests_total{route="/v1/classify",code="200"}');
-    expect(m.body).toMatch(/^coreforge_request_duration_seconds_count \d+$/m);
-    expect(m.body).toMatch(/^coreforge_inference_duration_seconds_bucket\{le="0.1"\} \d+$/m);
-    expect(m.body).toContain('coreforge_queue_depth 0');
+    expect(body.timings).toMatchObject({ decodeMs: 1, inferenceMs: 2 });
+    expect(body.timings.totalMs).toBeGreaterThanOrEqual(0);
+    expect(body.model).toMatchObject({ path: 'fake', file: '/fake.tflite', threads: 1 });
   });
 
   it.each([
-    ['zero bytes', Buffer.alloc(0), 400, 'IMAGE_INVALID'],
-    ['a truncated JPEG', readFileSync(fixture('images/parrot.jpg')).subarray(0, 3000), 400, 'IMAGE_INVALID'],
-    ['text', Buffer.from('this is not an image'), 415, 'IMAGE_UNSUPPORTED'],
-    ['a PNG header claiming 100000x100000 pixels', Buffer.from('89504e470d0a1a0a0000000d49484452000186a0000186a00802000000', 'hex'), 413, 'IMAGE_TOO_LARGE'],
-  ])('answers %s with a JSON 4xx', async (_name, body, status, code) => {
-    const r = await call('POST', '/v1/classify', body);
+    ['0', 'cannot classify: top_k must be an integer from 1 to 1000, not "0"'],
+    ['1.5', 'cannot classify: top_k must be an integer from 1 to 1000, not "1.5"'],
+    ['1001', 'cannot classify: top_k must be an integer from 1 to 1000, not "1001"'],
+    ['', 'cannot classify: top_k must be an integer from 1 to 1000, not ""'],
+  ])('refuses top_k=%j with 400', async (value, message) => {
+    const { port } = await start([fakeClassifier()]);
+    const r = await call(port, 'POST', `/v1/classify?top_k=${value}`, 'x');
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ error: { code: 'ARGUMENT_INVALID', message } });
+  });
+
+  it.each([
+    ['bad', 400, 'IMAGE_INVALID', 'cannot decode the image: bad'],
+    ['huge', 413, 'IMAGE_TOO_LARGE', 'cannot decode the image: huge'],
+    ['fail', 500, 'INFERENCE_FAILED', 'cannot invoke: fail'],
+    ['crash', 500, 'INTERNAL', 'internal error: see the service log'],
+  ])('maps the classifier refusing %j to %i %s', async (body, status, code, message) => {
+    const logged: string[] = [];
+    const { port } = await start([fakeClassifier()], { log: (t) => logged.push(t) });
+    const r = await call(port, 'POST', '/v1/classify', body);
     expect(r.status).toBe(status);
-    expect(errorCode(r)).toBe(code);
+    expect(JSON.parse(r.body)).toEqual({ error: { code, message } });
+    // Internal errors are logged with their stack; the client's mistakes are not.
+    expect(logged.length).toBe(status === 500 ? 1 : 0);
+    if (body === 'crash') expect(logged[0]).toMatch(/^error: POST \/v1\/classify: Error: a bug\n\s+at /);
   });
 
-  it('refuses a 50 MB body with 413 without reading it all', async () => {
-    const r = await new Promise<Reply>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/classify', headers: { 'content-length': 50 * 1024 * 1024 } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      });
-      req.on('error', reject);
-      const chunk = Buffer.alloc(1024 * 1024);
-      let sent = 0;
-      const pump = () => {
-        while (sent < 50 && req.write(chunk)) sent++;
-        if (sent < 50 && !req.destroyed) req.once('drain', pump);
-      };
-      pump();
-    }).catch((e: NodeJS.ErrnoException) => ({ status: e.code === 'EPIPE' || e.code === 'ECONNRESET' ? 413 : 0, body: '{"error":{"code":"BODY_TOO_LARGE"}}' }));
-    expect(r.status).toBe(413);
-    expect(errorCode(r)).toBe('BODY_TOO_LARGE');
-  });
-
-  it('refuses a streamed body that grows past the limit', async () => {
-    const r = await call('POST', '/v1/classify', Buffer.alloc(9 * 1024 * 1024), { 'transfer-encoding': 'chunked' }).catch(() => ({ status: 413, body: '{"error":{"code":"BODY_TOO_LARGE"}}' }));
-    expect(r.status).toBe(413);
-  });
-
-  it('times out a client that trickles its body (408) and one that never finishes its headers', async () => {
-    const slowBody = await new Promise<Reply>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/classify', headers: { 'content-length': 1000 } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      });
-      req.on('error', reject);
-      req.write(Buffer.alloc(10));
-    });
-    expect(slowBody.status).toBe(408);
-    expect(errorCode(slowBody)).toBe('BODY_TIMEOUT');
-    const closedAfter = await new Promise<number>((resolve) => {
-      const started = Date.now();
-      const socket = connect(port, '127.0.0.1', () => socket.write('POST /v1/classify HTTP/1.1\r\nHost: x\r\n'));
-      socket.on('data', () => undefined);
-      socket.on('close', () => resolve(Date.now() - started));
-      socket.on('error', () => undefined);
-    });
-    expect(closedAfter).toBeLessThan(5000);
-  });
-
-  it('answers unknown routes and methods with 404 and 405', async () => {
-    expect((await call('GET', '/nope')).status).toBe(404);
-    expect((await call('GET', '/v1/classify')).status).toBe(405);
-    expect((await call('DELETE', '/healthz')).status).toBe(405);
-    expect(errorCode(await call('POST', '/v1/classify?top_k=0', GRACE))).toBe('ARGUMENT_INVALID');
-  });
-
-  it('is still up and correct after all of that', async () => {
-    const r = await call('POST', '/v1/classify', GRACE);
-    expect(r.status).toBe(200);
-    expect((JSON.parse(r.body) as { results: { index: number }[] }).results[0]!.index).toBe(653);
+  it('refuses an empty body with 400 IMAGE_INVALID', async () => {
+    const { port } = await start([fakeClassifier()]);
+    const r = await call(port, 'POST', '/v1/classify', Buffer.alloc(0));
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ error: { code: 'IMAGE_INVALID', message: 'cannot classify the image: the body is empty (POST the image bytes)' } });
   });
 });
 
-describe('queue and shutdown', () => {
-  it('answers 503 when every interpreter is busy and the queue is full, and drains in-flight work on close', async () => {
-    const classifier = await openClassifier({ model: MODEL, labels: LABELS });
-    const small = createInferenceServer([classifier], { port: 0, maxQueue: 1 });
-    const p = (await small.listen()).port;
-    const post = () =>
-      new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: p, method: 'POST', path: '/v1/classify' }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', reject);
-        req.end(GRACE);
-      });
-    const statuses = await Promise.all(Array.from({ length: 6 }, post));
-    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
-    expect(statuses).toContain(503);
-    const inFlight = post();
-    await new Promise((r) => setTimeout(r, 5));
-    await small.close();
-    expect(await inFlight).toBe(200);
+describe('limits', () => {
+  it('refuses a declared Content-Length over the limit before reading, and closes the connection', async () => {
+    const fake = fakeClassifier();
+    const { port } = await start([fake], { maxBodyBytes: 1000 });
+    const { received } = await rawExchange(port, ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 52428800\r\n\r\n'], 0);
+    expect(received).toMatch(/^HTTP\/1.1 413 Payload Too Large\r\n/);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(received).toContain('{"error":{"code":"BODY_TOO_LARGE","message":"cannot read the body: it is 52428800 bytes, the limit is 1000 bytes"}}');
+    expect(fake.calls).toBe(0);
+  });
+
+  it('refuses a chunked body once it grows past the limit', async () => {
+    const { port } = await start([fakeClassifier()], { maxBodyBytes: 1000 });
+    const chunk = Buffer.alloc(600).toString();
+    const { received } = await rawExchange(port, ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n', `258\r\n${chunk}\r\n`, `258\r\n${chunk}\r\n`, '0\r\n\r\n'], 20);
+    expect(received).toMatch(/^HTTP\/1.1 413 /);
+    expect(received).toContain('"message":"cannot read the body: it is larger, the limit is 1000 bytes"');
+  });
+
+  it('answers 408 to a client that trickles its body, after the body deadline', async () => {
+    const { port } = await start([fakeClassifier()], { bodyTimeoutMs: 400 });
+    const parts = ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n', ...Array.from({ length: 40 }, () => 'a')];
+    const { received, openMs } = await rawExchange(port, parts, 50);
+    expect(received).toMatch(/^HTTP\/1.1 408 /);
+    expect(received).toContain('{"error":{"code":"BODY_TIMEOUT","message":"cannot read the body: it did not arrive within 400 ms"}}');
+    expect(openMs).toBeGreaterThanOrEqual(400);
+    expect(openMs).toBeLessThan(1500);
+  });
+
+  it('answers 408 and closes a client that trickles its headers, after the headers deadline', async () => {
+    const { port } = await start([fakeClassifier()], { headersTimeoutMs: 400 });
+    const parts = ['POST /v1/classify HTTP/1.1\r\n', ...Array.from({ length: 60 }, (_, i) => `x-slow-${i}: y\r\n`)];
+    const { received, openMs } = await rawExchange(port, parts, 50);
+    expect(received).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
+    expect(received).toContain('"code":"HEADERS_TIMEOUT"');
+    expect(openMs).toBeGreaterThanOrEqual(400);
+    expect(openMs).toBeLessThan(1500);
+  });
+
+  it('answers malformed HTTP with a JSON 400 and stays up', async () => {
+    const { port } = await start([fakeClassifier()]);
+    const { received } = await rawExchange(port, ['NOT HTTP AT ALL\r\n\r\n'], 0);
+    expect(received).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
+    expect(received).toContain('"code":"BAD_REQUEST"');
+    expect((await call(port, 'GET', '/healthz')).status).toBe(200);
+  });
+});
+
+describe('routes', () => {
+  it('answers unknown routes with 404 and wrong methods with 405 and Allow', async () => {
+    const { port } = await start([fakeClassifier()]);
+    const missing = await call(port, 'GET', '/nope');
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toEqual({ error: { code: 'NOT_FOUND', message: 'cannot find "/nope": the routes are POST /v1/classify, GET /healthz, GET /metrics' } });
+    const get = await call(port, 'GET', '/v1/classify');
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    expect(JSON.parse(get.body)).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'cannot GET /v1/classify: use POST' } });
+    const del = await call(port, 'DELETE', '/metrics');
+    expect(del.status).toBe(405);
+    expect(del.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('reports health with the model and the pool', async () => {
+    const { port } = await start([fakeClassifier(), fakeClassifier()], { maxQueue: 7 });
+    const r = await call(port, 'GET', '/healthz');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ status: 'ok', model: { path: 'fake', file: '/fake.tflite' }, workers: 2, queue: { depth: 0, max: 7 }, inFlight: 0 });
+  });
+});
+
+describe('queue', () => {
+  it('queues up to --queue requests, answers 503 with Retry-After beyond, and serves the queue in order', async () => {
+    const fake = fakeClassifier({ hold: true });
+    const { port } = await start([fake], { maxQueue: 1, retryAfterSeconds: 3 });
+    const first = call(port, 'POST', '/v1/classify', 'first');
+    await waitFor(() => fake.calls === 1, 'the first request to run');
+    const second = call(port, 'POST', '/v1/classify?top_k=1', 'second');
+    await waitFor(async () => /^coreforge_queue_depth 1$/m.test((await call(port, 'GET', '/metrics')).body), 'the second request to queue');
+    const metrics = (await call(port, 'GET', '/metrics')).body;
+    expect(metrics).toMatch(/^coreforge_in_flight 1$/m);
+    expect(metrics).toMatch(/^coreforge_workers 1$/m);
+    const third = await call(port, 'POST', '/v1/classify', 'third');
+    expect(third.status).toBe(503);
+    expect(third.headers['retry-after']).toBe('3');
+    expect(JSON.parse(third.body)).toEqual({ error: { code: 'QUEUE_FULL', message: 'cannot classify now: every interpreter is busy and 1 requests are waiting' } });
+    fake.release();
+    expect((await first).status).toBe(200);
+    await waitFor(() => fake.calls === 2, 'the queued request to run');
+    fake.release();
+    const r = await second;
+    expect(r.status).toBe(200);
+    expect((JSON.parse(r.body) as { results: unknown[] }).results).toHaveLength(1);
+  });
+});
+
+describe('start-up', () => {
+  it('listens at once and answers 503 while the classifiers load, then serves', async () => {
+    let loaded!: (c: readonly Classifier[]) => void;
+    const { service, port } = await start(() => new Promise((resolve) => (loaded = resolve)), { retryAfterSeconds: 2 });
+    expect(service.phase).toBe('starting');
+    const health = await call(port, 'GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(health.headers['retry-after']).toBe('2');
+    expect(JSON.parse(health.body)).toEqual({ status: 'starting' });
+    const early = await call(port, 'POST', '/v1/classify', 'x');
+    expect(early.status).toBe(503);
+    expect(JSON.parse(early.body)).toEqual({ error: { code: 'STARTING', message: 'cannot classify yet: the model is still loading' } });
+    expect((await call(port, 'GET', '/metrics')).body).toMatch(/^coreforge_workers 0$/m);
+    loaded([fakeClassifier()]);
+    await service.ready();
+    expect(service.phase).toBe('ready');
+    expect((await call(port, 'GET', '/healthz')).status).toBe(200);
+    expect((await call(port, 'POST', '/v1/classify', 'x')).status).toBe(200);
+  });
+
+  it('reports a failed load through ready() and answers 503 "failed"', async () => {
+    const { service, port } = await start(() => Promise.reject(new Error('no model')));
+    await expect(service.ready()).rejects.toThrow('no model');
+    expect(service.phase).toBe('failed');
+    const health = await call(port, 'GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toEqual({ status: 'failed' });
+    expect(errorCode(await call(port, 'POST', '/v1/classify', 'x'))).toBe('UNAVAILABLE');
+  });
+
+  it('closes classifiers that finish loading after close()', async () => {
+    let loaded!: (c: readonly Classifier[]) => void;
+    const { service } = await start(() => new Promise((resolve) => (loaded = resolve)));
+    const closing = service.close();
+    const late = fakeClassifier();
+    loaded([late]);
+    await closing;
+    expect(late.closed).toBe(true);
+  });
+});
+
+describe('metrics', () => {
+  it('counts requests by route and status, with latency and inference histograms', async () => {
+    const { port } = await start([fakeClassifier()]);
+    await call(port, 'POST', '/v1/classify', 'x');
+    await call(port, 'POST', '/v1/classify', 'x');
+    await call(port, 'POST', '/v1/classify', 'bad');
+    await call(port, 'GET', '/nope');
+    const r = await call(port, 'GET', '/metrics');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const lines = r.body.split('\n');
+    expect(lines).toContain('coreforge_requests_total{route="/v1/classify",code="200"} 2');
+    expect(lines).toContain('coreforge_requests_total{route="/v1/classify",code="400"} 1');
+    expect(lines).toContain('coreforge_requests_total{route="other",code="404"} 1');
+    expect(lines).toContain('# TYPE coreforge_request_duration_seconds histogram');
+    expect(lines).toContain('coreforge_request_duration_seconds_count 4');
+    expect(lines).toContain('coreforge_request_duration_seconds_bucket{le="+Inf"} 4');
+    // The fake reports 2 ms of inference: counted in the 5 ms bucket and above.
+    expect(lines).toContain('coreforge_inference_duration_seconds_bucket{le="0.005"} 2');
+    expect(lines).toContain('coreforge_inference_duration_seconds_sum 0.004');
+    expect(lines).toContain('coreforge_inference_duration_seconds_count 2');
+    expect(lines).toContain('coreforge_queue_depth 0');
+    expect(lines).toContain('coreforge_in_flight 0');
+    // Every sample line is `name{labels} value`, every family has HELP and TYPE.
+    for (const line of lines.filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^coreforge_[a-z_]+(\{[^}]*\})? [\d.e+-]+$/);
+    const families = new Set(lines.filter((l) => l.startsWith('# TYPE')).map((l) => l.split(' ')[2]));
+    expect([...families].sort()).toEqual([
+      'coreforge_in_flight',
+      'coreforge_inference_duration_seconds',
+      'coreforge_queue_depth',
+      'coreforge_queue_wait_seconds',
+      'coreforge_request_duration_seconds',
+      'coreforge_requests_total',
+      'coreforge_workers',
+    ]);
+  });
+});
+
+describe('shutdown', () => {
+  it('stops accepting, answers the request in flight, then closes the classifiers', async () => {
+    const fake = fakeClassifier({ hold: true });
+    const { service, port } = await start([fake]);
+    const inFlight = call(port, 'POST', '/v1/classify', 'x');
+    await waitFor(() => fake.calls === 1, 'the request to run');
+    let closed = false;
+    const closing = service.close().then(() => (closed = true));
+    expect(service.phase).toBe('draining');
+    await expect(call(port, 'GET', '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    expect(fake.closed).toBe(false);
+    fake.release();
+    const r = await inFlight;
+    expect(r.status).toBe(200);
+    expect(r.headers.connection).toBe('close');
+    await closing;
+    expect(fake.closed).toBe(true);
+  });
+
+  it('cuts off requests still running after the drain deadline', async () => {
+    const fake = fakeClassifier({ hold: true });
+    const { service, port } = await start([fake], { drainTimeoutMs: 200 });
+    const inFlight = call(port, 'POST', '/v1/classify', 'x').catch((e: NodeJS.ErrnoException) => e.code);
+    await waitFor(() => fake.calls === 1, 'the request to run');
+    const started = Date.now();
+    await service.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await inFlight).toBe('ECONNRESET');
+    fake.release();
   });
 });
