@@ -1,4 +1,5 @@
 // The HTTP layer with stand-in classifiers: routes, errors, limits, the bounded queue, start-up, metrics and drain.
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeClassifier } from '../../../test/helpers/fake-classifier.js';
 import { call, errorCode, rawExchange } from '../../../test/helpers/http-client.js';
@@ -117,6 +118,18 @@ describe('limits', () => {
     expect(openMs).toBeLessThan(1500);
   });
 
+  it('survives a client that disconnects in the middle of its body', async () => {
+    const fake = fakeClassifier();
+    const { port } = await start([fake]);
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nhalf', () => socket.destroy()));
+      socket.on('close', () => resolve());
+    });
+    await waitFor(async () => (await call(port, 'GET', '/metrics')).body.includes('coreforge_requests_total{route="/v1/classify",code="400"} 1'), 'the aborted request to be counted');
+    expect(fake.calls).toBe(0);
+    expect((await call(port, 'POST', '/v1/classify', 'x')).status).toBe(200);
+  });
+
   it('answers malformed HTTP with a JSON 400 and stays up', async () => {
     const { port } = await start([fakeClassifier()]);
     const { received } = await rawExchange(port, ['NOT HTTP AT ALL\r\n\r\n'], 0);
@@ -136,6 +149,9 @@ describe('routes', () => {
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
     expect(JSON.parse(get.body)).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'cannot GET /v1/classify: use POST' } });
+    const head = await call(port, 'HEAD', '/healthz');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
     const del = await call(port, 'DELETE', '/metrics');
     expect(del.status).toBe(405);
     expect(del.headers.allow).toBe('GET, HEAD');
