@@ -6,7 +6,7 @@ import { openClassifier } from '../classifier.js';
 import { ENV } from '../env.js';
 import { RuntimeError } from '../errors.js';
 import { SERVE_ENV } from '../serve/env.js';
-import { DEFAULT_SERVER_OPTIONS } from '../serve/options.js';
+import { DEFAULT_SERVER_OPTIONS, defaultWorkers } from '../serve/options.js';
 import { createInferenceServer } from '../serve/server.js';
 import { stopSignal } from '../serve/shutdown.js';
 import type { Classifier, ClassifierOptions } from '../types.js';
@@ -23,7 +23,7 @@ const HELP = `usage: coreforge-runtime serve [--port 8080] [--bind 127.0.0.1] [-
 POST /v1/classify (body: the image bytes; ?top_k=N) -> JSON top-k with timings
 GET /healthz (200 when ready, 503 while loading or shutting down); GET /metrics (Prometheus text)
 
-  --workers N     interpreters loaded side by side, one request each (default: the CPU count)
+  --workers N     interpreters loaded side by side, one request each (default: CPU count / --threads)
   --queue N       requests that may wait for a free interpreter; more get 503 + Retry-After
   --max-body N    largest body in bytes (413 beyond); --max-pixels N: largest decoded image
 Defaults come from the environment when set: ${Object.values(SERVE_ENV).join(', ')},
@@ -74,7 +74,7 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     }
     const env = io.env;
     const { topK, ...model } = modelFlags(values, env, 'serve', 64);
-    const workers = intFlag('workers', values.workers ?? env[SERVE_ENV.WORKERS], Math.max(1, availableParallelism()), 1, 64);
+    const workers = intFlag('workers', values.workers ?? env[SERVE_ENV.WORKERS], defaultWorkers(availableParallelism(), model.threads), 1, 64);
     const classifierOptions: ClassifierOptions = { ...model, maxPixels: intFlag('max-pixels', values['max-pixels'] ?? env[SERVE_ENV.MAX_PIXELS], DEFAULT_MAX_PIXELS, 1) };
     const bind = values.bind ?? env[SERVE_ENV.BIND] ?? DEFAULT_SERVER_OPTIONS.bind;
     const port = intFlag('port', values.port ?? env[SERVE_ENV.PORT], DEFAULT_SERVER_OPTIONS.port, 0, 65535);

@@ -8,7 +8,7 @@ export const SERVE_ENV = {
   PORT: 'COREFORGE_PORT',
   /** Address to listen on (default 127.0.0.1; the snap's configure hook defaults to 0.0.0.0). */
   BIND: 'COREFORGE_BIND',
-  /** Interpreters loaded side by side, one request each at a time (default: the CPU count). */
+  /** Interpreters loaded side by side, one request each at a time (default: the CPU count / threads, at least 1). */
   WORKERS: 'COREFORGE_WORKERS',
   /** Requests allowed to wait for a free interpreter; more get 503 with Retry-After (default 32). */
   QUEUE: 'COREFORGE_QUEUE',

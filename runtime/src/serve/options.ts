@@ -36,3 +36,8 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
 
 /** The largest ?top_k a client may ask for. */
 export const MAX_TOP_K = 1000;
+
+/** One interpreter per core: the CPU count divided by the threads each interpreter uses, at least 1. */
+export function defaultWorkers(cpus: number, threadsPerWorker: number): number {
+  return Math.max(1, Math.floor(cpus / Math.max(1, threadsPerWorker)));
+}
