@@ -15,3 +15,22 @@ export const ENV = {
   THREADS: 'COREFORGE_THREADS',
   DELEGATE: 'COREFORGE_DELEGATE',
 } as const;
+
+/**
+ * The serve daemon's defaults (flags win). Inside the snap the serve wrapper passes the configure hook's
+ * values as flags; these variables are for everyone else (systemd units, containers, a shell).
+ */
+export const SERVE_ENV = {
+  /** TCP port (default 8080). */
+  PORT: 'COREFORGE_PORT',
+  /** Address to listen on (default 127.0.0.1; the snap's configure hook defaults to 0.0.0.0). */
+  BIND: 'COREFORGE_BIND',
+  /** Interpreters loaded side by side, one request each at a time (default: the CPU count / threads, at least 1). */
+  WORKERS: 'COREFORGE_WORKERS',
+  /** Requests allowed to wait for a free interpreter; more get 503 with Retry-After (default 32). */
+  QUEUE: 'COREFORGE_QUEUE',
+  /** Largest accepted body in bytes (default 16 MiB); larger gets 413 before it is read. */
+  MAX_BODY: 'COREFORGE_MAX_BODY',
+  /** Largest decoded image, width * height (default 50,000,000); larger gets 413. */
+  MAX_PIXELS: 'COREFORGE_MAX_PIXELS',
+} as const;

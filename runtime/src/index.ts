@@ -2,9 +2,8 @@
 export { openClassifier, checkModelData } from './classifier.js';
 export { RuntimeError, type RuntimeErrorCode } from './errors.js';
 export { locateTfliteLibrary, loadTfliteLibrary, type LoadedLibrary } from './library.js';
-export { ENV } from './env.js';
+export { ENV, SERVE_ENV } from './env.js';
 export { listEdgetpuDevices, type EdgetpuDeviceInfo } from './edgetpu.js';
 export type * from './types.js';
 export { createInferenceServer, type InferenceServer, type InferenceServerOptions, type ClassifierSource } from './serve/server.js';
 export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './serve/options.js';
-export { SERVE_ENV } from './serve/env.js';

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { openClassifier } from '../classifier.js';
 import { ENV } from '../env.js';
 import { RuntimeError } from '../errors.js';
-import { SERVE_ENV } from '../serve/env.js';
+import { SERVE_ENV } from '../env.js';
 import { DEFAULT_SERVER_OPTIONS, defaultWorkers } from '../serve/options.js';
 import { createInferenceServer } from '../serve/server.js';
 import { stopSignal } from '../serve/shutdown.js';
