@@ -1,17 +1,21 @@
 // QEMU command lines, as pure functions (unit-tested with exact arrays).
 import type { Arch } from './boot-assets.js';
 
-export interface SmokeVmOptions {
+/** What every VM takes: the machine, its serial log and the forwarded service port. */
+export interface VmOptions {
   readonly arch: Arch;
-  readonly kernel: string;
-  readonly initrd: string;
-  readonly snapFile: string;
   readonly serialLog: string;
   readonly hostPort: number;
   readonly guestPort: number;
   readonly memoryMb?: number;
   readonly cpus?: number;
   readonly accel?: 'tcg' | 'kvm';
+}
+
+export interface SmokeVmOptions extends VmOptions {
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly snapFile: string;
 }
 
 export const QEMU_BINARY: Record<Arch, string> = { amd64: 'qemu-system-x86_64', arm64: 'qemu-system-aarch64' };
@@ -22,7 +26,7 @@ function machine(arch: Arch, accel: 'tcg' | 'kvm'): string[] {
 }
 
 /** What both VMs share: accelerator, machine, memory, CPUs, no default devices, the serial log. */
-function vmBase(o: { arch: Arch; accel?: 'tcg' | 'kvm'; memoryMb?: number; cpus?: number; serialLog: string }, defaultMemoryMb: number): string[] {
+function vmBase(o: VmOptions, defaultMemoryMb: number): string[] {
   const accel = o.accel ?? 'tcg';
   return [
     '-accel', accel,
@@ -34,7 +38,7 @@ function vmBase(o: { arch: Arch; accel?: 'tcg' | 'kvm'; memoryMb?: number; cpus?
   ];
 }
 
-const hostForward = (o: { hostPort: number; guestPort: number }) => `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`;
+const hostForward = (o: VmOptions) => `user,id=net0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:${o.guestPort}`;
 
 export function smokeVmArgs(o: SmokeVmOptions): string[] {
   const console = o.arch === 'arm64' ? 'ttyAMA0' : 'ttyS0';
@@ -49,19 +53,12 @@ export function smokeVmArgs(o: SmokeVmOptions): string[] {
   ];
 }
 
-export interface ImageVmOptions {
-  readonly arch: Arch;
+export interface ImageVmOptions extends VmOptions {
   readonly image: string;
   /** Read-only firmware code (OVMF_CODE / AAVMF_CODE). */
   readonly firmwareCode: string;
   /** A writable copy of the firmware variables, made per run. */
   readonly firmwareVars: string;
-  readonly serialLog: string;
-  readonly hostPort: number;
-  readonly guestPort: number;
-  readonly memoryMb?: number;
-  readonly cpus?: number;
-  readonly accel?: 'tcg' | 'kvm';
 }
 
 /** UEFI boot of a whole disk image; -snapshot keeps the image file unmodified. */
