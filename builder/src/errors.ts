@@ -15,6 +15,8 @@ export type BuilderErrorCode =
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
   | 'BOOT_TEST_FAILED'
+  | 'BUILD_LOCKED'
+  | 'DISK_FULL'
   | 'CANCELLED';
 
 export class BuilderError extends Error {

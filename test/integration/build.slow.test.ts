@@ -41,9 +41,11 @@ describe('coreforge build', () => {
     expect(readFileSync(path.join(out, 'acme-classifier-pc.model'), 'utf8')).toMatch(/^type: model\n/);
   });
 
-  it('resumes without redoing finished stages', () => {
-    const plan = runCli(['build', '-c', project, '--dry-run', '--resume'], { env }).stdout;
-    expect(plan.match(/skip \(done\)/g)).toHaveLength(5);
+  it('skips every unchanged stage, with or without --resume', () => {
+    for (const flags of [[], ['--resume']]) {
+      const plan = runCli(['build', '-c', project, '--dry-run', ...flags], { env }).stdout;
+      expect(plan.match(/ skip +unchanged$/gm)).toHaveLength(5);
+    }
   });
 
   it('checks tools before the first stage and says how to install them', () => {

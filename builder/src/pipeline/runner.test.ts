@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,19 +18,32 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = (overrides: Partial<ProjectConfig> = {}) => ({ name: 'p', model: 'm', output: dir, ...overrides }) as unknown as ProjectConfig;
 
-/** Stages that write one file each and record that they ran; `failing` throws. */
+/**
+ * Stages that write one file each and record that they ran; `failing` throws. Each reads the file
+ * input-<name> of the project folder (when present), the config field "model", and the previous stage's output.
+ */
 function stages(log: string[], failing?: StageName): Stage[] {
   const names: StageName[] = ['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest'];
   const key = { 'pack-snap': 'snap', 'sign-model': 'model', 'build-image': 'image', 'compress-image': 'imageXz', 'write-manifest': 'manifest' } as const;
-  return names.map((name) => ({
+  return names.map((name, i) => ({
     name,
     title: `do ${name}`,
     requiredTools: () => (name === 'build-image' ? ['ubuntu-image'] : []),
+    outputs: [key[name]],
+    inputs: ({ config }) => ({
+      files: { [`input-${name}`]: path.join(config.output, `input-${name}`) },
+      config: name === 'sign-model' ? { model: config.model } : {},
+      artifacts: i > 0 ? [key[names[i - 1]!]] : [],
+    }),
     async run(ctx) {
       log.push(name);
       if (name === failing) throw new Error('boom');
       const file = path.join(ctx.config.output, `${name}.out`);
-      writeFileSync(file, name);
+      const input = path.join(ctx.config.output, `input-${name}`);
+      // The output depends on the input and on the previous output, as a real stage's does.
+      const previous = i > 0 ? ctx.artifacts[key[names[i - 1]!]] : undefined;
+      const upstream = previous ? createHash('sha256').update(readFileSync(previous)).digest('hex').slice(0, 8) : '';
+      writeFileSync(file, `${name} ${existsSync(input) ? readFileSync(input, 'utf8') : ''}${upstream}${name === 'sign-model' ? ctx.config.model : ''}`);
       return { [key[name]]: file };
     },
   }));
@@ -46,7 +60,8 @@ describe('build pipeline', () => {
     expect(log).toEqual(['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest']);
     expect(result.artifacts.image).toBe(path.join(dir, 'build-image.out'));
     const state = JSON.parse(readFileSync(path.join(dir, '.coreforge-build', STATE_FILE), 'utf8'));
-    expect(state.finished).toEqual(log);
+    expect(Object.keys(state.stages)).toEqual(log);
+    expect(state.stages['pack-snap'].outputs.snap.file).toBe(path.join(dir, 'pack-snap.out'));
   });
 
   it('stops before --until and after --thru', async () => {
@@ -54,7 +69,7 @@ describe('build pipeline', () => {
     await buildImage({ ...base, config: config(), stages: stages(a), until: 'build-image' });
     expect(a).toEqual(['pack-snap', 'sign-model']);
     const b: string[] = [];
-    await buildImage({ ...base, config: config(), stages: stages(b), thru: 'sign-model' });
+    await buildImage({ ...base, config: config(), stages: stages(b), thru: 'sign-model', force: true });
     expect(b).toEqual(['pack-snap', 'sign-model']);
   });
 
@@ -79,35 +94,75 @@ describe('build pipeline', () => {
     expect(log).toEqual(['pack-snap', 'sign-model']);
   });
 
-  it('resumes after a failure, skipping finished stages whose outputs exist', async () => {
+  it('after a failure, reruns only the failed stage and what follows', async () => {
     const first: string[] = [];
     const e = await buildImage({ ...base, config: config(), stages: stages(first, 'build-image') }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('STAGE_FAILED');
     expect((e as BuilderError).message).toBe('stage "build-image" failed: boom');
     expect(first).toEqual(['pack-snap', 'sign-model', 'build-image']);
-    expect(await planBuild({ config: config(), stages: stages([]), resume: true, options: base.options })).toEqual([
-      { name: 'pack-snap', title: 'do pack-snap', action: 'skip (done)' },
-      { name: 'sign-model', title: 'do sign-model', action: 'skip (done)' },
-      { name: 'build-image', title: 'do build-image', action: 'run' },
-      { name: 'compress-image', title: 'do compress-image', action: 'run' },
-      { name: 'write-manifest', title: 'do write-manifest', action: 'run' },
+    expect(await planBuild({ config: config(), stages: stages([]), options: base.options })).toEqual([
+      { name: 'pack-snap', title: 'do pack-snap', action: 'skip', reason: 'unchanged' },
+      { name: 'sign-model', title: 'do sign-model', action: 'skip', reason: 'unchanged' },
+      { name: 'build-image', title: 'do build-image', action: 'run', reason: 'not built yet' },
+      { name: 'compress-image', title: 'do compress-image', action: 'run', reason: 'not built yet' },
+      { name: 'write-manifest', title: 'do write-manifest', action: 'run', reason: 'not built yet' },
     ]);
     const second: string[] = [];
-    const result = await buildImage({ ...base, config: config(), stages: stages(second), resume: true });
+    const result = await buildImage({ ...base, config: config(), stages: stages(second) });
     expect(second).toEqual(['build-image', 'compress-image', 'write-manifest']);
     expect(result.skipped).toEqual(['pack-snap', 'sign-model']);
     expect(result.artifacts.snap).toBe(path.join(dir, 'pack-snap.out'));
+    // --resume is an alias: the same decisions.
+    const third: string[] = [];
+    await buildImage({ ...base, config: config(), stages: stages(third), resume: true });
+    expect(third).toEqual([]);
   });
 
-  it('starts over when the project changed or an output disappeared', async () => {
+  it('reruns exactly the stages whose inputs changed, and says which input', async () => {
     await buildImage({ ...base, config: config(), stages: stages([]) });
-    const changed: string[] = [];
-    await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(changed), resume: true });
-    expect(changed).toHaveLength(5);
+    // A file input of the third stage: it and everything downstream of its (changed) output rerun.
+    writeFileSync(path.join(dir, 'input-build-image'), 'v2');
+    const plan = await planBuild({ config: config(), stages: stages([]), options: base.options });
+    expect(plan.map((p) => [p.name, p.action, p.reason])).toEqual([
+      ['pack-snap', 'skip', 'unchanged'],
+      ['sign-model', 'skip', 'unchanged'],
+      ['build-image', 'run', 'changed: file input-build-image'],
+      ['compress-image', 'run', 'runs if build-image changes image'],
+      ['write-manifest', 'run', 'runs if compress-image changes imageXz'],
+    ]);
+    const log: string[] = [];
+    await buildImage({ ...base, config: config(), stages: stages(log) });
+    expect(log).toEqual(['build-image', 'compress-image', 'write-manifest']);
+    expect(readFileSync(path.join(dir, 'build-image.out'), 'utf8')).toMatch(/^build-image v2[0-9a-f]{8}$/);
+    // A config field only the second stage reads.
+    const cfg: string[] = [];
+    await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(cfg) });
+    expect(cfg).toEqual(['sign-model', 'build-image', 'compress-image', 'write-manifest']);
+    // A stage whose output comes out byte-identical stops the rerun there.
+    writeFileSync(path.join(dir, 'input-build-image'), 'v2');
+    const same: string[] = [];
+    await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(same), force: false });
+    expect(same).toEqual([]);
+    const forced: string[] = [];
+    await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(forced), force: true });
+    expect(forced).toHaveLength(5);
+  });
+
+  it('reruns a stage whose output is missing or altered', async () => {
+    await buildImage({ ...base, config: config(), stages: stages([]) });
     rmSync(path.join(dir, 'sign-model.out'));
+    expect((await planBuild({ config: config(), stages: stages([]), options: base.options }))[1]).toMatchObject({
+      action: 'run',
+      reason: `output model (${path.join(dir, 'sign-model.out')}) is missing`,
+    });
     const again: string[] = [];
-    await buildImage({ ...base, config: config({ model: 'other' }), stages: stages(again), resume: true });
-    expect(again).toHaveLength(5);
-    expect(existsSync(path.join(dir, 'sign-model.out'))).toBe(true);
+    await buildImage({ ...base, config: config(), stages: stages(again) });
+    expect(again).toEqual(['sign-model']);
+    writeFileSync(path.join(dir, 'compress-image.out'), 'tampered');
+    const tampered: string[] = [];
+    await buildImage({ ...base, config: config(), stages: stages(tampered) });
+    expect(tampered).toEqual(['compress-image']);
+    expect(readFileSync(path.join(dir, 'compress-image.out'), 'utf8')).toMatch(/^compress-image [0-9a-f]{8}$/);
+    expect(existsSync(path.join(dir, '.coreforge-build', STATE_FILE))).toBe(true);
   });
 });

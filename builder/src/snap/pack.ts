@@ -2,7 +2,7 @@
 // (which checks meta/snap.yaml). Reproducible: fixed mtimes and modes, sorted inputs, no build paths, and
 // SOURCE_DATE_EPOCH for snap pack, so packing the same inputs twice gives byte-identical snaps.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +19,15 @@ import {
 } from '@coreforge/snaps';
 import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { moveFile } from '../fs/move.js';
 import type { Run } from '../tools/run.js';
 import { addonFor, ADDON_FILE } from './addon.js';
 import { findForeignElfs } from './elf.js';
 import { defaultCacheDir, listFiles, unpackedNpmPackage } from './npm-cache.js';
 import { resolveProductionDeps } from './prod-deps.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
-import { isShipped, SNAP_EPOCH, StageTree } from './stage.js';
+import { isShipped, SNAP_EPOCH, StagePlan, StageTree } from './stage.js';
 
 export interface PackOptions {
   readonly arch: SnapArch;
@@ -43,6 +45,10 @@ export interface PackOptions {
   readonly repoRoot?: string;
   /** Keep the staged tree and return its path (for tests and the size report). */
   readonly keepStage?: boolean;
+  /** Where staging and snap pack's output go before the snap is moved to `outDir` (default: the OS temp folder). */
+  readonly tempDir?: string;
+  /** Keeps the staged tree and packed base here between packs (the build's workdir); default: none (pack from scratch). */
+  readonly stageCacheDir?: string;
 }
 
 export interface PackResult {
@@ -81,7 +87,7 @@ export function defaultRepoRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 }
 
-async function stageRuntime(tree: StageTree, runtimeDir: string, warnings: string[]): Promise<void> {
+async function stageRuntime(tree: StagePlan, runtimeDir: string, warnings: string[]): Promise<void> {
   const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   // Only what Node needs at run time: no scripts (the install script would rebuild), no devDependencies.
   const slim: Record<string, unknown> = {};
@@ -98,7 +104,58 @@ async function stageRuntime(tree: StageTree, runtimeDir: string, warnings: strin
   }
 }
 
-/** Packs the inference snap for `options.arch` into `options.outDir`. */
+/** What the offline packer reads, as named files and folders (the pack-snap stage fingerprints them). */
+export interface PackInputs {
+  readonly files: Readonly<Record<string, string | undefined>>;
+  readonly dirs: Readonly<Record<string, string | undefined>>;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export function packInputs(config: ProjectConfig, options: { arch: SnapArch; repoRoot?: string }): PackInputs {
+  const repoRoot = options.repoRoot ?? defaultRepoRoot();
+  const runtimeDir = path.join(repoRoot, 'runtime');
+  const coral = config.inference.accelerator !== 'none';
+  return {
+    files: {
+      model: config.inference.model,
+      labels: config.inference.labels,
+      ...(coral && { 'edgetpu model': config.inference.edgetpuModel }),
+      'tflite library': path.join(repoRoot, 'node_modules', 'tfjs-tflite-node', 'cc_deps', `linux_${options.arch}`, 'libtensorflowlite_c.so'),
+      'runtime addon': path.join(runtimeDir, ADDON_FILE),
+      'runtime package.json': path.join(runtimeDir, 'package.json'),
+      'runtime binding.gyp': path.join(runtimeDir, 'binding.gyp'),
+      // The production dependencies are the lock file's versions.
+      'package-lock.json': path.join(repoRoot, 'package-lock.json'),
+    },
+    dirs: {
+      'runtime dist': path.join(runtimeDir, 'dist'),
+      'runtime bin': path.join(runtimeDir, 'bin'),
+      'runtime scripts': path.join(runtimeDir, 'scripts'),
+      'runtime native': path.join(runtimeDir, 'native'),
+      // The packer and renderers themselves: a new coreforge may stage differently.
+      'coreforge snap packer': path.dirname(fileURLToPath(import.meta.url)),
+      'coreforge snaps renderer': path.join(repoRoot, 'snaps', 'dist'),
+    },
+    values: { 'node version': NODE_VERSION, 'node package': NODE_PACKAGE[options.arch] },
+  };
+}
+
+/** Top-level folders of the part appended on every pack; everything else is in the cached base. */
+const TOP_DIRS = ['model', 'meta'];
+
+/** The options snapd's `snap pack` gives mksquashfs (snap/squashfs/squashfs.go Build, snapd 2.57) for app snaps. */
+const MKSQUASHFS_COMMON = ['-no-fragments', '-no-progress', '-all-root', '-no-xattrs'];
+
+export function mksquashfsBaseArgs(dest: string, compression: SnapCompression): string[] {
+  return ['.', dest, '-noappend', '-comp', compression, ...MKSQUASHFS_COMMON];
+}
+
+/**
+ * Packs the inference snap for `options.arch` into `options.outDir`, the way `snap pack` does (snapd's checks
+ * with `snap pack --check-skeleton`, then mksquashfs with snap pack's options) but in two steps: the base (Node,
+ * runtime, dependencies, TFLite, launchers) is packed once per content and reused; the model, labels, hook and
+ * snap.yaml are appended to a copy of it. A model-only change costs a copy and a small append.
+ */
 export async function packInferenceSnap(config: ProjectConfig, options: PackOptions): Promise<PackResult> {
   const { arch, run, signal } = options;
   const progress = options.onProgress ?? (() => undefined);
@@ -117,18 +174,24 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   for (const [what, file] of [['model', config.inference.model], ['labels', config.inference.labels]] as const)
     if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
   const warnings: string[] = [];
-  const work = await mkdtemp(path.join(os.tmpdir(), 'coreforge-snap-'));
-  const tree = new StageTree(path.join(work, 'stage'));
+  const tempDir = options.tempDir ?? os.tmpdir();
+  await mkdir(tempDir, { recursive: true });
+  const work = await mkdtemp(path.join(tempDir, 'coreforge-snap-'));
+  // The staged tree and the packed base live in `stageCacheDir` across builds (or in this pack's temp folder).
+  const stageDir = options.stageCacheDir ?? path.join(work, 'stage-cache');
+  const tree = new StageTree(path.join(stageDir, 'tree'));
+  const baseFile = path.join(stageDir, 'base.sqfs');
+  const baseRecord = path.join(stageDir, 'base.json');
   try {
     signal?.throwIfAborted();
-    // runtime part: Node, our runtime, its production dependencies for the target, the addon.
-    progress(`staging Node ${NODE_VERSION} (${NODE_PACKAGE[arch]})`);
+    // The base: Node, our runtime, its production dependencies for the target, the addon, TFLite, launchers.
+    const base = new StagePlan();
+    progress(`checking Node ${NODE_VERSION} (${NODE_PACKAGE[arch]})`);
     const nodeDir = await unpackedNpmPackage(run, cacheDir, NODE_PACKAGE[arch], NODE_VERSION, { members: ['bin/node'], signal, onProgress: progress });
-    await tree.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
-    progress('staging the runtime');
-    await stageRuntime(tree, runtimeDir, warnings);
+    await base.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
+    await stageRuntime(base, runtimeDir, warnings);
     const addon = await addonFor({ run, runtimeDir, repoRoot, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
-    if (addon) await tree.addFile(`runtime/${ADDON_FILE}`, addon);
+    if (addon) await base.addFile(`runtime/${ADDON_FILE}`, addon);
     else warnings.push('the runtime addon is not built: run "npm run install -w runtime"');
     const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Parameters<typeof resolveProductionDeps>[0];
     const deps = await resolveProductionDeps(pkg, {
@@ -139,55 +202,68 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       signal,
       onProgress: progress,
     });
-    for (const dep of deps) {
-      progress(`staging ${dep.name}@${dep.version}`);
+    for (const dep of deps)
       for (const rel of await listFiles(dep.dir))
-        if (isShipped(rel)) await tree.addFile(`runtime/node_modules/${dep.name}/${rel}`, path.join(dep.dir, rel));
-    }
-    // tflite part.
+        if (isShipped(rel)) await base.addFile(`runtime/node_modules/${dep.name}/${rel}`, path.join(dep.dir, rel));
     const tflite = path.join(repoRoot, 'node_modules', 'tfjs-tflite-node', 'cc_deps', `linux_${arch}`, 'libtensorflowlite_c.so');
     if (!existsSync(tflite))
       throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": "${tflite}" does not exist`, 'npm install (tfjs-tflite-node is a runtime devDependency)');
-    await tree.addFile(SNAP_LAYOUT.tfliteLib, tflite);
-    // model and labels parts.
-    await tree.addFile(`${SNAP_LAYOUT.modelDir}/${spec.model.name}`, config.inference.model);
-    await tree.addFile(`${SNAP_LAYOUT.modelDir}/${spec.labels.name}`, config.inference.labels);
-    // launchers, hook, metadata.
-    await tree.addText(SNAP_LAYOUT.env, renderEnvScript(spec));
-    await tree.addText(SNAP_LAYOUT.classify, renderClassifyScript(spec), 0o755);
-    await tree.addText(SNAP_LAYOUT.serve, renderServeScript(spec), 0o755);
-    await tree.addText(SNAP_LAYOUT.configureHook, renderConfigureHook(spec), 0o755);
-    await tree.addText('meta/snap.yaml', renderSnapYaml(spec, arch));
+    await base.addFile(SNAP_LAYOUT.tfliteLib, tflite);
+    await base.addText(SNAP_LAYOUT.env, renderEnvScript(spec));
+    await base.addText(SNAP_LAYOUT.classify, renderClassifyScript(spec), 0o755);
+    await base.addText(SNAP_LAYOUT.serve, renderServeScript(spec), 0o755);
+    // The top: model, labels, hook and metadata, appended to a copy of the packed base on every pack.
+    const top = new StagePlan();
+    await top.addFile(`${SNAP_LAYOUT.modelDir}/${spec.model.name}`, config.inference.model);
+    await top.addFile(`${SNAP_LAYOUT.modelDir}/${spec.labels.name}`, config.inference.labels);
+    await top.addText(SNAP_LAYOUT.configureHook, renderConfigureHook(spec), 0o755);
+    await top.addText('meta/snap.yaml', renderSnapYaml(spec, arch));
+    const misplaced = [...base.entries.filter((e) => TOP_DIRS.includes(e.rel.split('/')[0]!)), ...top.entries.filter((e) => !TOP_DIRS.includes(e.rel.split('/')[0]!))];
+    if (misplaced.length > 0) throw new Error(`snap layout: ${misplaced.map((e) => e.rel).join(', ')} in the wrong part`);
 
-    const files = await listFiles(tree.root);
-    const foreign = await findForeignElfs(files.map((f) => path.join(tree.root, f)), arch);
-    if (foreign.length > 0) {
-      throw new BuilderError(
-        'INPUT_INVALID',
-        `cannot pack "${spec.name}" for ${arch}: ${foreign.length} ELF file(s) are for another architecture: ${foreign.map((f) => path.relative(tree.root, f)).join(', ')}`,
-      );
-    }
+    const key = await base.contentKey(`${arch} ${compression} ${SNAP_EPOCH}`);
+    const recorded = await readFile(baseRecord, 'utf8').then((t) => (JSON.parse(t) as { key?: string }).key, () => undefined);
+    if (recorded !== key || !existsSync(baseFile) || !existsSync(tree.root)) {
+      progress(`staging Node, the runtime and ${deps.length} dependencies`);
+      await rm(baseRecord, { force: true });
+      await rm(baseFile, { force: true });
+      await rm(tree.root, { recursive: true, force: true });
+      await base.applyTo(tree);
+      const files = await listFiles(tree.root);
+      const foreign = await findForeignElfs(files.map((f) => path.join(tree.root, f)), arch);
+      if (foreign.length > 0) {
+        throw new BuilderError(
+          'INPUT_INVALID',
+          `cannot pack "${spec.name}" for ${arch}: ${foreign.length} ELF file(s) are for another architecture: ${foreign.map((f) => path.relative(tree.root, f)).join(', ')}`,
+        );
+      }
+      await tree.normalize();
+      signal?.throwIfAborted();
+      progress(`mksquashfs the base (-comp ${compression})`);
+      const temp = `${baseFile}.partial`;
+      await run('mksquashfs', [...mksquashfsBaseArgs(temp, compression), '-e', ...TOP_DIRS], { cwd: tree.root, env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) }, signal, timeout: 1_800_000 });
+      await rename(temp, baseFile);
+      await writeFileAtomic(baseRecord, `${JSON.stringify({ key })}\n`);
+    } else progress('Node, the runtime and dependencies are unchanged: reusing the packed base');
+
+    for (const dir of TOP_DIRS) await rm(path.join(tree.root, dir), { recursive: true, force: true });
+    await top.applyTo(tree);
     await tree.normalize();
+    const files = await listFiles(tree.root);
     signal?.throwIfAborted();
-
-    progress(`snap pack --compression=${compression}`);
+    // snapd's own checks of the whole tree (snap.yaml, hooks, apps' commands, permissions), as snap pack makes them.
+    await run('snap', ['pack', '--check-skeleton', tree.root], { signal, timeout: 300_000 });
+    progress('appending the model, labels and metadata');
     await mkdir(options.outDir, { recursive: true });
     const fileName = `${spec.name}_${spec.version}_${arch}.snap`;
-    const tempOut = await mkdtemp(path.join(options.outDir, '.pack-'));
-    try {
-      await run('snap', ['pack', `--compression=${compression}`, `--filename=${fileName}`, tree.root, tempOut], {
-        env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) },
-        signal,
-        timeout: 1_800_000,
-      });
-      const snapFile = path.join(options.outDir, fileName);
-      await rename(path.join(tempOut, fileName), snapFile);
-      const sizeBytes = (await stat(snapFile)).size;
-      for (const w of warnings) progress(`warning: ${w}`);
-      return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
-    } finally {
-      await rm(tempOut, { recursive: true, force: true });
-    }
+    const tempSnap = path.join(work, fileName);
+    await copyFile(baseFile, tempSnap);
+    await run('mksquashfs', [...TOP_DIRS, tempSnap, ...MKSQUASHFS_COMMON], { cwd: tree.root, env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) }, signal, timeout: 1_800_000 });
+    const snapFile = path.join(options.outDir, fileName);
+    await moveFile(tempSnap, snapFile);
+    const sizeBytes = (await stat(snapFile)).size;
+    for (const w of warnings) progress(`warning: ${w}`);
+    return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
   } finally {
     if (!options.keepStage) await rm(work, { recursive: true, force: true });
   }

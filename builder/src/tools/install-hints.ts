@@ -17,6 +17,7 @@ const HINTS: Readonly<Record<string, string>> = {
   'aarch64-linux-gnu-g++': 'sudo apt-get install g++-aarch64-linux-gnu',
   'aarch64-linux-gnu-strip': 'sudo apt-get install binutils-aarch64-linux-gnu',
   'x86_64-linux-gnu-strip': 'sudo apt-get install binutils',
+  flock: 'sudo apt-get install util-linux',
   'apt-get': 'coreforge needs a Debian or Ubuntu host for this step',
   'dpkg-deb': 'sudo apt-get install dpkg',
   npm: 'install Node.js 20 or newer (https://nodejs.org)',

@@ -46,13 +46,13 @@ describe('image stages', () => {
     const artifacts = priorArtifacts();
     const config = project();
     const ok = await buildImage({
-      config, stages: [{ name: 'sign-model', title: 'earlier stages', requiredTools: () => [], run: async () => artifacts }, ...stages],
+      config, stages: [{ name: 'sign-model', title: 'earlier stages', requiredTools: () => [], outputs: ['model', 'snap'], inputs: () => ({}), run: async () => artifacts }, ...stages],
       run: withEnv(), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
     });
     const calls = readFileSync(fakeLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
-    expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'ubuntu-image-out'), '--snap', artifacts.snap, artifacts.model]);
+    expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'tmp', 'ubuntu-image-out'), '--snap', artifacts.snap, artifacts.model]);
     const out = path.join(dir, 'out');
-    expect(readdirSync(out).sort()).toEqual(['acme-pc.img', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
+    expect(readdirSync(out).sort()).toEqual(['.coreforge-build.lock', 'acme-pc.img', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
     const xz = readFileSync(path.join(out, 'acme-pc.img.xz'));
     expect(xz.subarray(0, 6)).toEqual(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
     const sum = createHash('sha256').update(xz).digest('hex');
@@ -67,7 +67,7 @@ describe('image stages', () => {
     const artifacts = priorArtifacts();
     const config = project();
     const e = await buildImage({
-      config, stages: [{ name: 'sign-model', title: 'seed', requiredTools: () => [], run: async () => artifacts }, ...stages],
+      config, stages: [{ name: 'sign-model', title: 'seed', requiredTools: () => [], outputs: ['model', 'snap'], inputs: () => ({}), run: async () => artifacts }, ...stages],
       run: withEnv({ FAKE_EXIT: '3' }), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
     }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('TOOL_FAILED');

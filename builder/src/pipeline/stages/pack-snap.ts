@@ -2,7 +2,7 @@
 import { renderSnapcraftProject } from '@coreforge/snaps';
 import path from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
-import { packInferenceSnap } from '../../snap/pack.js';
+import { packInferenceSnap, packInputs } from '../../snap/pack.js';
 import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
 import { runSnapcraftPack, SNAPCRAFT_REQUIRED_TOOLS } from '../../tools/snapcraft.js';
 import type { Stage } from '../stage.js';
@@ -12,6 +12,14 @@ export const packSnapStage: Stage = {
   title: 'Pack the inference snap',
   requiredTools: ({ config, options }) =>
     options.snapcraft ? SNAPCRAFT_REQUIRED_TOOLS : ['snap', 'mksquashfs', 'unsquashfs', 'npm', ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
+  outputs: ['snap'],
+  inputs: ({ config, options }) => {
+    const packed = packInputs(config, { arch: config.arch });
+    return {
+      ...packed,
+      config: { 'snap spec': snapSpecFromConfig(config, { architectures: [config.arch] }), output: config.output, snapcraft: options.snapcraft },
+    };
+  },
   async run(ctx) {
     const { config } = ctx;
     if (ctx.options.snapcraft) {
@@ -21,7 +29,7 @@ export const packSnapStage: Stage = {
       const snap = await runSnapcraftPack(ctx.run, { projectDir, mode: 'lxd', buildFor: config.arch }, { signal: ctx.signal, onOutput: ctx.log });
       return { snap };
     }
-    const result = await packInferenceSnap(config, { arch: config.arch, outDir: config.output, run: ctx.run, signal: ctx.signal, onProgress: ctx.log });
+    const result = await packInferenceSnap(config, { arch: config.arch, outDir: config.output, tempDir: ctx.tempDir, stageCacheDir: path.join(ctx.workdir, 'snap-stage'), run: ctx.run, signal: ctx.signal, onProgress: ctx.log });
     for (const w of result.warnings) ctx.warn(w);
     return { snap: result.snapFile };
   },
