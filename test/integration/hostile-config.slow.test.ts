@@ -3,7 +3,7 @@
 // clear error (an expected error code, a message naming the file, exit 1), in under 2 s of CPU, never as an
 // internal error (exit 70). Every tenth case also goes through the CLI binary.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';

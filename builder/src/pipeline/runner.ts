@@ -111,7 +111,7 @@ function stageError(stage: Stage, error: unknown): Error {
 }
 
 export async function buildImage(request: BuildRequest): Promise<BuildResult> {
-  const { config, run, signal, options } = request;
+  const { config, run, options } = request;
   const selected = selectStages(request.stages, request);
   const workdir = request.workdir ?? defaultWorkdir(config);
   const env = request.env ?? process.env;
