@@ -1,17 +1,12 @@
 // Content fingerprints of stage inputs: files and folders by sha256 of their bytes, config subtrees and
 // values by sha256 of canonical JSON, tools by the identity of the binary PATH resolves them to.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { access, constants, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { sha256File } from '../fs/hash.js';
 import type { StageInputs } from './stage.js';
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
+export { sha256File };
 
 /** JSON with sorted object keys, so equal values always hash the same. */
 export function canonicalJson(value: unknown): string {

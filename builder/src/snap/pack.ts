@@ -21,6 +21,7 @@ import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { moveFile } from '../fs/move.js';
+import { sha256File } from '../fs/hash.js';
 import type { Run } from '../tools/run.js';
 import { addonFor, ADDON_FILE } from './addon.js';
 import { findForeignElfs } from './elf.js';
@@ -75,9 +76,12 @@ const TRIPLET: Readonly<Record<SnapArch, string>> = { amd64: 'x86_64-linux-gnu',
  */
 async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: AbortSignal): Promise<string> {
   const out = path.join(nodeDir, 'bin', 'node.stripped');
-  if (existsSync(out)) return out;
+  const sumFile = `${out}.sha256`;
+  const recorded = await readFile(sumFile, 'utf8').then((t) => t.trim(), () => undefined);
+  if (recorded && existsSync(out) && (await sha256File(out)) === recorded) return out;
   const temp = `${out}.tmp-${process.pid}`;
   await run(`${TRIPLET[arch]}-strip`, ['-o', temp, path.join(nodeDir, 'bin', 'node')], { signal, timeout: 300_000 });
+  await writeFileAtomic(sumFile, `${await sha256File(temp)}\n`);
   await rename(temp, out);
   return out;
 }
