@@ -104,8 +104,16 @@ export async function planBuild(request: PlanRequest): Promise<readonly BuildPla
   return plan;
 }
 
+const DISK_FULL_HINT = 'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)';
+
 function stageError(stage: Stage, error: unknown): Error {
   if (error instanceof BuilderError) return error;
+  const errno = error as NodeJS.ErrnoException & { dest?: string };
+  if (errno?.code === 'ENOSPC') {
+    // copyFile's error names the source in `path` and the file it could not write in `dest`.
+    const file = errno.dest ?? errno.path;
+    return new BuilderError('DISK_FULL', `stage "${stage.name}" cannot write${file ? ` "${file}"` : ''}: no space left on device`, DISK_FULL_HINT, { cause: error });
+  }
   if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.name !== 'Error') return error;
   return new BuilderError('STAGE_FAILED', `stage "${stage.name}" failed: ${(error as Error).message}`, undefined, { cause: error });
 }
@@ -146,6 +154,7 @@ async function runStages(request: BuildRequest, selected: readonly Stage[], work
   const ran: StageName[] = [];
   const warnings: string[] = [];
   let artifacts: Artifacts = {};
+  let failure: Error | undefined;
   // One evaluator: tool identities and input hashes are computed once per build.
   const evaluator = new Evaluator(request, () => state);
   const save = async () => {
@@ -187,7 +196,9 @@ async function runStages(request: BuildRequest, selected: readonly Stage[], work
         try {
           made = await stage.run(ctx);
         } catch (error) {
-          throw stageError(stage, error);
+          // The CLI prints the error once, with its hint; the task line only says which kind it was.
+          failure = stageError(stage, error);
+          throw new Error(((failure as { code?: string }).code ?? 'failed').toLowerCase().replace(/_/g, ' '));
         }
         artifacts = { ...artifacts, ...made };
         warnings.push(...stageWarnings);
@@ -205,6 +216,10 @@ async function runStages(request: BuildRequest, selected: readonly Stage[], work
       rendererOptions: { persistentOutput: false },
     } as ConstructorParameters<typeof Listr>[1],
   );
-  await tasks.run();
+  try {
+    await tasks.run();
+  } catch (error) {
+    throw failure ?? (error as Error);
+  }
   return { workdir, artifacts, ran, skipped: selected.filter((s) => !ran.includes(s.name)).map((s) => s.name), warnings };
 }

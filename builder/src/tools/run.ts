@@ -166,6 +166,8 @@ export const run: Run = async (tool, args, options = {}) => {
   if (result.exitCode !== 0 && options.reject !== false) {
     const why = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     const detail = tail(stderr) || tail(stdout);
+    if (/No space left on device/i.test(detail))
+      throw new BuilderError('DISK_FULL', `"${tool}" failed: no space left on device (${why})`, 'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)', { cause });
     throw new BuilderError('TOOL_FAILED', `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`, undefined, { cause });
   }
   return base;
