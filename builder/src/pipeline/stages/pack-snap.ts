@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { packInferenceSnap } from '../../snap/pack.js';
 import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
+import { stripTool } from '../../tools/registry.js';
 import { runSnapcraftPack, SNAPCRAFT_REQUIRED_TOOLS } from '../../tools/snapcraft.js';
 import type { Stage } from '../stage.js';
 
@@ -11,7 +12,7 @@ export const packSnapStage: Stage = {
   name: 'pack-snap',
   title: 'Pack the inference snap',
   requiredTools: ({ config, options }) =>
-    options.snapcraft ? SNAPCRAFT_REQUIRED_TOOLS : ['snap', 'mksquashfs', 'unsquashfs', 'npm', ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
+    options.snapcraft ? SNAPCRAFT_REQUIRED_TOOLS : ['snap', 'mksquashfs', 'unsquashfs', 'npm', 'tar', stripTool(config.arch), ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
   async run(ctx) {
     const { config } = ctx;
     if (ctx.options.snapcraft) {
