@@ -1,5 +1,6 @@
 // pack-snap: the inference snap, offline with Debian's snap pack (default), or with snapcraft (--snapcraft).
 import { renderSnapcraftProject } from '@coreforge/snaps';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { packInferenceSnap } from '../../snap/pack.js';
@@ -17,9 +18,12 @@ export const packSnapStage: Stage = {
     const { config } = ctx;
     if (ctx.options.snapcraft) {
       const projectDir = path.join(ctx.workdir, 'snapcraft');
-      for (const f of renderSnapcraftProject(snapSpecFromConfig(config, { architectures: [config.arch] })))
-        await writeFileAtomic(path.join(projectDir, f.path), f.content, { mode: f.mode });
-      const snap = await runSnapcraftPack(ctx.run, { projectDir, mode: 'lxd', buildFor: config.arch }, { signal: ctx.signal, onOutput: ctx.log });
+      const spec = snapSpecFromConfig(config, { architectures: [config.arch] });
+      for (const f of renderSnapcraftProject(spec)) await writeFileAtomic(path.join(projectDir, f.path), f.content, { mode: f.mode });
+      // Into the output folder under the offline packer's name, so both packers leave the snap in the same place.
+      await mkdir(config.output, { recursive: true });
+      const outputFile = path.join(config.output, `${spec.name}_${spec.version}_${config.arch}.snap`);
+      const snap = await runSnapcraftPack(ctx.run, { projectDir, mode: 'lxd', buildFor: config.arch, outputFile }, { signal: ctx.signal, onOutput: ctx.log });
       return { snap };
     }
     const result = await packInferenceSnap(config, { arch: config.arch, outDir: config.output, run: ctx.run, signal: ctx.signal, onProgress: ctx.log });
