@@ -49,7 +49,12 @@ export async function validateProjectFile(file: string, options: LoadOptions = {
       read_.reason === 'too-large' ? 'a coreforge.yaml is a few hundred lines; check that --config names the project file' : undefined,
     );
   }
-  const text = read_.data.toString('utf8');
+  return validateProjectText(read_.data.toString('utf8'), file, options);
+}
+
+/** Checks project-file text as if it were at `file` (relative paths resolve against its folder); `init` checks before it writes. */
+export function validateProjectText(text: string, file: string, options: LoadOptions = {}): ProjectFileReport {
+  const absolute = path.resolve(file);
   const read = readYaml(text);
   if (!read.ok) return { ok: false, file, errors: read.problems, warnings: [] };
   const { source } = read;
