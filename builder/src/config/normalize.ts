@@ -3,7 +3,14 @@ import path from 'node:path';
 import { expandVariables } from './expand.js';
 import type { ConfigProblem } from './problem.js';
 import type { RawProject } from './raw.js';
-import { ARCH_OF_TARGET, type ProjectConfig } from './types.js';
+import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type ProjectConfig, type TfliteChoice, type TfliteVersion } from './types.js';
+
+/** inference.tflite: the fastest library that fits the accelerator unless the user names one (a version or a file). */
+export function tfliteChoice(value: string | undefined, accelerator: Accelerator, resolvePath: (value: string) => string): TfliteChoice {
+  if (value === undefined) return { kind: 'version', version: accelerator === 'none' ? '2.19' : '2.9', defaulted: true };
+  if ((TFLITE_VERSIONS as readonly string[]).includes(value)) return { kind: 'version', version: value as TfliteVersion, defaulted: false };
+  return { kind: 'path', path: resolvePath(value), defaulted: false };
+}
 
 export interface NormalizeContext {
   readonly file: string;
@@ -58,6 +65,7 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       threads: inf.threads ?? 1,
       topK: inf['top-k'] ?? 5,
       compression: inf.compression ?? 'xz',
+      tflite: tfliteChoice(inf.tflite, inf.accelerator ?? 'none', (v) => resolvePath(v, 'inference.tflite')),
     },
     gadget: {
       kernelCmdline: { append: g['kernel-cmdline']?.append ?? [], allow: g['kernel-cmdline']?.allow ?? [] },

@@ -31,6 +31,7 @@ export interface RawProject {
     threads?: number;
     'top-k'?: number;
     compression?: 'xz' | 'lzo';
+    tflite?: string;
   };
   gadget?: {
     'kernel-cmdline'?: { append?: string[]; allow?: string[] };
