@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.js';
 import { TFLITE_DIR } from '../helpers/tflite.js';
 
 const EXAMPLE = 'examples/classifier/coreforge.yaml';
@@ -72,23 +72,24 @@ describe('coreforge CLI shell', () => {
     expect(r.stderr).toContain('(Did you mean doctor?)');
   });
 
-  it('has help with an example on every command', () => {
+  it('has help with an example on every command', async () => {
     const top = runCli(['--help']).stdout;
     const commands = [...top.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| \[command\]| <|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands).toEqual(expect.arrayContaining(['config', 'doctor']));
     const leaves: string[][] = [];
     for (const c of commands) {
-      const help = runCli([c, '--help']).stdout;
+      const help = (await runCliAsync([c, '--help'])).stdout;
       const subs = [...help.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| <| \[|\s)/gm)].map((m) => m[1]!).filter((s) => s !== 'help');
       if (/^Commands:/m.test(help)) subs.forEach((s) => leaves.push([c, s]));
       else leaves.push([c]);
     }
     for (const leaf of leaves) {
-      const help = runCli([...leaf, '--help']);
+      const help = await runCliAsync([...leaf, '--help']);
       expect(help.exitCode, leaf.join(' ')).toBe(0);
       expect(help.stdout, `${leaf.join(' ')} --help`).toMatch(/Examples?:\n\s+\$ coreforge /);
     }
-  });
+    // One CLI process per command, serially: 25 s on an idle 2-core machine, more when it is shared.
+  }, 180_000);
 });
 
 describe('coreforge doctor', () => {
