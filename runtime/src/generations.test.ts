@@ -1,11 +1,11 @@
 // The two library generations side by side, each in its own process (a process loads one libtensorflowlite_c):
 // TFLite 2.9 (tfjs-tflite-node) and 2.19 (LiteRT v2.2.0, ../shared/tflite). Real libraries, real fixtures.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../test/helpers/fixtures.js';
 import { tflite219, tflite29 } from '../../test/helpers/tflite.js';
 import { xnnpackFlagsFor } from './classifier.js';
@@ -20,19 +20,23 @@ interface Top1 {
   models: { model: string; path: string; index: number; score: number }[];
 }
 
-function top1(library: string, env: NodeJS.ProcessEnv = {}): Top1 {
+/** Runs the child without blocking this worker (vitest's RPC must be answered within a minute). */
+function top1(library: string): Promise<Top1> {
   const models = CPU_MODELS.map((m) => fixture(`models/${m}.tflite`));
-  const out = execFileSync(process.execPath, [CHILD, library, fixture('images/grace_hopper.bmp'), ...models], {
-    encoding: 'utf8',
-    env: { ...process.env, COREFORGE_TFLITE_LIB: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [CHILD, library, fixture('images/grace_hopper.bmp'), ...models], { encoding: 'utf8', env: { ...process.env, COREFORGE_TFLITE_LIB: '' } }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }));
+      else resolve(JSON.parse(stdout) as Top1);
+    });
   });
-  return JSON.parse(out) as Top1;
 }
 
 describe('TFLite 2.9 and 2.19', () => {
-  const old = top1(tflite29());
-  const current = top1(tflite219());
+  let old: Top1;
+  let current: Top1;
+  beforeAll(async () => {
+    [old, current] = await Promise.all([top1(tflite29()), top1(tflite219())]);
+  });
 
   it('detects each generation by TfLiteVersion() and picks its XNNPACK options layout', () => {
     expect([old.version, old.layout]).toEqual(['2.9.0', '2.9']);
@@ -55,19 +59,17 @@ describe('a library of a generation the runtime does not know', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-tflite-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is refused with LIBRARY_UNSUPPORTED before any XNNPACK options are passed', () => {
+  it('is refused with LIBRARY_UNSUPPORTED before any XNNPACK options are passed', async () => {
     // A real 2.19 library whose TfLiteVersion() answers "2.18.0": same symbols, a version we have no layout for.
     const lib = path.join(dir, 'libtensorflowlite_c.so');
     copyFileSync(tflite219(), lib);
     const bytes = execFileSync('grep', ['-c', '-a', '2\\.19\\.0', lib], { encoding: 'utf8' });
     expect(Number(bytes)).toBeGreaterThan(0);
     execFileSync('sed', ['-i', 's/2\\.19\\.0\\x00/2.18.0\\x00/g', lib]);
-    let message = '';
-    try {
-      top1(lib);
-    } catch (error) {
-      message = String((error as { stderr?: string }).stderr);
-    }
+    const message = await top1(lib).then(
+      () => '',
+      (error: unknown) => String((error as { stderr?: string }).stderr),
+    );
     expect(message).toContain('LIBRARY_UNSUPPORTED');
     expect(message).toContain('is TFLite 2.18.0, whose XNNPACK options layout this runtime does not know (it knows 2.9 and 2.19)');
   });

@@ -103,14 +103,14 @@ describe('coreforge doctor', () => {
     expect(r.exitCode).toBe(report.ok ? 0 : 1);
   });
 
-  it('reports the TFLite library the project gets: inference.tflite, its source and its TfLiteVersion()', () => {
+  it('reports the TFLite library the project gets: inference.tflite, its source and its TfLiteVersion()', async () => {
     type Entry = { name: string; found: boolean; version: string | null; detail?: string; hint: string | null };
-    const lib = (env: Record<string, string | undefined>) =>
-      (JSON.parse(runCli(['doctor', '--json', '-c', EXAMPLE], { env }).stdout) as { entries: Entry[] }).entries.find((e) => e.name === 'libtensorflowlite_c')!;
-    const found = lib({ COREFORGE_TFLITE_DIR: TFLITE_DIR, COREFORGE_TFLITE_LIB: undefined });
+    const lib = async (env: Record<string, string | undefined>) =>
+      (JSON.parse((await runCliAsync(['doctor', '--json', '-c', EXAMPLE], { env })).stdout) as { entries: Entry[] }).entries.find((e) => e.name === 'libtensorflowlite_c')!;
+    const found = await lib({ COREFORGE_TFLITE_DIR: TFLITE_DIR, COREFORGE_TFLITE_LIB: undefined });
     expect(found).toMatchObject({ found: true, version: '2.19.0' });
     expect(found.detail).toBe(`${path.join(TFLITE_DIR, 'linux-x64', 'libtensorflowlite_c.so')} (project: inference.tflite default "2.19" for amd64, from $COREFORGE_TFLITE_DIR)`);
-    const missing = lib({ COREFORGE_TFLITE_DIR: undefined });
+    const missing = await lib({ COREFORGE_TFLITE_DIR: undefined });
     expect(missing.found).toBe(false);
     expect(missing.detail).toContain('inference.tflite default "2.19": cannot find TFLite 2.19 for amd64: COREFORGE_TFLITE_DIR is not set');
   });
