@@ -76,7 +76,7 @@ describe('a library of a generation the runtime does not know', () => {
 });
 
 describe('xnnpackFlagsFor', () => {
-  const summary = (types: number[], dynamicFullyConnected = false): ModelSummary => ({ subgraphs: 1, tensors: 1, operators: 1, customOps: [], tensorTypes: new Set(types), dynamicFullyConnected });
+  const summary = (types: number[], dynamicFullyConnected = false): ModelSummary => ({ subgraphs: 1, tensors: 1, operators: 1, customOps: [], tensorTypes: new Set(types), dynamicFullyConnected, outputShape: [1, 1001] });
   it.each([
     ['uint8 on 2.19', summary([3, 2]), '2.19', 0x3],
     ['int8 on 2.19', summary([9, 2]), '2.19', 0x3],

@@ -27,7 +27,7 @@ describe('coreforge build', () => {
 
   it('packs, signs, builds (fake ubuntu-image), compresses and writes the manifest', async () => {
     // Packs a real snap (xz) and builds an image: minutes when the 2 cores are shared.
-    const r = await runCliAsync(['build', '-c', project], { env, timeoutMs: 540_000 });
+    const r = await runCliAsync(['build', '-c', project], { env, timeout: 540_000 });
     expect(r.stderr.replace(/^(?!warning:).*\n/gm, '')).toBe('');
     expect(r.exitCode).toBe(0);
     const out = path.join(dir, 'out');
