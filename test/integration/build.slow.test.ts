@@ -41,6 +41,22 @@ describe('coreforge build', () => {
     expect(readFileSync(path.join(out, 'acme-classifier-pc.model'), 'utf8')).toMatch(/^type: model\n/);
   });
 
+  it('flashes the example image from the last build\'s manifest: bytes identical, ratio printed', () => {
+    const out = path.join(dir, 'out');
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.bmap.file).toBe('acme-classifier-pc.img.bmap');
+    expect(manifest.rawImage.file).toBe('acme-classifier-pc.img');
+    const card = path.join(dir, 'card.img');
+    const r = runCli(['flash', '-c', project, '--device', card, '--target-file', '--yes', '--json'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const result = JSON.parse(r.stdout) as { bytesWritten: number; imageSize: number; writtenRatio: number; verified: boolean };
+    expect(readFileSync(card).equals(readFileSync(path.join(out, 'acme-classifier-pc.img')))).toBe(true);
+    expect(result.verified).toBe(true);
+    expect(result.bytesWritten).toBeLessThanOrEqual(result.imageSize);
+    console.log(`flash of the example image (fake ubuntu-image, no holes): bytes written / image size = ${result.bytesWritten}/${result.imageSize} = ${result.writtenRatio.toFixed(3)}`);
+  });
+
   it('resumes without redoing finished stages', () => {
     const plan = runCli(['build', '-c', project, '--dry-run', '--resume'], { env }).stdout;
     expect(plan.match(/skip \(done\)/g)).toHaveLength(5);

@@ -24,6 +24,11 @@ const HINTS: Readonly<Record<string, string>> = {
   'mkfs.vfat': 'sudo apt-get install dosfstools',
   mcopy: 'sudo apt-get install mtools',
   sgdisk: 'sudo apt-get install gdisk',
+  xz: 'sudo apt-get install xz-utils',
+  bmaptool: 'sudo apt-get install bmap-tools',
+  lsblk: 'sudo apt-get install util-linux',
+  umount: 'sudo apt-get install mount',
+  blockdev: 'sudo apt-get install util-linux',
 };
 
 export function installHint(tool: string): string | undefined {
