@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.js';
 
 const EXAMPLE = 'examples/classifier/coreforge.yaml';
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -71,23 +71,23 @@ describe('coreforge CLI shell', () => {
     expect(r.stderr).toContain('(Did you mean doctor?)');
   });
 
-  it('has help with an example on every command', () => {
-    const top = runCli(['--help']).stdout;
+  it('has help with an example on every command', async () => {
+    const top = (await runCliAsync(['--help'])).stdout;
     const commands = [...top.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| \[command\]| <|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands).toEqual(expect.arrayContaining(['config', 'doctor']));
     const leaves: string[][] = [];
     for (const c of commands) {
-      const help = runCli([c, '--help']).stdout;
+      const help = (await runCliAsync([c, '--help'])).stdout;
       const subs = [...help.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| <| \[|\s)/gm)].map((m) => m[1]!).filter((s) => s !== 'help');
       if (/^Commands:/m.test(help)) subs.forEach((s) => leaves.push([c, s]));
       else leaves.push([c]);
     }
     for (const leaf of leaves) {
-      const help = runCli([...leaf, '--help']);
+      const help = await runCliAsync([...leaf, '--help']);
       expect(help.exitCode, leaf.join(' ')).toBe(0);
       expect(help.stdout, `${leaf.join(' ')} --help`).toMatch(/Examples?:\n\s+\$ coreforge /);
     }
-  });
+  }, 180_000); // one CLI start per command (about 40): over 30 s on a loaded 2-core machine, so async (no blocked worker)
 });
 
 describe('coreforge doctor', () => {
