@@ -19,7 +19,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: options.timeout ?? 120_000,
+    timeout: options.timeout ?? 600_000, // a whole build under load on 2 shared cores can take minutes
   });
   return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { spawn as spawnChild } from 'node:child_process';
 import { debuglog } from 'node:util';
 import { BuilderError } from '../errors.js';
-import { installHint } from './install-hints.js';
+import { installHint } from './registry.js';
 
 const debug = debuglog('coreforge:run');
 
