@@ -74,7 +74,7 @@ describe('coreforge CLI shell', () => {
   });
 
   it('has help with an example on every command', async () => {
-    const top = runCli(['--help']).stdout;
+    const top = (await runCliAsync(['--help'])).stdout;
     const commands = [...top.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| \[command\]| <|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands).toEqual(expect.arrayContaining(['config', 'doctor']));
     const leaves: string[][] = [];
@@ -89,7 +89,7 @@ describe('coreforge CLI shell', () => {
       expect(help.exitCode, leaf.join(' ')).toBe(0);
       expect(help.stdout, `${leaf.join(' ')} --help`).toMatch(/Examples?:\n\s+\$ coreforge /);
     }
-  }, 180_000); // about 30 CLI starts: 1.5 s each on 2 loaded cores
+  }, 180_000); // about 30 CLI starts: 1.5 s each on 2 loaded cores; async, so the vitest worker is not blocked
 });
 
 describe('coreforge doctor', () => {
