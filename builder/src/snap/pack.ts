@@ -27,6 +27,7 @@ import { addonFor, ADDON_FILE } from './addon.js';
 import { findForeignElfs } from './elf.js';
 import { defaultCacheDir, listFiles, unpackedNpmPackage } from './npm-cache.js';
 import { resolveProductionDeps } from './prod-deps.js';
+import { resolveTfliteLibrary, type ResolvedTflite } from './tflite-library.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
 import { isShipped, SNAP_EPOCH, StagePlan, StageTree } from './stage.js';
 
@@ -50,6 +51,8 @@ export interface PackOptions {
   readonly tempDir?: string;
   /** Keeps the staged tree and packed base here between packs (the build's workdir); default: none (pack from scratch). */
   readonly stageCacheDir?: string;
+  /** Where $COREFORGE_TFLITE_DIR is read (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface PackResult {
@@ -58,6 +61,8 @@ export interface PackResult {
   readonly arch: SnapArch;
   readonly compression: SnapCompression;
   readonly nodeVersion: string;
+  /** The libtensorflowlite_c shipped in $SNAP/lib. */
+  readonly tflite: ResolvedTflite;
   /** Relative paths of every file in the snap, sorted. */
   readonly files: readonly string[];
   /** Problems that did not stop the pack (e.g. the runtime addon is not built yet). */
@@ -115,16 +120,23 @@ export interface PackInputs {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-export function packInputs(config: ProjectConfig, options: { arch: SnapArch; repoRoot?: string }): PackInputs {
+export function packInputs(config: ProjectConfig, options: { arch: SnapArch; repoRoot?: string; env?: Readonly<Record<string, string | undefined>> }): PackInputs {
   const repoRoot = options.repoRoot ?? defaultRepoRoot();
   const runtimeDir = path.join(repoRoot, 'runtime');
   const coral = config.inference.accelerator !== 'none';
+  // A library that cannot be found is an input value of its own; the pack reports it.
+  let tfliteFile: string | undefined;
+  try {
+    tfliteFile = resolveTfliteLibrary(config.inference.tflite, options.arch, repoRoot, options.env ?? process.env).file;
+  } catch {
+    tfliteFile = undefined;
+  }
   return {
     files: {
       model: config.inference.model,
       labels: config.inference.labels,
       ...(coral && { 'edgetpu model': config.inference.edgetpuModel }),
-      'tflite library': path.join(repoRoot, 'node_modules', 'tfjs-tflite-node', 'cc_deps', `linux_${options.arch}`, 'libtensorflowlite_c.so'),
+      'tflite library': tfliteFile,
       'runtime addon': path.join(runtimeDir, ADDON_FILE),
       'runtime package.json': path.join(runtimeDir, 'package.json'),
       'runtime binding.gyp': path.join(runtimeDir, 'binding.gyp'),
@@ -140,7 +152,7 @@ export function packInputs(config: ProjectConfig, options: { arch: SnapArch; rep
       'coreforge snap packer': path.dirname(fileURLToPath(import.meta.url)),
       'coreforge snaps renderer': path.join(repoRoot, 'snaps', 'dist'),
     },
-    values: { 'node version': NODE_VERSION, 'node package': NODE_PACKAGE[options.arch] },
+    values: { 'node version': NODE_VERSION, 'node package': NODE_PACKAGE[options.arch], 'tflite choice': config.inference.tflite, 'tflite found': tfliteFile ?? 'missing' },
   };
 }
 
@@ -177,6 +189,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   }
   for (const [what, file] of [['model', config.inference.model], ['labels', config.inference.labels]] as const)
     if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
+  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, repoRoot, options.env ?? process.env);
   const warnings: string[] = [];
   const tempDir = options.tempDir ?? os.tmpdir();
   await mkdir(tempDir, { recursive: true });
@@ -209,10 +222,9 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     for (const dep of deps)
       for (const rel of await listFiles(dep.dir))
         if (isShipped(rel)) await base.addFile(`runtime/node_modules/${dep.name}/${rel}`, path.join(dep.dir, rel));
-    const tflite = path.join(repoRoot, 'node_modules', 'tfjs-tflite-node', 'cc_deps', `linux_${arch}`, 'libtensorflowlite_c.so');
-    if (!existsSync(tflite))
-      throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": "${tflite}" does not exist`, 'npm install (tfjs-tflite-node is a runtime devDependency)');
-    await base.addFile(SNAP_LAYOUT.tfliteLib, tflite);
+    // The library inference.tflite chose (2.19 unless a Coral needs 2.9).
+    progress(`TFLite ${tflite.version ?? 'from'} ${tflite.version ? `(${tflite.source})` : tflite.file}`);
+    await base.addFile(SNAP_LAYOUT.tfliteLib, tflite.file);
     await base.addText(SNAP_LAYOUT.env, renderEnvScript(spec));
     await base.addText(SNAP_LAYOUT.classify, renderClassifyScript(spec), 0o755);
     await base.addText(SNAP_LAYOUT.serve, renderServeScript(spec), 0o755);
@@ -267,7 +279,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     await moveFile(tempSnap, snapFile);
     const sizeBytes = (await stat(snapFile)).size;
     for (const w of warnings) progress(`warning: ${w}`);
-    return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
+    return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, tflite, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
   } finally {
     if (!options.keepStage) await rm(work, { recursive: true, force: true });
   }
