@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { FAKE_BIN } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { TFLITE_DIR } from '../helpers/tflite.js';
 
 const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'runtime', 'test', 'builder'];
 const tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'coreforge-user-')));
@@ -30,6 +31,8 @@ function userEnv(): Record<string, string> {
     ...env,
     PATH: [path.join(prefix, 'bin'), standIns, ...keep].join(path.delimiter),
     COREFORGE_KEYS_DIR: path.join(tmp, 'keys'),
+    // The user's own TFLite 2.19 builds (README "Which TFLite"), as a user of the default inference.tflite sets it.
+    COREFORGE_TFLITE_DIR: TFLITE_DIR,
     FAKE_LOG: path.join(tmp, 'fake.log'),
     NO_COLOR: '1',
   };

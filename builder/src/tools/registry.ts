@@ -53,6 +53,12 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'mkfs.vfat', hint: apt('dosfstools'), neededFor: [] },
   { name: 'mcopy', hint: apt('mtools'), neededFor: [] },
   { name: 'sgdisk', hint: apt('gdisk'), neededFor: [] },
+  // coreforge flash and the .bmap the build writes.
+  { name: 'bmaptool', hint: apt('bmap-tools'), neededFor: [] },
+  { name: 'filefrag', hint: apt('e2fsprogs'), neededFor: [] },
+  { name: 'lsblk', hint: apt('util-linux'), neededFor: [] },
+  { name: 'blockdev', hint: apt('util-linux'), neededFor: [] },
+  { name: 'umount', hint: apt('mount'), neededFor: [] },
 ];
 
 const BY_NAME: ReadonlyMap<string, ToolInfo> = new Map(TOOLS.map((t) => [t.name, t]));
