@@ -27,8 +27,10 @@ function onPath(tool) {
 
 /** Returns the exit code: 0 unless a build from source was attempted and failed. */
 function main() {
-  if (resolvePrebuilt()) return 0;
-  if (existsSync(path.join(root, 'build', 'Release', ADDON))) return 0;
+  // A checkout (its TypeScript sources are not published) always rebuilds, so a changed native/ is compiled.
+  const checkout = existsSync(path.join(root, 'src'));
+  if (!checkout && resolvePrebuilt()) return 0;
+  if (!checkout && existsSync(path.join(root, 'build', 'Release', ADDON))) return 0;
   const sources = existsSync(path.join(root, 'binding.gyp')) && existsSync(path.join(root, 'native'));
   const compiler = ['c++', 'g++', 'clang++'].some(onPath) && onPath('make') && ['python3', 'python'].some(onPath);
   if (!sources || !compiler) {
