@@ -24,9 +24,10 @@ import { moveFile } from '../fs/move.js';
 import { sha256File } from '../fs/hash.js';
 import type { Run } from '../tools/run.js';
 import { addonFor, ADDON_FILE } from './addon.js';
+import { locateRuntime, tfliteLibraryFor } from './runtime-location.js';
 import { findForeignElfs } from './elf.js';
 import { defaultCacheDir, listFiles, unpackedNpmPackage } from './npm-cache.js';
-import { resolveProductionDeps } from './prod-deps.js';
+import { resolveProductionDeps, STAGED_SEPARATELY } from './prod-deps.js';
 import { resolveTfliteLibrary, type ResolvedTflite } from './tflite-library.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
 import { isShipped, SNAP_EPOCH, StagePlan, StageTree } from './stage.js';
@@ -43,8 +44,8 @@ export interface PackOptions {
   readonly compression?: SnapCompression;
   /** Snap version (default 0.1.0). */
   readonly version?: string;
-  /** The coreforge checkout holding runtime/ and node_modules/ (default: found from this file). */
-  readonly repoRoot?: string;
+  /** The runtime package folder (default: @coreforge/runtime as Node resolves it: runtime/ in a checkout, node_modules/ when installed). */
+  readonly runtimeDir?: string;
   /** Keep the staged tree and return its path (for tests and the size report). */
   readonly keepStage?: boolean;
   /** Where staging and snap pack's output go before the snap is moved to `outDir` (default: the OS temp folder). */
@@ -91,17 +92,13 @@ async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: 
   return out;
 }
 
-export function defaultRepoRoot(): string {
-  // builder/src/snap/pack.ts and builder/dist/snap/pack.js are both three levels below the checkout.
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-}
-
 async function stageRuntime(tree: StagePlan, runtimeDir: string, warnings: string[]): Promise<void> {
   const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   // Only what Node needs at run time: no scripts (the install script would rebuild), no devDependencies.
   const slim: Record<string, unknown> = {};
   for (const key of ['name', 'version', 'type', 'license', 'main', 'exports', 'imports', 'bin', 'dependencies'])
     if (pkg[key] !== undefined) slim[key] = pkg[key];
+  if (slim.dependencies) slim.dependencies = Object.fromEntries(Object.entries(slim.dependencies as Record<string, string>).filter(([n]) => !STAGED_SEPARATELY.includes(n)));
   await tree.addText('runtime/package.json', `${JSON.stringify(slim, null, 2)}\n`);
   for (const folder of ['dist', 'bin', 'scripts']) {
     const dir = path.join(runtimeDir, folder);
@@ -109,9 +106,13 @@ async function stageRuntime(tree: StagePlan, runtimeDir: string, warnings: strin
       if (folder !== 'scripts') warnings.push(`runtime/${folder} is missing: run "npx tsc -b"`);
       continue;
     }
-    for (const rel of await listFiles(dir)) if (isShipped(rel)) await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
+    for (const rel of await listFiles(dir))
+      if (isShipped(rel) && !(folder === 'scripts' && BUILD_TIME_SCRIPTS.includes(rel))) await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
   }
 }
+
+/** The runtime's install-time scripts: not needed on the device. */
+const BUILD_TIME_SCRIPTS: readonly string[] = ['install.cjs', 'pack-prebuilt.mjs'];
 
 /** What the offline packer reads, as named files and folders (the pack-snap stage fingerprints them). */
 export interface PackInputs {
@@ -120,14 +121,14 @@ export interface PackInputs {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-export function packInputs(config: ProjectConfig, options: { arch: SnapArch; repoRoot?: string; env?: Readonly<Record<string, string | undefined>> }): PackInputs {
-  const repoRoot = options.repoRoot ?? defaultRepoRoot();
-  const runtimeDir = path.join(repoRoot, 'runtime');
+export function packInputs(config: ProjectConfig, options: { arch: SnapArch; runtimeDir?: string; env?: Readonly<Record<string, string | undefined>> }): PackInputs {
+  const location = locateRuntime(options.runtimeDir);
+  const { runtimeDir } = location;
   const coral = config.inference.accelerator !== 'none';
   // A library that cannot be found is an input value of its own; the pack reports it.
   let tfliteFile: string | undefined;
   try {
-    tfliteFile = resolveTfliteLibrary(config.inference.tflite, options.arch, repoRoot, options.env ?? process.env).file;
+    tfliteFile = resolveTfliteLibrary(config.inference.tflite, options.arch, tfliteLibraryFor(location, options.arch), options.env ?? process.env).file;
   } catch {
     tfliteFile = undefined;
   }
@@ -140,8 +141,8 @@ export function packInputs(config: ProjectConfig, options: { arch: SnapArch; rep
       'runtime addon': path.join(runtimeDir, ADDON_FILE),
       'runtime package.json': path.join(runtimeDir, 'package.json'),
       'runtime binding.gyp': path.join(runtimeDir, 'binding.gyp'),
-      // The production dependencies are the lock file's versions.
-      'package-lock.json': path.join(repoRoot, 'package-lock.json'),
+      // The production dependencies are the lock file's versions (in a checkout).
+      'package-lock.json': path.join(runtimeDir, '..', 'package-lock.json'),
     },
     dirs: {
       'runtime dist': path.join(runtimeDir, 'dist'),
@@ -150,7 +151,6 @@ export function packInputs(config: ProjectConfig, options: { arch: SnapArch; rep
       'runtime native': path.join(runtimeDir, 'native'),
       // The packer and renderers themselves: a new coreforge may stage differently.
       'coreforge snap packer': path.dirname(fileURLToPath(import.meta.url)),
-      'coreforge snaps renderer': path.join(repoRoot, 'snaps', 'dist'),
     },
     values: { 'node version': NODE_VERSION, 'node package': NODE_PACKAGE[options.arch], 'tflite choice': config.inference.tflite, 'tflite found': tfliteFile ?? 'missing' },
   };
@@ -175,8 +175,8 @@ export function mksquashfsBaseArgs(dest: string, compression: SnapCompression): 
 export async function packInferenceSnap(config: ProjectConfig, options: PackOptions): Promise<PackResult> {
   const { arch, run, signal } = options;
   const progress = options.onProgress ?? (() => undefined);
-  const repoRoot = options.repoRoot ?? defaultRepoRoot();
-  const runtimeDir = path.join(repoRoot, 'runtime');
+  const location = locateRuntime(options.runtimeDir);
+  const { runtimeDir } = location;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const spec = snapSpecFromConfig(config, { architectures: [arch], ...(options.version ? { version: options.version } : {}) });
   const compression = options.compression ?? spec.compression;
@@ -189,7 +189,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   }
   for (const [what, file] of [['model', config.inference.model], ['labels', config.inference.labels]] as const)
     if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
-  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, repoRoot, options.env ?? process.env);
+  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, tfliteLibraryFor(location, arch), options.env ?? process.env);
   const warnings: string[] = [];
   const tempDir = options.tempDir ?? os.tmpdir();
   await mkdir(tempDir, { recursive: true });
@@ -207,15 +207,15 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     const nodeDir = await unpackedNpmPackage(run, cacheDir, NODE_PACKAGE[arch], NODE_VERSION, { members: ['bin/node'], signal, onProgress: progress });
     await base.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
     await stageRuntime(base, runtimeDir, warnings);
-    const addon = await addonFor({ run, runtimeDir, repoRoot, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
+    const addon = await addonFor({ run, location, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
     if (addon) await base.addFile(`runtime/${ADDON_FILE}`, addon);
-    else warnings.push('the runtime addon is not built: run "npm run install -w runtime"');
+    else warnings.push(`the runtime addon for ${arch} is missing: neither a local build nor the prebuilt @coreforge/runtime-linux-${arch === 'amd64' ? 'x64' : 'arm64'} is installed`);
     const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Parameters<typeof resolveProductionDeps>[0];
     const deps = await resolveProductionDeps(pkg, {
       run,
       cacheDir,
       arch,
-      searchDirs: [path.join(runtimeDir, 'node_modules'), path.join(repoRoot, 'node_modules')],
+      searchDirs: location.nodeModules,
       signal,
       onProgress: progress,
     });
