@@ -3,6 +3,7 @@ export { applyCustomisation, CORAL_CUSTOM_DEVICE, CORAL_SLOT, customiseGadget, E
 export { GadgetError, type GadgetErrorCode } from './errors.js';
 export { GADGET_SNAP, referenceLayout, TARGETS, type GadgetTarget } from './layouts.js';
 export { renderGadgetYaml } from './render.js';
+export { parseGadget } from './parse.js';
 export { parseSize } from './size.js';
 export type { GadgetYaml, Structure, Volume } from './types.js';
 export { validateGadget } from './validate.js';

@@ -1,7 +1,7 @@
 // coreforge gadget derive BASE.snap -o OUT.snap: how real projects customise the pc and pi gadgets. The
 // upstream gadget snap is unpacked, only its meta/gadget.yaml is changed (boot assets are kept byte for
 // byte), the result is validated with snapd's rules, then packed again with Debian's snap pack.
-import { applyCustomisation, renderGadgetYaml, validateGadget, type GadgetYaml } from '@coreforge/gadget';
+import { applyCustomisation, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
 import { mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,12 +25,13 @@ export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Pro
     const tree = path.join(work, 'tree');
     await o.run('unsquashfs', ['-n', '-d', tree, o.baseSnap], { timeout: 300_000, ...(o.signal && { signal: o.signal }) });
     const file = path.join(tree, 'meta', 'gadget.yaml');
-    let base: GadgetYaml;
+    let data: unknown;
     try {
-      base = parse(await readFile(file, 'utf8')) as GadgetYaml;
+      data = parse(await readFile(file, 'utf8'));
     } catch (cause) {
       throw new BuilderError('INPUT_INVALID', `cannot derive from "${o.baseSnap}": it has no readable meta/gadget.yaml`, 'pass an upstream gadget snap (pc or pi)', { cause });
     }
+    const base = parseGadget(data, `${path.basename(o.baseSnap)}: meta/gadget.yaml`);
     const { yaml, warnings } = applyCustomisation(base, gadgetCustomisation(config));
     validateGadget(yaml);
     await writeFileAtomic(file, renderGadgetYaml(yaml, `Derived by coreforge from ${path.basename(o.baseSnap)}.`));
