@@ -22,7 +22,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/snapcore/snapd/asserts"
@@ -30,17 +29,20 @@ import (
 	"github.com/snapcore/snapd/asserts/sysdb"
 	"github.com/snapcore/snapd/asserts/systestkeys"
 	"github.com/snapcore/snapd/gadget"
+	"github.com/snapcore/snapd/interfaces/builtin"
 	"github.com/snapcore/snapd/osutil"
 	"github.com/snapcore/snapd/seed"
 	"github.com/snapcore/snapd/seed/seedwriter"
 	"github.com/snapcore/snapd/snap"
 	"github.com/snapcore/snapd/snap/snapfile"
 	"github.com/snapcore/snapd/snap/squashfs"
+	"github.com/snapcore/snapd/strutil"
 	"github.com/snapcore/snapd/timings"
 )
 
-// What cmd/snap (prepare-image) does too: plug and slot sanity checks are off (REFERENCE, trap 2).
-func init() { snap.SanitizePlugsSlots = func(*snap.Info) {} }
+// As ubuntu-image does (internal/statemachine/snap_states.go prepareImage): snapd's interface sanitizer checks
+// every snap's plugs and slots (cmd/snap's prepare-image turns this off; ubuntu-image does not).
+func init() { snap.SanitizePlugsSlots = builtin.SanitizePlugsSlots }
 
 type optSnap struct {
 	Path    string `json:"path,omitempty"`
@@ -433,7 +435,7 @@ func writeSeed(r request, prepareDir string, v *verdict) (string, error) {
 		for i, sn := range unasserted {
 			names[i] = sn.SnapName()
 		}
-		v.Warnings = append(v.Warnings, fmt.Sprintf("%s installed from local snaps disconnected from a store cannot be refreshed subsequently!", strings.Join(names, ", ")))
+		v.Warnings = append(v.Warnings, fmt.Sprintf("%s installed from local snaps disconnected from a store cannot be refreshed subsequently!", strutil.Quoted(names)))
 	}
 	if err := w.SeedSnaps(func(name, src, dst string) error { return osutil.CopyFile(src, dst, 0) }); err != nil {
 		return "seed-snaps", err
