@@ -7,6 +7,8 @@ import type { GadgetYaml, Structure } from './types.js';
 export interface GadgetCustomisation {
   readonly target: GadgetTarget;
   readonly inferenceSnap: { readonly name: string; readonly id?: string };
+  /** Store id of the gadget snap being customised (the brand gadget's); default: the reference gadget's. */
+  readonly gadgetSnapId?: string;
   readonly service: { readonly port: number; readonly bind: string; readonly threads: number };
   /** How the inference snap reaches a Coral, when there is one. */
   readonly coral?: 'raw-usb' | 'custom-device';
@@ -67,7 +69,7 @@ export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): Cu
         `gadget connections apply only to snaps with a store id: the local inference snap "${c.inferenceSnap.name}" will not be connected at first boot; run "snap connect ${c.inferenceSnap.name}:${coralPlugName(c.coral)}" on the device`,
       );
     else {
-      const wanted = c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:${coralPlugName(c.coral)}`, slot: `${GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` };
+      const wanted = c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:${coralPlugName(c.coral)}`, slot: `${c.gadgetSnapId ?? GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` };
       if (!connections.some((x) => x.plug === wanted.plug && x.slot === wanted.slot)) connections.push(wanted);
     }
   }

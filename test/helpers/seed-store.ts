@@ -164,3 +164,103 @@ export class TestStore {
 export function runSeedOracle(oracle: string, requests: readonly SeedRequest[]): SeedVerdict[] {
   return runOracle<SeedVerdict[]>(oracle, requests, ['seed']);
 }
+
+/** Snap ids the test store publishes its stand-ins under (the store's real ids, so models need no change). */
+export const STORE_IDS = { pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza', core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM', snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4', 'network-manager': 'RmBXKl6HO6YOC2DE4G2q1JzWImC04EUy' } as const;
+
+/** The pc reference layout with a smaller ubuntu-seed (256M instead of 1200M), so test disks stay small. */
+export function standInPcGadgetYaml(): string {
+  return `volumes:
+  pc:
+    schema: gpt
+    bootloader: grub
+    structure:
+      - name: mbr
+        role: mbr
+        type: mbr
+        size: 440
+        content:
+          - image: pc-boot.img
+      - name: BIOS Boot
+        type: DA,21686148-6449-6E6F-744E-656564454649
+        size: 1M
+        offset: 1M
+        offset-write: mbr+92
+        content:
+          - image: pc-core.img
+      - name: ubuntu-seed
+        role: system-seed
+        filesystem: vfat
+        type: EF,C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+        size: 256M
+        content:
+          - source: grubx64.efi
+            target: EFI/boot/grubx64.efi
+          - source: shim.efi.signed
+            target: EFI/boot/bootx64.efi
+      - name: ubuntu-boot
+        role: system-boot
+        filesystem: ext4
+        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
+        size: 750M
+      - name: ubuntu-save
+        role: system-save
+        filesystem: ext4
+        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
+        size: 32M
+      - name: ubuntu-data
+        role: system-data
+        filesystem: ext4
+        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
+        size: 1G
+`;
+}
+
+/** A UC16-era pc layout (no system-seed, no system-data): what canonical/pc-gadget's default branch still has. */
+export const UC16_PC_GADGET_YAML = `volumes:
+  pc:
+    bootloader: grub
+    structure:
+      - name: mbr
+        type: mbr
+        size: 440
+        content: [{image: pc-boot.img}]
+      - name: EFI System
+        type: EF,C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+        filesystem: vfat
+        filesystem-label: system-boot
+        size: 50M
+        content: [{source: grubx64.efi, target: EFI/boot/grubx64.efi}]
+`;
+
+export interface StandInStore {
+  readonly store: TestStore;
+  /** Environment for the stand-in ubuntu-image (test/fake-bin). */
+  readonly env: Record<string, string>;
+  /** The stand-in pc gadget, as a local file (also served by the store). */
+  readonly pcGadget: string;
+}
+
+/**
+ * A test store serving stand-in pc-kernel, core24, snapd, pc and network-manager (published by "canonical"), and the brand's account
+ * and account-key for `publicKeyBody`: what the stand-in ubuntu-image fetches where the real one asks the Snap Store.
+ */
+export function standInStore(dir: string, oracle: string, brand: string, publicKeyBody: string, kernel: SnapTree = standInKernel()): StandInStore {
+  const store = new TestStore(dir, oracle);
+  store.addBrand(brand, publicKeyBody);
+  const pcGadget = packSnapTree(standInGadget(standInPcGadgetYaml()));
+  store.publish(packSnapTree(kernel), 'pc-kernel', { id: STORE_IDS['pc-kernel'], publisher: 'canonical', revision: 1 });
+  store.publish(packSnapTree(standInBase()), 'core24', { id: STORE_IDS.core24, publisher: 'canonical', revision: 2 });
+  store.publish(packSnapTree(standInSnapd()), 'snapd', { id: STORE_IDS.snapd, publisher: 'canonical', revision: 3 });
+  store.publish(pcGadget, 'pc', { id: STORE_IDS.pc, publisher: 'canonical', revision: 4 });
+  // The example's extra store snap.
+  store.publish(packSnapTree(standInApp('network-manager')), 'network-manager', { id: STORE_IDS['network-manager'], publisher: 'canonical', revision: 6 });
+  return { store, env: { STANDIN_SEED_WRITER: oracle, STANDIN_STORE: dir }, pcGadget };
+}
+
+/** snapd's seed reader on a seed folder (seed.Open + LoadAssertions + LoadMeta). */
+export function readSeed(oracle: string, seedDir: string, label: string): SeedVerdict {
+  const r = spawnSync(oracle, ['read', seedDir, label], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`seed oracle read failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as SeedVerdict;
+}

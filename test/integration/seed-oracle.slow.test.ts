@@ -20,26 +20,12 @@ import {
   standInSnapd,
   TestStore,
   type SeedRequest,
+  UC16_PC_GADGET_YAML,
 } from '../helpers/seed-store.js';
 
 const oracle = buildSeedOracle();
 const skip = seedSkipReason(oracle);
 const IDS = { pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza', core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM', snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4', classifier: 'c1assifierc1assifierc1assifier00' };
-const UC16_PC = `volumes:
-  pc:
-    bootloader: grub
-    structure:
-      - name: mbr
-        type: mbr
-        size: 440
-        content: [{image: pc-boot.img}]
-      - name: EFI System
-        type: EF,C12A7328-F81F-11D2-BA4B-00A0C93EC93B
-        filesystem: vfat
-        filesystem-label: system-boot
-        size: 50M
-        content: [{source: grubx64.efi, target: EFI/boot/grubx64.efi}]
-`;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-seed-oracle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,7 +67,7 @@ beforeAll(() => {
   snaps.gadget = packSnapTree(standInGadget(renderGadgetYaml(referenceLayout('pc-amd64'))));
   snaps.app = packSnapTree(standInApp('classifier'));
   snaps.extra = packSnapTree(standInApp('htop'));
-  snaps.uc16 = packSnapTree(standInGadget(UC16_PC));
+  snaps.uc16 = packSnapTree(standInGadget(UC16_PC_GADGET_YAML));
   snaps.core22Gadget = packSnapTree(standInGadget(renderGadgetYaml(referenceLayout('pc-amd64')), { base: 'core22' }));
   snaps.core22App = packSnapTree(standInApp('classifier', 'core22'));
   store.publish(snaps.kernel, 'pc-kernel', { id: IDS['pc-kernel'], publisher: 'canonical', revision: 1 });

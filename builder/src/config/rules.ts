@@ -148,7 +148,8 @@ const brandGadget: Rule = (ctx) => {
   const { config, error } = ctx;
   if (config.gadget.base?.kind === 'file') checkFile(ctx, 'gadget.base', config.gadget.base.file, 'gadget snap');
   if (config.grade === 'dangerous' || config.gadget.snapId !== undefined) return;
-  const changes = gadgetChanges(config);
+  // cloud.conf is refused above dangerous by its own rule.
+  const changes = gadgetChanges(config).filter((c) => c !== 'cloud.conf');
   if (changes.length > 0)
     error('gadget.snap-id', `the brand gadget "${config.gadget.snapName}" (derived because of ${changes.join(', ')}) needs its store id for grade "${config.grade}" (register it with: snapcraft register ${config.gadget.snapName}), or use grade "dangerous"`);
 };

@@ -7,6 +7,8 @@ export function gadgetCustomisation(config: ProjectConfig): GadgetCustomisation 
   return {
     target: config.target,
     inferenceSnap: { name: inf.snapName, ...(inf.snapId !== undefined && { id: inf.snapId }) },
+    // The Coral custom-device slot lives in the brand gadget, so connections name it by the brand gadget's id.
+    ...(config.gadget.snapId !== undefined && { gadgetSnapId: config.gadget.snapId }),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads },
     ...(inf.accelerator !== 'none' && { coral: inf.coralAccess }),
     kernelCmdline: config.gadget.kernelCmdline,

@@ -5,6 +5,7 @@
 // snap-revisions. It is a judge in tests and the seed writer of the stand-in ubuntu-image, never our code.
 //
 //	seed REQUESTS.json                    JSON array of requests -> JSON array of verdicts (stdout)
+//	read SEED-DIR LABEL                   snapd's seed reader on an existing seed -> one verdict
 //	assert-account BRAND PUBLIC-KEY-FILE  account + account-key for a brand key (the key's account-key body)
 //	assert-snap SNAP SNAP-ID PUBLISHER REVISION
 //	                                      what `snap download` writes beside a snap: the store's account-key,
@@ -117,6 +118,15 @@ func main() {
 			out[i] = judge(r)
 		}
 		json.NewEncoder(os.Stdout).Encode(out)
+	case "read":
+		// read SEED-DIR LABEL: snapd's seed reader on a seed (e.g. copied out of an image's ubuntu-seed).
+		v := verdict{Warnings: []string{}}
+		if _, err := readBack(os.Args[2], os.Args[3], &v); err != nil {
+			v.Result, v.Stage = err.Error(), "read-back"
+		} else {
+			v.Result, v.Label = "ok", os.Args[3]
+		}
+		json.NewEncoder(os.Stdout).Encode(v)
 	case "assert-account":
 		pubData, err := os.ReadFile(os.Args[3])
 		if err != nil {
