@@ -245,10 +245,10 @@ export interface StandInStore {
  * A test store serving stand-in pc-kernel, core24, snapd, pc and network-manager (published by "canonical"), and the brand's account
  * and account-key for `publicKeyBody`: what the stand-in ubuntu-image fetches where the real one asks the Snap Store.
  */
-export function standInStore(dir: string, oracle: string, brand: string, publicKeyBody: string, kernel: SnapTree = standInKernel()): StandInStore {
+export function standInStore(dir: string, oracle: string, brand: string, publicKeyBody: string, kernel: SnapTree = standInKernel(), gadgetAssets: SnapTree['files'] = PC_GADGET_ASSETS): StandInStore {
   const store = new TestStore(dir, oracle);
   store.addBrand(brand, publicKeyBody);
-  const pcGadget = packSnapTree(standInGadget(standInPcGadgetYaml()));
+  const pcGadget = packSnapTree(standInGadget(standInPcGadgetYaml(), { assets: gadgetAssets }));
   store.publish(packSnapTree(kernel), 'pc-kernel', { id: STORE_IDS['pc-kernel'], publisher: 'canonical', revision: 1 });
   store.publish(packSnapTree(standInBase()), 'core24', { id: STORE_IDS.core24, publisher: 'canonical', revision: 2 });
   store.publish(packSnapTree(standInSnapd()), 'snapd', { id: STORE_IDS.snapd, publisher: 'canonical', revision: 3 });

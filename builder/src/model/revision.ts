@@ -5,8 +5,15 @@ import { modelHeaders, splitAssertion, type HeaderValue, type ModelSpec } from '
 
 const IGNORED = new Set(['timestamp', 'revision', 'sign-key-sha3-384', 'body-length']);
 
+/** Header values with map keys sorted at every level (a decoded assertion sorts them, a composed one need not). */
+function sorted(v: HeaderValue): unknown {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(sorted);
+  return Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, HeaderValue>)[k]!)]);
+}
+
 function canonical(h: Readonly<Record<string, HeaderValue>>): string {
-  return JSON.stringify(Object.keys(h).filter((k) => !IGNORED.has(k)).sort().map((k) => [k, h[k]]));
+  return JSON.stringify(Object.keys(h).filter((k) => !IGNORED.has(k)).sort().map((k) => [k, sorted(h[k]!)]));
 }
 
 /** Revision for `next`, given the text of the previously signed model (undefined or unreadable: none). */
