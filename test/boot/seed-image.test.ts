@@ -5,7 +5,7 @@
 // file snapd put there, and starts its serve app. Only the seed is snapd's: this is not an Ubuntu Core boot (no
 // snapd, no install mode), it proves the seed layout ubuntu-image gets from snapd carries a working snap.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
