@@ -17,6 +17,10 @@ export type BuilderErrorCode =
   | 'BOOT_TEST_FAILED'
   | 'SEED_REFUSED'
   | 'GADGET_BASE_INVALID'
+  | 'BMAP_INVALID'
+  | 'FLASH_REFUSED'
+  | 'FLASH_FAILED'
+  | 'VERIFY_FAILED'
   | 'CANCELLED';
 
 export class BuilderError extends Error {

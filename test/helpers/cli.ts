@@ -19,24 +19,23 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: options.timeout ?? 120_000,
+    timeout: options.timeout ?? 600_000, // a whole build under load on 2 shared cores can take minutes
   });
   return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** runCli without blocking the test worker (long builds: vitest's worker must keep answering while they run). */
+/**
+ * runCli without blocking the test worker: a long spawnSync (a build under load) starves vitest's worker RPC
+ * ("Timeout calling onTaskUpdate"). Standard input is empty, as with runCli.
+ */
 export function runCliAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; timeout?: number } = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before the CLI tests`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout ?? 120_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeout ?? 900_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ exitCode: code ?? -1, stdout, stderr });
-    });
+    child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
   });
 }

@@ -1,9 +1,11 @@
 // The CLI as users run it: exit codes, error text without stack traces, help with examples.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.js';
+import { fixture } from '../helpers/fixtures.js';
+import { TFLITE_DIR } from '../helpers/tflite.js';
 
 const EXAMPLE = 'examples/classifier/coreforge.yaml';
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -29,7 +31,7 @@ describe('coreforge config', () => {
       [
         'error: coreforge.yaml has 2 problems:',
         'coreforge.yaml:7:9: target: expected one of pc-amd64|pi-arm64, found "pc-amd46" (did you mean "pc-amd64"?)',
-        'coreforge.yaml:21:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression',
+        'coreforge.yaml:21:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite',
         'hint: see "coreforge config schema" for every field, or the README section "The project file"',
         '',
       ].join('\n'),
@@ -71,23 +73,23 @@ describe('coreforge CLI shell', () => {
     expect(r.stderr).toContain('(Did you mean doctor?)');
   });
 
-  it('has help with an example on every command', () => {
-    const top = runCli(['--help']).stdout;
+  it('has help with an example on every command', async () => {
+    const top = (await runCliAsync(['--help'])).stdout;
     const commands = [...top.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| \[command\]| <|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands).toEqual(expect.arrayContaining(['config', 'doctor']));
     const leaves: string[][] = [];
     for (const c of commands) {
-      const help = runCli([c, '--help']).stdout;
+      const help = (await runCliAsync([c, '--help'])).stdout;
       const subs = [...help.matchAll(/^ {2}([a-z][\w-]*)(?: \[options\]| <| \[|\s)/gm)].map((m) => m[1]!).filter((s) => s !== 'help');
       if (/^Commands:/m.test(help)) subs.forEach((s) => leaves.push([c, s]));
       else leaves.push([c]);
     }
     for (const leaf of leaves) {
-      const help = runCli([...leaf, '--help']);
+      const help = await runCliAsync([...leaf, '--help']);
       expect(help.exitCode, leaf.join(' ')).toBe(0);
       expect(help.stdout, `${leaf.join(' ')} --help`).toMatch(/Examples?:\n\s+\$ coreforge /);
     }
-  });
+  }, 180_000); // about 30 CLI starts: 1.5 s each on 2 loaded cores; async, so the vitest worker is not blocked
 });
 
 describe('coreforge doctor', () => {
@@ -101,6 +103,18 @@ describe('coreforge doctor', () => {
     expect(r.exitCode).toBe(report.ok ? 0 : 1);
   });
 
+  it('reports the TFLite library the project gets: inference.tflite, its source and its TfLiteVersion()', async () => {
+    type Entry = { name: string; found: boolean; version: string | null; detail?: string; hint: string | null };
+    const lib = async (env: Record<string, string | undefined>) =>
+      (JSON.parse((await runCliAsync(['doctor', '--json', '-c', EXAMPLE], { env })).stdout) as { entries: Entry[] }).entries.find((e) => e.name === 'libtensorflowlite_c')!;
+    const found = await lib({ COREFORGE_TFLITE_DIR: TFLITE_DIR, COREFORGE_TFLITE_LIB: undefined });
+    expect(found).toMatchObject({ found: true, version: '2.19.0' });
+    expect(found.detail).toBe(`${path.join(TFLITE_DIR, 'linux-x64', 'libtensorflowlite_c.so')} (project: inference.tflite default "2.19" for amd64, from $COREFORGE_TFLITE_DIR)`);
+    const missing = await lib({ COREFORGE_TFLITE_DIR: undefined });
+    expect(missing.found).toBe(false);
+    expect(missing.detail).toContain('inference.tflite default "2.19": cannot find TFLite 2.19 for amd64: COREFORGE_TFLITE_DIR is not set');
+  });
+
   it('prints a readable table with a verdict', () => {
     const r = runCli(['doctor', '-c', EXAMPLE]);
     const lines = r.stdout.trimEnd().split('\n');
@@ -112,11 +126,11 @@ describe('coreforge doctor', () => {
 describe('coreforge init', () => {
   it('writes a project file that validates, non-interactively, and refuses to overwrite it', () => {
     const dir = mkdtempSync(path.join(tmp, 'init-'));
-    writeFileSync(path.join(dir, 'model.tflite'), Buffer.from([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33]));
-    writeFileSync(path.join(dir, 'labels.txt'), 'background\n');
-    const args = ['init', '--yes', '--name', 'vision', '--brand', 'acme', '--model-file', 'model.tflite', '--labels', 'labels.txt'];
-    const r = runCli(args, { cwd: dir });
-    expect(r.stderr).toBe('');
+    copyFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'), path.join(dir, 'model.tflite'));
+    copyFileSync(fixture('models/imagenet_labels.txt'), path.join(dir, 'labels.txt'));
+    const args = ['init', '--yes', '--name', 'vision', '--brand', 'acme', '--model-file', 'model.tflite', '--labels', 'labels.txt', '--key', 'acme-dev'];
+    const r = runCli(args, { cwd: dir, env: { COREFORGE_KEYS_DIR: path.join(dir, 'keys') } });
+    expect(r.stderr).toBe('note: signing key "acme-dev" does not exist yet: create it with: coreforge keys create acme-dev\n');
     expect(r.stdout).toBe('wrote coreforge.yaml\n');
     expect(r.exitCode).toBe(0);
     const text = readFileSync(path.join(dir, 'coreforge.yaml'), 'utf8');
