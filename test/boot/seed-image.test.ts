@@ -55,7 +55,7 @@ beforeAll(async () => {
   writeFileSync(project, readFileSync(path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'), 'utf8'));
   const base = withFakeTools(process.env, { ...keysEnv, COREFORGE_FIXTURES: FIXTURES_DIR });
   // The inference snap first: the stand-in kernel's initramfs starts its serve app.
-  const packed = await runCliAsync(['build', '-c', project, '--thru', 'pack-snap'], { env: base });
+  const packed = await runCliAsync(['build', '-c', project, '--thru', 'pack-snap'], { env: base, timeout: 1_200_000 });
   expect(packed.exitCode, packed.stderr).toBe(0);
   const meta = await readSnapMeta(run, path.join(dir, 'out', 'classifier_0.1.0_amd64.snap'));
   const kernel = standInKernel({ 'kernel.img': readFileSync(assets.kernel), 'initrd.img': await buildInitramfs(assets, meta, { seedBoot: true }) });
@@ -65,11 +65,11 @@ beforeAll(async () => {
 
 describe.skipIf(skip !== undefined)(`image boot of a disk whose seed snapd wrote${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('builds the example with the stand-in ubuntu-image, boots it under OVMF and classifies', async () => {
-    const built = await runCliAsync(['build', '-c', project, '--resume'], { env });
+    const built = await runCliAsync(['build', '-c', project, '--resume'], { env, timeout: 1_200_000 });
     expect(built.exitCode, built.stderr).toBe(0);
     const xz = path.join(dir, 'out', 'acme-classifier-pc.img.xz');
     execFileSync('xz', ['-dkf', xz]);
-    const r = await runCliAsync(['test', '--image', path.join(dir, 'out', 'acme-classifier-pc.img'), '--expect', '653', '--timeout', '600', '--report-dir', path.join(dir, 'report'), '--json'], { env });
+    const r = await runCliAsync(['test', '--image', path.join(dir, 'out', 'acme-classifier-pc.img'), '--expect', '653', '--timeout', '600', '--report-dir', path.join(dir, 'report'), '--json'], { env, timeout: 1_200_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { passed: boolean; index: number; label: string };
     console.log(`seed image boot: ${JSON.stringify(report).slice(0, 400)}`);

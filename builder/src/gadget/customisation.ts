@@ -19,14 +19,15 @@ export function gadgetCustomisation(config: ProjectConfig): GadgetCustomisation 
 /**
  * What the project changes of the target's reference gadget, in words; empty when the store's gadget is used as
  * it is. Any change (or an explicit gadget.base) makes the build derive a brand gadget (the prepare-gadget stage).
- * Defaults and connections name snaps by store id, so they exist only for an inference snap with an id.
+ * Connections name snaps by store id, so they exist only for an inference snap with an id. Service defaults are
+ * written into any derived gadget (keyed by that id) but need none by themselves: the snap's own wrappers start
+ * with the same values from the project.
  */
 export function gadgetChanges(config: ProjectConfig): string[] {
   const inf = config.inference;
   const g = config.gadget;
   const changes: string[] = [];
   if (g.base) changes.push('gadget.base is set');
-  if (inf.snapId !== undefined) changes.push(`service defaults for "${inf.snapName}"`);
   if (inf.accelerator !== 'none' && inf.snapId !== undefined) changes.push(`the Coral connection (${inf.coralAccess})`);
   if (inf.accelerator !== 'none' && inf.coralAccess === 'custom-device') changes.push('the Coral custom-device slot');
   if (g.kernelCmdline.append.length + g.kernelCmdline.allow.length > 0) changes.push('the kernel command line');
