@@ -3,6 +3,7 @@
 export type RuntimeErrorCode =
   | 'ARGUMENT_INVALID'
   | 'LIBRARY_NOT_FOUND'
+  | 'LIBRARY_UNSUPPORTED'
   | 'ADDON_NOT_FOUND'
   | 'MODEL_NOT_FOUND'
   | 'MODEL_INVALID'
@@ -13,6 +14,7 @@ export type RuntimeErrorCode =
   | 'IMAGE_INVALID'
   | 'IMAGE_UNSUPPORTED'
   | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_BUSY'
   | 'INFERENCE_FAILED'
   | 'CLOSED';
 

@@ -17,7 +17,7 @@ export interface TensorInfo {
 export interface ModelInfo {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
-  /** Which execution path was chosen, e.g. "xnnpack(qs8)", "xnnpack", "builtin", "edgetpu(usb:0)". */
+  /** Which execution path was chosen, e.g. "xnnpack(qs8+qu8)", "xnnpack(qs8)", "xnnpack", "builtin", "edgetpu(usb:0)". */
   readonly path: string;
   readonly threads: number;
   /** The model file actually loaded (the Edge TPU or the CPU model under `auto`). */
@@ -59,6 +59,8 @@ export interface ClassifierOptions {
   readonly tfliteLibrary?: string;
   /** Images whose decoded width*height exceeds this are refused (IMAGE_TOO_LARGE). */
   readonly maxPixels?: number;
+  /** Shared cap on the memory of decodes in flight (serve passes one to all its classifiers); over it: IMAGE_BUSY. */
+  readonly decodeBudget?: import('./decode-budget.js').DecodeBudget;
 }
 
 /** A loaded model + interpreter, reused across calls. Calls are serialised internally (one interpreter). */
