@@ -1,7 +1,7 @@
 // A user's repository, end to end, from packed tarballs: `npm pack` of every workspace plus the prebuilt addon
 // package for this host, installed into a clean temp prefix (npm install -g --prefix) and as a devDependency of
 // a project folder outside this repository; then, from that folder only: init --yes, config validate, snap pack,
-// build (stand-in ubuntu-image copied out of test/fake-bin) and test --snap. The commands run with the installed
+// build (the stand-in ubuntu-image of test/fake-bin with its seed oracle and test store) and test --snap. The commands run with the installed
 // bin, a PATH without this repository and a cwd outside it; the snap's runtime must be the installed one.
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
