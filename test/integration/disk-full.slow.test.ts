@@ -1,13 +1,14 @@
 // A full disk: the output folder on a small tmpfs (mounted by the test; needs root), the workdir elsewhere,
 // so the image is moved across filesystems (EXDEV: copy + fsync + rename) and the copy hits ENOSPC. The
-// error is printed once, with a hint, and no partial image is left in the output folder.
+// error is printed once, with a hint, and no partial image is left in the output folder. ubuntu-image is the
+// fault-injection fake (test/fake-bin-faults), which writes an image of the size asked for ($FAKE_IMAGE_MB).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.js';
-import { withFakeTools } from '../helpers/fake-tools.js';
+import { withFaultFakes } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-disk-full-'));
@@ -25,7 +26,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = withFakeTools(process.env, {
+const env = withFaultFakes(process.env, {
   COREFORGE_KEYS_DIR: path.join(dir, 'keys'),
   COREFORGE_CACHE: process.env.COREFORGE_CACHE ?? path.join(REPO_ROOT, 'test', '.cache', 'coreforge'),
   FAKE_IMAGE_MB: '64',

@@ -1,10 +1,13 @@
-// Fault injection (seeded): `coreforge build` is killed with SIGKILL, SIGINT or SIGTERM at 33 points across
-// every stage (triggered by its progress lines, after a seeded delay; the FAKE ubuntu-image is slowed and
-// writes a bigger image so that build-image, compress-image and write-manifest take measurable time), then
-// the build is rerun. After every kill: no process of the build survives, SIGINT exits 130 and SIGTERM 143,
-// a file under a final name is always whole, and the rerun ends with artifacts that pass unsquashfs -l,
-// xz -t, sha256sum -c and match manifest.json and the current labels. No temp or staging folder is left.
-// Also: two builds of one project at once, one builds and the other fails clearly.
+// Fault injection (seeded): `coreforge build` is killed with SIGKILL, SIGINT or SIGTERM 33 times, at 13 trigger
+// points across every stage (its progress lines, after a seeded delay), then the build is rerun. The project
+// derives a brand gadget (prepare-gadget: the real unsquashfs and snap pack on a stand-in pc gadget). ubuntu-image
+// is the FAULT-INJECTION FAKE (test/fake-bin-faults), slowed and writing a bigger image so that build-image,
+// compress-image and write-manifest take measurable time; the seed itself is judged by the stand-in in the
+// build and rebuild tests. After every kill: no process of the build survives, SIGINT exits 130 and SIGTERM
+// 143, a file under a final name is always whole, and the rerun ends with artifacts that pass unsquashfs -l,
+// xz -t, sha256sum -c and match manifest.json, an image made from the published snap, gadget and model, the
+// current labels in the snap and the current kernel command line in the gadget. No temp or staging folder is
+// left. Also: two builds of one project at once, one builds and the other fails clearly.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,10 +15,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseModel, splitAssertion } from '@coreforge/model-assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkArtifacts } from '../helpers/artifacts.js';
+import { checkFaultFakeArtifacts } from '../helpers/artifacts.js';
 import { REPO_ROOT, runCli, runCliAsync, startCli } from '../helpers/cli.js';
-import { withFakeTools } from '../helpers/fake-tools.js';
+import { withFaultFakes } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { packSnapTree, standInGadget, standInPcGadgetYaml } from '../helpers/seed-store.js';
 
 const SEED = Number(process.env.COREFORGE_FAULT_SEED ?? 12);
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-faults-'));
@@ -26,7 +30,7 @@ const labels = path.join(dir, 'labels.txt');
 // The build's own temp folder: anything the build leaves in it is a leak.
 const buildTmp = path.join(dir, 'tmp');
 const MARK = `coreforge-fault-${randomUUID()}`;
-const env = withFakeTools(process.env, {
+const env = withFaultFakes(process.env, {
   COREFORGE_KEYS_DIR: path.join(dir, 'keys'),
   COREFORGE_CACHE: process.env.COREFORGE_CACHE ?? path.join(REPO_ROOT, 'test', '.cache', 'coreforge'),
   FAKE_DELAY_MS: '800',
@@ -36,7 +40,8 @@ const env = withFakeTools(process.env, {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const yaml = (extraSnap: boolean) => `name: classifier
+let gadgetBase = '';
+const yaml = (extraSnap: boolean, cmdline: number) => `name: classifier
 target: pc-amd64
 brand: acme
 model: acme-classifier-pc
@@ -48,6 +53,10 @@ inference:
 signing:
   key: acme-dev
 output: out
+gadget:
+  base: ${gadgetBase}
+  kernel-cmdline:
+    append: [cf.generation=${cmdline}]
 ${extraSnap ? 'snaps:\n  - name: network-manager\n    channel: 24/stable\n' : ''}`;
 
 function prng(seed: number): () => number {
@@ -118,6 +127,8 @@ const POINTS: readonly KillPoint[] = [
   { stage: 'pack-snap', trigger: /^❯ Pack the inference snap/, maxDelayMs: 300 },
   { stage: 'pack-snap', trigger: /› checking Node/, maxDelayMs: 800 },
   { stage: 'pack-snap', trigger: /› appending the model/, maxDelayMs: 400 },
+  { stage: 'prepare-gadget', trigger: /^❯ Derive the brand gadget/, maxDelayMs: 300 },
+  { stage: 'prepare-gadget', trigger: /› deriving "acme-pc"/, maxDelayMs: 200 },
   { stage: 'sign-model', trigger: /^❯ Compose and sign/, maxDelayMs: 60 },
   { stage: 'build-image', trigger: /^❯ Build the Ubuntu Core image/, maxDelayMs: 600 },
   { stage: 'build-image', trigger: /› \[1\] load_gadget_yaml/, maxDelayMs: 700 },
@@ -141,6 +152,7 @@ interface Trial {
 
 const TITLES: Readonly<Record<string, string>> = {
   'Pack the inference snap': 'pack-snap',
+  'Derive the brand gadget (snap pack)': 'prepare-gadget',
   'Compose and sign the model assertion': 'sign-model',
   'Build the Ubuntu Core image (ubuntu-image)': 'build-image',
   'Compress the image (xz)': 'compress-image',
@@ -149,17 +161,39 @@ const TITLES: Readonly<Record<string, string>> = {
 
 let generation = 0;
 let extraSnap = false;
+let cmdline = 0;
 
-/** Changes an input so the build runs the point's stage: the labels for pack-snap, the model assertion after it. */
-function invalidate(point: KillPoint): string {
+/**
+ * Changes an input so the build runs the point's stage: the labels for pack-snap, the gadget's kernel command
+ * line for prepare-gadget, the model assertion (its snaps) for the stages after it.
+ */
+function invalidate(point: KillPoint): { labels: string; cmdline: number } {
   generation++;
   if (point.stage === 'pack-snap') {
     writeFileSync(labels, `${readFileSync(fixture('models/imagenet_labels.txt'), 'utf8')}generation ${generation}\n`);
+  } else if (point.stage === 'prepare-gadget') {
+    cmdline = generation;
+    writeFileSync(project, yaml(extraSnap, cmdline));
   } else {
     extraSnap = !extraSnap;
-    writeFileSync(project, yaml(extraSnap));
+    writeFileSync(project, yaml(extraSnap, cmdline));
   }
-  return readFileSync(labels, 'utf8');
+  return { labels: readFileSync(labels, 'utf8'), cmdline };
+}
+
+/** The brand gadget the last successful build recorded (prepare-gadget's output in the state file). */
+function currentGadget(): string {
+  const state = JSON.parse(readFileSync(path.join(workdir, 'coreforge-build.json'), 'utf8')) as { stages: Record<string, { outputs: Record<string, { file: string }> }> };
+  return state.stages['prepare-gadget']!.outputs.gadget!.file;
+}
+
+/** checkArtifacts, the image made from the published snap, gadget and model, and what the snap and gadget hold. */
+function checkRerun(label: string, want: { labels: string; cmdline: number }): void {
+  const gadget = currentGadget();
+  checkFaultFakeArtifacts(out, [gadget]);
+  const snap = readdirSync(out).find((f) => f.endsWith('_amd64.snap'))!;
+  expect(execFileSync('unsquashfs', ['-cat', path.join(out, snap), 'model/labels.txt'], { maxBuffer: 1 << 26 }).toString(), `${label}: labels in the snap`).toBe(want.labels);
+  expect(execFileSync('unsquashfs', ['-cat', gadget, 'meta/gadget.yaml']).toString(), `${label}: the gadget's kernel command line`).toContain(`cf.generation=${want.cmdline}`);
 }
 
 async function killDuring(signal: Trial['signal'], point: KillPoint, delayMs: number): Promise<Trial> {
@@ -192,7 +226,8 @@ beforeAll(async () => {
   mkdirSync(buildTmp);
   copyFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'), path.join(dir, 'model.tflite'));
   copyFileSync(fixture('models/imagenet_labels.txt'), labels);
-  writeFileSync(project, yaml(false));
+  gadgetBase = packSnapTree(standInGadget(standInPcGadgetYaml()));
+  writeFileSync(project, yaml(false, 0));
   expect(runCli(['keys', 'create', 'acme-dev'], { env }).exitCode).toBe(0);
 }, 120_000);
 
@@ -203,7 +238,7 @@ describe('fault injection', () => {
     expect(await noSurvivors()).toEqual([]);
     const rerun = await runCliAsync(['build', '-c', project], { env });
     expect(rerun.exitCode, rerun.stderr).toBe(0);
-    checkArtifacts(out);
+    checkRerun('after the first kill', { labels: readFileSync(labels, 'utf8'), cmdline: 0 });
     expect(leftovers()).toEqual([]);
   }, 900_000);
 
@@ -211,10 +246,11 @@ describe('fault injection', () => {
     const rnd = prng(SEED);
     const trials: Trial[] = [];
     for (let i = 0; i < 33; i++) {
+      // 13 points and 3 signals: consecutive trials differ in both, and each point gets two or three signals.
       const signal = SIGNALS[i % 3]!;
-      const point = POINTS[Math.floor(i / 3) % POINTS.length]!;
+      const point = POINTS[i % POINTS.length]!;
       const delayMs = Math.floor(rnd() * (point.maxDelayMs + 1));
-      const wantLabels = invalidate(point);
+      const want = invalidate(point);
       const trial = await killDuring(signal, point, delayMs);
       trials.push(trial);
       const label = `trial ${i}: ${signal} ${delayMs} ms after ${point.trigger} (${point.stage})`;
@@ -227,9 +263,7 @@ describe('fault injection', () => {
       finalFilesWhole();
       const rerun = await runCliAsync(['build', '-c', project], { env });
       expect(rerun.exitCode, `${label}: rerun: ${rerun.stderr}`).toBe(0);
-      checkArtifacts(out);
-      const snap = readdirSync(out).find((f) => f.endsWith('.snap'))!;
-      expect(execFileSync('unsquashfs', ['-cat', path.join(out, snap), 'model/labels.txt'], { maxBuffer: 1 << 26 }).toString(), `${label}: labels in the snap`).toBe(wantLabels);
+      checkRerun(label, want);
       expect(await noSurvivors(), `${label}: processes left after the rerun`).toEqual([]);
       expect(leftovers(), `${label}: temp left after the rerun`).toEqual([]);
     }
@@ -237,7 +271,7 @@ describe('fault injection', () => {
     for (const t of trials) if (t.exitCode !== 0 && t.runningAtKill) byStage.set(t.runningAtKill, (byStage.get(t.runningAtKill) ?? 0) + 1);
     console.log(`fault injection: ${trials.length} kills, interrupted builds per stage: ${[...byStage].map(([s, n]) => `${s} ${n}`).join(', ')}`);
     // Every stage was interrupted at least once (not only reached after the build had finished).
-    expect([...byStage.keys()].sort()).toEqual(['build-image', 'compress-image', 'pack-snap', 'sign-model', 'write-manifest']);
+    expect([...byStage.keys()].sort()).toEqual(['build-image', 'compress-image', 'pack-snap', 'prepare-gadget', 'sign-model', 'write-manifest']);
   }, 1_800_000);
 
   it('two builds of one project started 1 s apart: one builds, the other fails naming its pid', async () => {
@@ -254,7 +288,7 @@ describe('fault injection', () => {
     expect(loser.stderr).toBe(
       `error: cannot build into "${out}": another build (pid ${pids[winner]}) is using it\nhint: wait for it to finish, or set another output folder (output: in the project file)\n`,
     );
-    checkArtifacts(out);
+    checkFaultFakeArtifacts(out, [currentGadget()]);
     expect(leftovers()).toEqual([]);
   }, 600_000);
 });

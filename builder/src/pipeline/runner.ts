@@ -70,10 +70,17 @@ class Evaluator {
     return undefined;
   }
 
+  /** The files earlier stages recorded, by artifact name. */
+  artifactFiles(): Artifacts {
+    let files: Artifacts = {};
+    for (const record of Object.values(this.state().stages)) if (record) files = { ...files, ...artifactsOf(record) };
+    return files;
+  }
+
   async evaluate(stage: Stage, pending: ReadonlyMap<ArtifactName, StageName>): Promise<{ hashes: InputHashes; decision: Decision }> {
     const { config, options } = this.request;
     const env = this.request.env ?? process.env;
-    const inputs = await stage.inputs({ config, options, env });
+    const inputs = await stage.inputs({ config, options, env, artifacts: this.artifactFiles() });
     const hashes = await hashInputs(inputs, stage.requiredTools({ config, options }), {
       pathVar: env.PATH,
       artifactHash: (name) => this.artifactHash(name as ArtifactName),

@@ -5,12 +5,14 @@
 import type { ProjectConfig } from '../config/types.js';
 import type { Run } from '../tools/run.js';
 
-export const STAGE_NAMES = ['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
+export const STAGE_NAMES = ['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** Files made by stages, absolute paths. Later stages read earlier stages' artifacts from here. */
 export interface Artifacts {
   readonly snap?: string;
+  /** The derived brand gadget snap (prepare-gadget), when the project changes the gadget. */
+  readonly gadget?: string;
   readonly model?: string;
   readonly image?: string;
   readonly imageXz?: string;
@@ -26,6 +28,12 @@ export interface BuildOptions {
   readonly snapcraft: boolean;
   /** Folder of the coreforge key store (default: the user's). */
   readonly keysDir?: string;
+  /** More local snap files for the image (--snap): asserted ones (with the .assert snap download writes) or extras. */
+  readonly snaps?: readonly string[];
+  /** ubuntu-image --channel: overrides every snap's channel (dangerous grade only). */
+  readonly channel?: string;
+  /** Model snaps the image takes from the store even though the build made them locally (--from-store). */
+  readonly fromStore?: readonly string[];
 }
 
 export interface BuildContext {
@@ -66,7 +74,10 @@ export interface Stage {
   requiredTools(ctx: Pick<BuildContext, 'config' | 'options'>): readonly string[];
   /** The artifacts this stage makes (a stage may make fewer, e.g. no .xz when compression is none). */
   readonly outputs: readonly ArtifactName[];
-  /** What the stage reads; called before deciding whether it runs. */
-  inputs(ctx: Pick<BuildContext, 'config' | 'options' | 'env'>): Promise<StageInputs> | StageInputs;
+  /**
+   * What the stage reads; called before deciding whether it runs. `artifacts` are the files earlier stages
+   * recorded (for inputs that sit beside them, such as the .assert of a snap).
+   */
+  inputs(ctx: Pick<BuildContext, 'config' | 'options' | 'env' | 'artifacts'>): Promise<StageInputs> | StageInputs;
   run(ctx: BuildContext): Promise<Partial<Artifacts>>;
 }

@@ -1,5 +1,7 @@
 // sign-model: compose the model assertion from the project and sign it -> out/<model>.model
+import { coralPlugName } from '@coreforge/gadget';
 import path from 'node:path';
+import { gadgetChanges } from '../../gadget/customisation.js';
 import { defaultKeysDir, KeyStore } from '../../keys/store.js';
 import { signProjectModel } from '../../model/sign.js';
 import type { Stage } from '../stage.js';
@@ -30,16 +32,20 @@ export const signModelStage: Stage = {
         'inference.snap-id': config.inference.snapId,
         'inference.accelerator': config.inference.accelerator,
         'inference.coral-access': config.inference.coralAccess,
+        'gadget.snap-name': config.gadget.snapName,
+        'gadget.snap-id': config.gadget.snapId,
+        'validation-sets': config.validationSets,
         signing: config.signing,
         output: config.output,
       },
-      values: { 'signing key id': keyId },
+      // Whether the model names the derived brand gadget or the store's reference gadget.
+      values: { 'signing key id': keyId, 'brand gadget': gadgetChanges(config).length > 0 },
     };
   },
   async run(ctx) {
     const { config } = ctx;
     if (config.inference.accelerator !== 'none' && config.inference.snapId === undefined) {
-      const plug = config.inference.coralAccess === 'raw-usb' ? 'raw-usb' : 'coral';
+      const plug = coralPlugName(config.inference.coralAccess);
       ctx.warn(`the inference snap "${config.inference.snapName}" has no store id, so snapd applies no gadget connections to it: after first boot run "snap connect ${config.inference.snapName}:${plug}"`);
     }
     const { file } = await signProjectModel(config, {
