@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BuilderError } from '../errors.js';
-import { run } from './run.js';
+import { run, runStream } from './run.js';
 
 let dir: string;
 beforeEach(() => {
@@ -77,5 +77,31 @@ describe('run', () => {
     // No reaper is left either.
     const reapers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(pidFile));
     expect(reapers).toEqual([]);
+  });
+});
+
+describe('runStream', () => {
+  it('streams every byte, and kills what the finished child left in its group', async () => {
+    const pidFile = path.join(dir, 'pid');
+    const streamed = runStream('sh', withGrandchild(pidFile, 'head -c 3000000 /dev/zero; exit 0'));
+    let bytes = 0;
+    for await (const chunk of streamed.stdout) bytes += chunk.length;
+    await streamed.done;
+    expect(bytes).toBe(3_000_000);
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    expect(await until(() => !alive(grandchild))).toBe(true);
+  });
+
+  it('kills the whole process group when cancelled', async () => {
+    const pidFile = path.join(dir, 'pid');
+    const controller = new AbortController();
+    const streamed = runStream('sh', withGrandchild(pidFile, 'wait'), { signal: controller.signal });
+    streamed.stdout.resume();
+    const done = streamed.done.catch((e: unknown) => e);
+    expect(await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '')).toBe(true);
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    controller.abort();
+    expect(((await done) as BuilderError).code).toBe('CANCELLED');
+    expect(await until(() => !alive(grandchild))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 // THE process wrapper (STYLE P6): the only file in the project that imports execa (and the one place that
-// starts processes: runStream uses node:child_process for a byte stream, see there).
+// starts processes: runStream uses node:child_process for a byte stream, see there, in a process group too).
 // No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / TOOL_FAILED / TOOL_TIMEOUT.
 // Every child starts its own process group. The whole group is killed when the child is cancelled, times
 // out or exits (so `snap pack`'s mksquashfs or `xz`'s threads never outlive it), and a small reaper process
@@ -215,21 +215,44 @@ export const runStream: RunStream = (tool, args, options = {}) => {
   debug('%s %o (streamed)', tool, args);
   // node:child_process, not execa: execa does not wait for an unbuffered stdout to be drained and closes it
   // when the child exits, which cut the last megabytes of `xz -dc` off.
-  const child = spawnChild(tool, args as string[], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, like every child of `run`: killed as a group on abort and when it exits, and by the
+  // reaper (and the CLI's signal handler) if this process dies first.
+  const child = spawnChild(tool, args as string[], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pgid = child.pid;
+  if (pgid !== undefined) {
+    groups.add(pgid);
+    tellReaper(`+${pgid}`);
+  }
+  let released = false;
+  const release = () => {
+    if (released || pgid === undefined) return;
+    released = true;
+    killGroup(pgid, 'SIGKILL');
+    groups.delete(pgid);
+    tellReaper(`-${pgid}`);
+  };
   const command = [tool, ...args].join(' ');
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-64 * 1024);
   });
-  const onAbort = () => child.kill('SIGTERM');
+  const onAbort = () => {
+    if (pgid === undefined) return;
+    killGroup(pgid, 'SIGTERM');
+    setTimeout(() => killGroup(pgid, 'SIGKILL'), KILL_DELAY_MS).unref();
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // What the child left in its group goes with it (the bytes it wrote stay readable in the pipe).
+  child.once('exit', release);
   const done = new Promise<RunResult>((resolve, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
+      release();
       options.signal?.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT') reject(new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause: error }));
       else reject(new BuilderError('TOOL_FAILED', `"${command}" failed: ${error.message}`, undefined, { cause: error }));
     });
     child.once('close', (exitCode, signal) => {
+      release();
       options.signal?.removeEventListener('abort', onAbort);
       if (options.signal?.aborted) return reject(new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { exitCode: 130 }));
       if (exitCode !== 0) {
