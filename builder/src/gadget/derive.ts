@@ -91,7 +91,9 @@ export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Pro
     // The project's cloud-init user data (dangerous grade only, checked when the project file loads).
     if (config.gadget.cloudConf) await writeFileAtomic(path.join(tree, 'cloud.conf'), await readFile(config.gadget.cloudConf));
     const out = path.join(work, 'out');
-    await o.run('snap', ['pack', tree, out], { timeout: 600_000, env: { SOURCE_DATE_EPOCH: '1704067200' }, ...(o.signal && { signal: o.signal }) });
+    // snap pack's own temp file (.snap-pack-exclude-*) goes into the build's temp folder: a killed snap pack leaves it there.
+    const env = { SOURCE_DATE_EPOCH: '1704067200', ...(o.tempDir !== undefined && { TMPDIR: o.tempDir }) };
+    await o.run('snap', ['pack', tree, out], { timeout: 600_000, env, ...(o.signal && { signal: o.signal }) });
     const packed = (await readdir(out)).find((f) => f.endsWith('.snap'));
     if (!packed) throw new BuilderError('TOOL_FAILED', 'snap pack finished but wrote no .snap file');
     await moveFile(path.join(out, packed), o.outSnap);

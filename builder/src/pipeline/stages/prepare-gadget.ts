@@ -22,7 +22,7 @@ async function baseGadgetFile(ctx: BuildContext, work: string): Promise<string> 
   if (base.kind === 'file') return base.file;
   ctx.log(`snap download ${base.name} --channel=${base.channel}`);
   try {
-    await ctx.run('snap', snapDownloadArgs(base.name, base.channel, work), { timeout: 600_000, signal: ctx.signal, onOutput: ctx.log });
+    await ctx.run('snap', snapDownloadArgs(base.name, base.channel, work), { timeout: 600_000, env: { TMPDIR: ctx.tempDir }, signal: ctx.signal, onOutput: ctx.log });
   } catch (cause) {
     if (!isExpectedError(cause)) throw cause;
     throw new BuilderError(
