@@ -6,41 +6,29 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadTfliteLibrary, openClassifier } from '@coreforge/runtime';
 import { nativeAddon } from '../../runtime/dist/native.js';
 import { imageToRgb } from '../../runtime/dist/image.js';
 import { encodeInput } from '../../runtime/dist/tensors.js';
+import { median, timeMedian, WARMUP } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cache = path.join(here, '..', '.cache', 'bench');
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 export const MODELS = ['mobilenet_v1_0.25_128_quant.tflite', 'mobilenet_v1_0.75_192_quant.tflite', 'mobilenet_v2_1.0_224_quant.tflite', 'tf2_mobilenet_v2_1.0_224_ptq.tflite'];
-const WARMUP = 3;
 const [library, iterationsArg] = process.argv.slice(2);
 const ITERATIONS = Number(iterationsArg ?? 30);
 const BMP = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
 const JPEG = readFileSync(path.join(fixtures, 'images', 'parrot.jpg'));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function time(fn) {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const t = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
-  }
-  return median(t);
-}
+const time = (fn) => timeMedian(fn, ITERATIONS);
 
 function buildReference() {
   mkdirSync(cache, { recursive: true });
   const include = createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').includeDir();
   const bin = path.join(cache, 'reference');
-  const r = spawnSync('gcc', ['-O2', '-I', include, '-o', bin, path.join(here, 'reference.c'), '-ldl'], { encoding: 'utf8' });
+  const r = spawnSync('g++', ['-O2', '-std=c++17', '-I', include, '-I', path.join(here, '..', '..', 'runtime', 'native'), '-o', bin, path.join(here, 'reference.cc'), '-ldl'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cannot build the C reference: ${r.stderr}`);
   return bin;
 }

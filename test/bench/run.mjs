@@ -10,32 +10,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadLiteRtForNode } from './litert-shim.mjs';
+import { timeMedian } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 const tfliteDir = process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
-const WARMUP = 3;
 const writeReadme = process.argv.includes('--write-readme');
 const README = path.join(here, '..', '..', 'README.md');
 const BEGIN = '<!-- bench:begin (node test/bench/run.mjs --write-readme) -->';
 const END = '<!-- bench:end -->';
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function time(fn) {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const t = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
-  }
-  return median(t);
-}
+const time = (fn) => timeMedian(fn, ITERATIONS);
 
 const libraries = [
   { label: '2.9', file: createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').libraryFor() },
