@@ -3,7 +3,7 @@
 // brand gadget (the prepare-gadget stage) the name and version in meta/snap.yaml change too, and the Coral
 // custom-device slot is declared there when the project uses it. Boot assets are kept byte for byte, and the tree
 // is packed again with Debian's snap pack (which checks gadget.yaml and that every content source exists).
-import { applyCustomisation, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
+import { applyCustomisation, CLOUD_CONF, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { moveFile } from '../fs/move.js';
 import type { Run } from '../tools/run.js';
+import { SNAP_EPOCH } from '../snap/stage.js';
 import { gadgetCustomisation } from './customisation.js';
 
 export interface DeriveOptions {
@@ -32,6 +33,14 @@ export function derivedVersion(baseVersion: string, gadgetYaml: string): string 
   const hash = createHash('sha256').update(gadgetYaml).digest('hex').slice(0, 8);
   const head = baseVersion.replace(/[^a-zA-Z0-9:.+~-]/g, '-').slice(0, 32 - 1 - 8 - 3).replace(/[^a-zA-Z0-9+~]+$/, '');
   return `${head || 'gadget'}+cf${hash}`;
+}
+
+/**
+ * Writes the project's cloud-init user data as the gadget's cloud.conf (dangerous grade only, checked when the
+ * project file loads; ubuntu-image refuses --cloud-init for UC20+ models, a dangerous gadget's cloud.conf is honoured).
+ */
+export async function writeCloudConf(config: ProjectConfig, gadgetDir: string): Promise<void> {
+  if (config.gadget.cloudConf) await writeFileAtomic(path.join(gadgetDir, CLOUD_CONF), await readFile(config.gadget.cloudConf));
 }
 
 function setScalar(text: string, key: string, value: string): string {
@@ -88,11 +97,10 @@ export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Pro
       }
       await writeFileAtomic(path.join(tree, 'meta', 'snap.yaml'), text);
     }
-    // The project's cloud-init user data (dangerous grade only, checked when the project file loads).
-    if (config.gadget.cloudConf) await writeFileAtomic(path.join(tree, 'cloud.conf'), await readFile(config.gadget.cloudConf));
+    await writeCloudConf(config, tree);
     const out = path.join(work, 'out');
     // snap pack's own temp file (.snap-pack-exclude-*) goes into the build's temp folder: a killed snap pack leaves it there.
-    const env = { SOURCE_DATE_EPOCH: '1704067200', ...(o.tempDir !== undefined && { TMPDIR: o.tempDir }) };
+    const env = { SOURCE_DATE_EPOCH: String(SNAP_EPOCH), ...(o.tempDir !== undefined && { TMPDIR: o.tempDir }) };
     await o.run('snap', ['pack', tree, out], { timeout: 600_000, env, ...(o.signal && { signal: o.signal }) });
     const packed = (await readdir(out)).find((f) => f.endsWith('.snap'));
     if (!packed) throw new BuilderError('TOOL_FAILED', 'snap pack finished but wrote no .snap file');

@@ -3,7 +3,7 @@
 // name (O_EXCL) and published with link(2), which, unlike rename(2), never replaces an existing key: of
 // two concurrent creates of one name, one wins and the other fails clearly. Keys are opened with
 // O_NOFOLLOW and checked on the open descriptor, so a swapped file or symlink cannot slip in between.
-import { accountKeyRequest, publicKeyOf, signingKeyFromPem, type SigningKey } from '@coreforge/model-assertions';
+import { accountKeyRequest, publicKeyOf, SNAP_NAME, signingKeyFromPem, type SigningKey } from '@coreforge/model-assertions';
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
@@ -12,7 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BuilderError } from '../errors.js';
 
-const KEY_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
+/** Key names follow the snap-name rule (without its length limit). */
+const KEY_NAME = SNAP_NAME;
 const SUFFIX = '.key';
 
 export function defaultKeysDir(env: Readonly<Record<string, string | undefined>>): string {
