@@ -30,6 +30,8 @@ export COREFORGE_EDGETPU_LIB="$SNAP/usr/lib/$CF_TRIPLET/libedgetpu.so.1"
 `
     : '';
   return `# coreforge: sourced by the app wrappers; paths inside the snap and the service options
+# libuv (Node) would probe io_uring_setup, which snapd's seccomp filter refuses (and logs) on every start.
+export UV_USE_IO_URING=0
 export LD_LIBRARY_PATH="$SNAP/lib\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 ${edgetpu}export COREFORGE_TFLITE_LIB="$SNAP/${SNAP_LAYOUT.tfliteLib}"
 CF_MODEL="$SNAP/${SNAP_LAYOUT.modelDir}/${spec.model.name}"
@@ -70,7 +72,8 @@ exec "$SNAP/${SNAP_LAYOUT.node}" "$SNAP/${SNAP_LAYOUT.runtimeMain}" serve -m "$C
 
 /**
  * The configure hook: reads port, bind, threads and model with `snapctl get`, checks them, saves them to
- * `$SNAP_DATA/config.env` (temp file + rename) and restarts the service when it is running.
+ * `$SNAP_DATA/config.env` (temp file + rename) and restarts the service when it is running and the saved
+ * values changed (snapd runs the hook at install after starting the service: no restart then).
  */
 export function renderConfigureHook(spec: SnapSpec): string {
   return `#!/bin/sh
@@ -107,7 +110,13 @@ if [ -n "$model" ]; then
   [ -r "$path" ] || fail "model \\"$model\\" does not exist"
   echo "CF_MODEL=$path" >> "$tmp"
 fi
+old=""
+[ -r "$out" ] && old=$(cat "$out")
+new=$(cat "$tmp")
 mv "$tmp" "$out"
+# snapd runs this hook at install right after starting the service, which has just read these values:
+# restart it only when the saved values changed (snap set, or gadget defaults at install).
+[ "$new" = "$old" ] && exit 0
 if snapctl services "$SNAP_INSTANCE_NAME.serve" | awk 'NR == 2 { exit ($3 == "active") ? 0 : 1 }'; then
   snapctl restart "$SNAP_INSTANCE_NAME.serve"
 fi

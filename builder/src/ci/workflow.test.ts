@@ -11,6 +11,7 @@ describe('ci workflow', () => {
     expect(runs).toContain('sudo snap install ubuntu-image --classic');
     expect(runs).toContain('npx coreforge build -c coreforge.yaml --snapcraft');
     expect(runs).toContain('npx coreforge test --snap out/classifier_*_amd64.snap --arch amd64 --accel kvm');
+    expect(runs).toContain('sudo env "PATH=$PATH" npx coreforge test --snapd out/classifier_*_amd64.snap --accel kvm --cache-dir .coreforge/snapd-vm --junit out/junit-snapd.xml');
     expect(runs).toContain('npx coreforge test --image out/acme-classifier-pc.img --arch amd64 --accel kvm');
   });
 });

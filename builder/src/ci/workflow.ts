@@ -2,6 +2,18 @@
 // KVM), build the image and boot-test both the snap and the image.
 import type { ProjectConfig } from '../config/types.js';
 
+/** The snapd VM test (amd64): the snap under Debian's real snapd; root for the disk build (mmdebstrap), cached between runs. */
+function snapdStep(config: ProjectConfig): string {
+  const snap = `${config.output.replace(`${config.dir}/`, '')}/${config.inference.snapName}_*_amd64.snap`;
+  return `      - uses: actions/cache@v4
+        with:
+          path: .coreforge/snapd-vm
+          key: coreforge-snapd-vm-\${{ hashFiles('package-lock.json') }}
+      - name: Test the inference snap under a real snapd (Debian VM)
+        run: sudo env "PATH=$PATH" npx coreforge test --snapd ${snap} --accel kvm --cache-dir .coreforge/snapd-vm --junit out/junit-snapd.xml
+`;
+}
+
 export function renderWorkflow(config: ProjectConfig, projectFile: string): string {
   const runner = config.arch === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04';
   const img = `${config.output}/${config.model}.img`.replace(`${config.dir}/`, '');
@@ -30,7 +42,7 @@ jobs:
           sudo snap install snapcraft --classic
           sudo snap install ubuntu-image --classic
           sudo snap install lxd && sudo lxd init --auto && sudo usermod -aG lxd "$USER"
-          sudo apt-get update && sudo apt-get install -y squashfs-tools xdelta3 qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64
+          sudo apt-get update && sudo apt-get install -y squashfs-tools xdelta3 qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 mmdebstrap
       - run: npm ci
       - run: npx coreforge doctor -c ${projectFile}
       - name: Signing key
@@ -43,7 +55,7 @@ jobs:
         run: sg lxd -c "npx coreforge build -c ${projectFile} --snapcraft"
       - name: Boot-test the inference snap
         run: npx coreforge test --snap ${config.output.replace(`${config.dir}/`, '')}/${config.inference.snapName}_*_${config.arch}.snap --arch ${config.arch} --accel kvm --junit out/junit-snap.xml
-      - name: Boot-test the image
+${config.arch === 'amd64' ? snapdStep(config) : ''}      - name: Boot-test the image
         run: npx coreforge test --image ${img} --arch ${config.arch} --accel kvm --timeout 1200 --junit out/junit-image.xml
       - uses: actions/upload-artifact@v4
         if: always()

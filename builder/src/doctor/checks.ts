@@ -2,7 +2,7 @@
 import type { Arch } from '../config/types.js';
 
 /** A pipeline step a tool is needed for. `offline` steps run on any Debian/Ubuntu host; `store` steps need snapcraft/ubuntu-image. */
-export const NEEDS = ['runtime', 'snap-pack', 'gadget', 'sign-gpg', 'delta', 'test-amd64', 'test-arm64', 'image-boot', 'cross-arm64', 'snapcraft', 'image'] as const;
+export const NEEDS = ['runtime', 'snap-pack', 'gadget', 'sign-gpg', 'delta', 'test-amd64', 'test-arm64', 'image-boot', 'cross-arm64', 'snapcraft', 'image', 'snapd-vm'] as const;
 export type Need = (typeof NEEDS)[number];
 
 export interface ToolCheck {
@@ -15,7 +15,12 @@ export interface ToolCheck {
   readonly versionCommand?: { readonly command: string; readonly args: readonly string[] };
   readonly neededFor: readonly Need[];
   readonly hint: string;
+  /** Shown when the tool is found (what using it costs). */
+  readonly note?: string;
 }
+
+/** The first `coreforge test --snapd` builds the VM disk (cached afterwards); measured on 2 cores, TCG. */
+export const SNAPD_DISK_BUILD_NOTE = 'the first coreforge test --snapd builds its VM disk from Debian packages: about 6 min on 2 cores (cached afterwards)';
 
 export const TOOL_CHECKS: readonly ToolCheck[] = [
   // `snap version` asks the snapd daemon and hangs without one; `snap pack` works offline.
@@ -31,6 +36,7 @@ export const TOOL_CHECKS: readonly ToolCheck[] = [
   { name: 'OVMF firmware', probe: { files: ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd'] }, neededFor: ['image-boot'], hint: 'sudo apt-get install ovmf' },
   { name: 'AAVMF firmware', probe: { files: ['/usr/share/AAVMF/AAVMF_CODE.fd'] }, neededFor: ['image-boot'], hint: 'sudo apt-get install qemu-efi-aarch64' },
   { name: 'apt-get', probe: { command: 'apt-get', args: ['--version'] }, version: /^apt (\S+)/m, neededFor: ['test-amd64', 'test-arm64'], hint: 'the boot tests fetch a Debian cloud kernel with apt-get download: run them on Debian or Ubuntu' },
+  { name: 'mmdebstrap', probe: { command: 'mmdebstrap', args: ['--version'] }, version: /mmdebstrap (\S+)/, neededFor: ['snapd-vm'], hint: 'sudo apt-get install mmdebstrap (for coreforge test --snapd; needs root and network to Debian\'s apt)', note: SNAPD_DISK_BUILD_NOTE },
   { name: 'gpg', probe: { command: 'gpg', args: ['--version'] }, version: /gpg \(GnuPG\) (\S+)/, neededFor: ['sign-gpg'], hint: 'sudo apt-get install gnupg' },
   { name: 'aarch64-linux-gnu-g++', probe: { command: 'aarch64-linux-gnu-g++', args: ['--version'] }, version: /\) (\S+)/, neededFor: ['cross-arm64'], hint: 'sudo apt-get install g++-aarch64-linux-gnu' },
 ];
