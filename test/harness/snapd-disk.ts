@@ -52,7 +52,7 @@ const DISK_SIZE = '3G';
 /** The cache key: the content of everything the disk is made from (pure). */
 export function snapdDiskKey(): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ RECIPE_VERSION, DISK_SIZE, rootfs: rootfsMmdebstrapArgs('T', 'O'), base: baseMmdebstrapArgs('T'), overlay: rootfsOverlay(), STANDIN_BASE_YAML, snapd: standinSnapdYaml('V'), SNAPD_SNAP_EXCLUDES, AGENT_SCRIPT, cmdline: snapdKernelCmdline() }));
+  h.update(JSON.stringify({ RECIPE_VERSION, DISK_SIZE, rootfs: rootfsMmdebstrapArgs('T', 'O'), base: baseMmdebstrapArgs('T'), overlay: rootfsOverlay(), STANDIN_BASE_YAML, snapd: standinSnapdYaml('V'), SNAPD_SNAP_EXCLUDES, AGENT_SCRIPT }));
   return h.digest('hex').slice(0, 16);
 }
 

@@ -129,3 +129,13 @@ describe('configure hook options and the step report', () => {
     expect(xml).toContain('<failure type="services" message="the daemon did not answer">the daemon did not answer\nmore</failure>');
   });
 });
+
+describe('guest shell snippets', () => {
+  it('the process-label listing is valid bash and finds processes by pattern and label prefix', async () => {
+    const { LABELLED } = await import('./snapd.js');
+    const script = LABELLED('snap.classifier.serve ', '-f /snap/classifier/');
+    expect(() => execFileSync('bash', ['-n', '-c', script])).not.toThrow();
+    // On the host nothing runs under the snap's label: the listing is empty and exits 0.
+    expect(execFileSync('bash', ['-c', script]).toString()).toBe('');
+  });
+});

@@ -15,6 +15,7 @@ import { snapServicePort } from './smoke.js';
 import { buildSnapdDisk, type SnapdDisk } from './snapd-disk.js';
 import { allowedBy, describeDenial, parseDenials, type AllowedDenial, type Denial } from './snapd-denials.js';
 import { checkSnapArch, readSnapMeta } from './snap-meta.js';
+import { snapdKernelCmdline } from './snapd-guest.js';
 import { startSnapdVm, type RunningVm } from './snapd-vm.js';
 
 export const SNAPD_STEPS = ['boot', 'install', 'services', 'classify-http', 'configure', 'classify-app', 'confinement', 'coral', 'denials'] as const;
@@ -57,6 +58,10 @@ export interface SnapdReport extends BootReport {
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 class StepFailure extends Error {}
+
+/** Guest shell: the processes `pgrep PATTERN` finds whose AppArmor label starts with `prefix`, as "LABEL (MODE) SECCOMP PID ARGS". */
+export const LABELLED = (prefix: string, pgrep: string) =>
+  `for p in $(pgrep ${pgrep}); do l=$(cat /proc/$p/attr/current 2>/dev/null) || continue; case "$l" in ${q(prefix)}*) printf '%s %s %s %s\\n' "$l" "$(awk '/^Seccomp:/{print $2}' /proc/$p/status 2>/dev/null)" "$p" "$(tr '\\0' ' ' </proc/$p/cmdline 2>/dev/null | cut -c1-80)";; esac; done`;
 
 /** The option names the configure hook reads (`snapctl get NAME`), in order. */
 export function hookOptions(hook: string): string[] {
@@ -152,12 +157,15 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
     // boot: the prepared disk on an overlay, the agent on ttyS1, seeding finished.
     const booted = await step('boot', async () => {
       vm = await startSnapdVm({
-        kernel: disk.kernel, initrd: disk.initrd, cmdline: disk.cmdline, disk: disk.disk, snapshot: true, input, output, serialLog,
+        kernel: disk.kernel, initrd: disk.initrd, cmdline: snapdKernelCmdline(), disk: disk.disk, snapshot: true, input, output, serialLog,
         forwards: [{ hostPort, guestPort }, { hostPort: altHostPort, guestPort: altGuestPort }],
         spawn: o.spawn, timeoutMs: o.timeoutMs, accel, ...(o.signal && { signal: o.signal }),
       });
-      await must('snap wait system seed.loaded && mkdir -p /var/tmp/cf && tar -xf /dev/disk/by-id/virtio-cf-input -C /var/tmp/cf', 'seeding and reading the input disk', 300);
-      return `agent answered ${(vm.agentReadyMs / 1000).toFixed(1)} s after QEMU start (guest uptime ${vm.guestUptimeS.toFixed(1)} s)`;
+      const seeded = await sh('snap wait system seed.loaded', 300);
+      if (seeded.exitCode !== 0) throw new StepFailure(`snapd did not finish seeding: ${seeded.output.trim()}`);
+      const copied = await must('mkdir -p /var/tmp/cf && tar -xf /dev/disk/by-id/virtio-cf-input -C /var/tmp/cf', 'reading the input disk', 300);
+      void copied;
+      return `agent answered ${(vm.agentReadyMs / 1000).toFixed(1)} s after QEMU start (guest uptime ${vm.guestUptimeS.toFixed(1)} s); snapd seeded ${(seeded.ms / 1000).toFixed(1)} s later`;
     });
     const installed = booted && (await step('install', async () => {
       const r = await sh(`snap install --dangerous /var/tmp/cf/app.snap 2>&1`, 600);
@@ -174,11 +182,16 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
       serviceReadyMs = performance.now() - vm!.startedAt;
       const row = svc.split('\n').find((l) => l.startsWith(`${name}.serve `));
       if (!row || !/\benabled\s+active\b/.test(row)) throw new StepFailure(`snap services does not show ${name}.serve enabled and active:\n${svc.trim()}`);
-      // The configure hook must not restart the daemon snapd has just started (snapd runs it after the services).
-      const starts = Number((await sh(`journalctl --no-pager -o cat -u snap.${name}.serve.service | grep -c '^Started' || true`, 60)).output.trim());
-      if (starts !== 1) throw new StepFailure(`the daemon was started ${starts} times by the install (the configure hook restarted it?): expected once`);
-      return `${row.trim().replace(/\s+/g, ' ')}; started once`;
+      return row.trim().replace(/\s+/g, ' ');
     }));
+    if (serving) {
+      // The configure hook must not restart the daemon snapd has just started (snapd runs it after the services).
+      await step('started-once', async () => {
+        const starts = Number((await sh(`journalctl --no-pager -o cat -u snap.${name}.serve.service | grep -c '^Started' || true`, 60)).output.trim());
+        if (starts !== 1) throw new StepFailure(`the install started the daemon ${starts} times (the configure hook restarted it): expected once`);
+        return 'the install started the daemon once';
+      });
+    }
     if (serving && want('classify-http')) {
       await step('classify-http', async () => {
         const top = await classifyHttp(hostPort);
@@ -240,6 +253,8 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
           return `model=${file} classifies ${top.index}; missing.tflite refused: "${m}"`;
         },
       };
+      // Records the processes that run under the configure hook's profile while snap set runs it (for the confinement step).
+      await sh(`nohup bash -c ${q(`for i in $(seq 1 6000); do ${LABELLED(`snap.${name}.hook.`, '-f meta/hooks/')}; sleep 0.1; done | sort -u > /run/cf-hook-procs.txt`)} >/dev/null 2>&1 &`, 30);
       if (options.length === 0) steps.push({ name: 'configure', passed: true, ms: 0, detail: 'the snap has no configure hook options' });
       for (const option of options) {
         await step(`configure-${option}`, async () => {
@@ -279,20 +294,26 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         const notEnforced = profiles.filter((p) => !new RegExp(`^\\s+${p.replace(/\./g, '\\.')}$`, 'm').test(enforce));
         if (notEnforced.length) throw new StepFailure(`AppArmor profiles not in enforce mode: ${notEnforced.join(', ')}\n${aa.trim().slice(0, 1500)}`);
         // The daemon's processes, and a process of each other app and hook, under their profile with seccomp filtering.
-        const procs = await must(`for p in $(pgrep -f /snap/${name}/); do printf '%s %s %s\\n' "$(cat /proc/$p/attr/current)" "$(awk '/^Seccomp:/{print $2}' /proc/$p/status)" "$(tr '\\0' ' ' </proc/$p/cmdline | cut -c1-60)"; done`, 'listing the snap\'s processes', 30);
+        const procs = await must(LABELLED(`snap.${name}.serve `, `-f /snap/${name}/`), 'listing the daemon\'s processes', 30);
         const serveProcs = procs.split('\n').filter((l) => l.includes('bin/node'));
         if (serveProcs.length === 0 || !serveProcs.every((l) => l.startsWith(`snap.${name}.serve (enforce) 2 `)))
           throw new StepFailure(`the daemon's processes do not all run under snap.${name}.serve (enforce) with seccomp filtering:\n${procs.trim()}`);
         const others: string[] = [];
         for (const app of appNames.filter((a) => a !== 'serve')) {
-          const r = await must(`snap run --shell ${q(`${name}.${app}`)} -c 'cat /proc/self/attr/current; awk "/^Seccomp:/{print \\$2}" /proc/self/status'`, `a shell under ${name}.${app}`, 120);
-          if (!r.includes(`snap.${name}.${app} (enforce)`) || !/^2$/m.test(r)) throw new StepFailure(`${name}.${app} does not run under snap.${name}.${app} (enforce) with seccomp: ${r.trim()}`);
-          others.push(`${app}: ${r.trim().replace(/\n/g, ', seccomp ')}`);
+          // A process of the app, looked at from outside (the profile does not let it read its own attr/current).
+          const r = await must(`snap run --shell ${q(`${name}.${app}`)} -c 'exec sleep 60' & for i in $(seq 1 300); do out=$(${LABELLED(`snap.${name}.${app} `, '-x sleep')}); [ -n "$out" ] && break; sleep 0.2; done; echo "$out"; kill %1 2>/dev/null; [ -n "$out" ]`, `a process under ${name}.${app}`, 120);
+          if (!r.split('\n').some((l) => l.startsWith(`snap.${name}.${app} (enforce) 2 `))) throw new StepFailure(`${name}.${app} does not run under snap.${name}.${app} (enforce) with seccomp: ${r.trim()}`);
+          others.push(`${app}: ${r.trim().split('\n')[0]}`);
         }
         for (const h of hooks) {
-          const r = await must(`snap run --hook=${h} --shell ${q(name)} -c 'cat /proc/self/attr/current; awk "/^Seccomp:/{print \\$2}" /proc/self/status' 2>&1`, `a shell under the ${h} hook`, 120);
-          if (!r.includes(`snap.${name}.hook.${h} (enforce)`) || !/^2$/m.test(r)) throw new StepFailure(`the ${h} hook does not run under snap.${name}.hook.${h} (enforce) with seccomp: ${r.trim()}`);
-          others.push(`hook ${h}: ${r.trim().replace(/\n/g, ', seccomp ')}`);
+          const seen = (await sh(`pkill -f cf-hook-procs >/dev/null 2>&1; sleep 0.5; cat /run/cf-hook-procs.txt 2>/dev/null`, 30)).output.trim();
+          if (!seen) {
+            others.push(`hook ${h}: profile enforced, no process seen (the configure steps did not run)`);
+            continue;
+          }
+          const lines = seen.split('\n').filter((l) => l.includes(`snap.${name}.hook.${h}`));
+          if (lines.length === 0 || !lines.every((l) => l.startsWith(`snap.${name}.hook.${h} (enforce) 2 `))) throw new StepFailure(`the ${h} hook's processes do not all run under snap.${name}.hook.${h} (enforce) with seccomp:\n${seen}`);
+          others.push(`hook ${h}: ${lines.length} process(es) seen under snap.${name}.hook.${h} (enforce), Seccomp 2`);
         }
         return `strict; enforce: ${profiles.join(', ')}; serve: ${serveProcs.length} process(es) under snap.${name}.serve (enforce), Seccomp 2; ${others.join('; ')}; snapd says "${confinement}"`;
       });
