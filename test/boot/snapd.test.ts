@@ -48,14 +48,14 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
   }, 1_500_000);
 
   const snapd = (file: string, only?: SnapdStep[]) =>
-    runSnapdTest({ snapFile: file, photo, expect: '653', timeoutMs: 600_000, reportDir: path.join(work, `report-${path.basename(file)}`), cacheDir, disk, allowList: INFERENCE_SNAP_ALLOWED_DENIALS, run, spawn, serviceWaitMs: 60_000, ...(only && { steps: only }) });
+    runSnapdTest({ snapFile: file, photo, expect: '653', timeoutMs: 1_500_000, reportDir: path.join(work, `report-${path.basename(file)}`), cacheDir, disk, allowList: INFERENCE_SNAP_ALLOWED_DENIALS, run, spawn, serviceWaitMs: 60_000, ...(only && { steps: only }) });
 
   it('coreforge test --snapd passes every step for the example snap and writes JSON and JUnit', async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: npm run build`);
     const reportDir = path.join(work, 'cli-report');
     const junit = path.join(work, 'junit-snapd.xml');
     const started = Date.now();
-    const child = spawnChild(process.execPath, [CLI, 'test', '--snapd', snapFile, '--accel', 'tcg', '--json', '--junit', junit, '--report-dir', reportDir, '--cache-dir', cacheDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnChild(process.execPath, [CLI, 'test', '--snapd', snapFile, '--accel', 'tcg', '--json', '--junit', junit, '--report-dir', reportDir, '--cache-dir', cacheDir, '--timeout', '2400'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -67,19 +67,20 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
     expect(status).toBe(0);
     expect(stderr).toMatch(/snapd VM: step install/);
     expect(report).toMatchObject({ kind: 'snapd', passed: true, index: 653, label: 'military uniform' });
-    expect(report.steps.map((s) => s.name)).toEqual(['boot', 'install', 'services', 'classify-http', 'configure-port', 'configure-bind', 'configure-threads', 'configure-model', 'classify-app', 'confinement', 'denials']);
+    expect(report.steps.map((s) => s.name)).toEqual(['boot', 'install', 'services', 'started-once', 'classify-http', 'configure-port', 'configure-bind', 'configure-threads', 'configure-model', 'classify-app', 'confinement', 'denials']);
     expect(report.steps.every((s) => s.passed)).toBe(true);
-    expect(report.steps.find((s) => s.name === 'services')?.detail).toMatch(/enabled active; started once/);
+    expect(report.steps.find((s) => s.name === 'services')?.detail).toMatch(/^classifier\.serve enabled active/);
+    expect(report.steps.find((s) => s.name === 'started-once')?.detail).toBe('the install started the daemon once');
     expect(report.steps.find((s) => s.name === 'configure-port')?.detail).toMatch(/port must be a number from 1 to 65535, not "http"/);
     expect(report.steps.find((s) => s.name === 'confinement')?.detail).toMatch(/snap\.classifier\.serve \(enforce\), Seccomp 2/);
     // Node's io_uring probe is switched off (UV_USE_IO_URING=0): no seccomp denial at all.
     expect(report.denials.filter((d) => d.kind === 'seccomp')).toEqual([]);
     expect(report.denials.filter((d) => d.verdict === 'unexpected')).toEqual([]);
     expect(report.confinement).toMatch(/^(strict|partial)$/);
-    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites tests="11" failures="0">/);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites tests="12" failures="0">/);
     expect(readFileSync(path.join(reportDir, 'snapd-vm', 'journal.txt'), 'utf8')).toContain('snap.classifier.serve');
     expect(qemuLeft(disk.disk)).toBe('');
-  });
+  }, 2_700_000);
 
   it('fails at install, naming the hook error, when the configure hook exits 1', async () => {
     const bad = variant(snapFile, 'hook-exit-1', (tree) => {
@@ -93,7 +94,7 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
     expect(report.failure?.message).toMatch(/run hook "configure"/);
     expect(report.failure?.message).toContain('coreforge-test: this configure hook refuses on purpose');
     expect(qemuLeft(disk.disk)).toBe('');
-  });
+  }, 1_800_000);
 
   it('fails on the denial, naming it, when the daemon reads a file outside its confinement', async () => {
     const bad = variant(snapFile, 'reads-outside', (tree) => {
@@ -108,7 +109,7 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
     expect(report.failure?.message).toMatch(/apparmor="DENIED" operation="open".*name="\/etc\/shadow"/);
     expect(report.denials.find((d) => d.name === '/etc/shadow')).toMatchObject({ verdict: 'unexpected', profile: 'snap.classifier.serve' });
     expect(qemuLeft(disk.disk)).toBe('');
-  });
+  }, 1_800_000);
 
   it('fails at services, naming the state and the denial, when the snap forgets network-bind', async () => {
     const bad = variant(snapFile, 'no-network-bind', (tree) => {
@@ -124,7 +125,7 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
     expect(report.failure?.message).toMatch(/ActiveState=/);
     expect(report.failure?.message).toMatch(/apparmor="DENIED".*family="inet"/);
     expect(qemuLeft(disk.disk)).toBe('');
-  });
+  }, 1_800_000);
 
   it('connects the raw-usb plug of a Coral snap to the system slot (test-double libedgetpu)', async () => {
     const coral = variant(snapFile, 'coral-raw-usb', (tree) => {
@@ -138,7 +139,7 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
     expect(report.failure).toBeUndefined();
     expect(report.steps.find((s) => s.name === 'coral-raw-usb')).toMatchObject({ passed: true });
     expect(qemuLeft(disk.disk)).toBe('');
-  });
+  }, 1_800_000);
 
   it('kills QEMU when the run is aborted (Ctrl-C)', async () => {
     const controller = new AbortController();

@@ -108,8 +108,8 @@ export class AgentChannel {
       // The guest kills the script at its timeout; this catches a guest that stopped answering altogether.
       timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new HarnessError('BOOT_TIMEOUT', `the VM did not answer a command within ${timeoutSeconds + 30} s`));
-      }, (timeoutSeconds + 30) * 1000);
+        reject(new HarnessError('BOOT_TIMEOUT', `the VM did not answer a command within ${timeoutSeconds + 120} s`));
+      }, (timeoutSeconds + 120) * 1000);
       this.socket!.write(agentRunLine(id, timeoutSeconds, script));
     }).finally(() => clearTimeout(timer));
     return { ...result, ms: performance.now() - started };

@@ -15,7 +15,7 @@ import { hookOptions } from './snapd.js';
 
 describe('snapd VM command line', () => {
   it('boots the root disk on an overlay, input/output disks by serial, the agent on ttyS1, restricted networking', () => {
-    expect(snapdVmArgs({ kernel: '/k', initrd: '/i', cmdline: 'c', disk: '/d.raw', snapshot: true, agentSocket: '/s.sock', input: '/in.tar', output: '/out.tar', serialLog: '/l', forwards: [{ hostPort: 4000, guestPort: 8080 }, { hostPort: 4001, guestPort: 8081 }] })).toEqual([
+    expect(snapdVmArgs({ arch: 'amd64', kernel: '/k', initrd: '/i', cmdline: 'c', disk: '/d.raw', snapshot: true, agentSocket: '/s.sock', input: '/in.tar', output: '/out.tar', serialLog: '/l', forwards: [{ hostPort: 4000, guestPort: 8080 }, { hostPort: 4001, guestPort: 8081 }] })).toEqual([
       '-accel', 'tcg', '-machine', 'q35', '-cpu', 'max', '-m', '2048', '-smp', '2',
       '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', 'file:/l',
       '-serial', 'unix:/s.sock,server=on,wait=off',
@@ -29,7 +29,7 @@ describe('snapd VM command line', () => {
   });
 
   it('writes the preparation boot to the disk itself (no overlay)', () => {
-    const args = snapdVmArgs({ kernel: '/k', initrd: '/i', cmdline: 'c', disk: '/d.raw', snapshot: false, agentSocket: '/s', serialLog: '/l', forwards: [] });
+    const args = snapdVmArgs({ arch: 'amd64', kernel: '/k', initrd: '/i', cmdline: 'c', disk: '/d.raw', snapshot: false, agentSocket: '/s', serialLog: '/l', forwards: [] });
     expect(args).toContain('file=/d.raw,if=none,id=root,format=raw,discard=unmap');
     expect(args).not.toContain('-snapshot');
     expect(args).toContain('user,id=net0,restrict=on');

@@ -119,7 +119,10 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
     await writeFile(output, Buffer.alloc(0));
     await o.run('truncate', ['-s', '64M', output], { timeout: 10_000 });
 
+    let vmGone = false;
     const step = async (stepName: string, f: () => Promise<string | void>): Promise<boolean> => {
+      // Once the VM is gone (timeout, crash, Ctrl-C) the first failed step says why; the rest are not run.
+      if (vmGone) return false;
       const t = performance.now();
       progress(`step ${stepName}`);
       try {
@@ -128,7 +131,13 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         steps.push({ name: stepName, passed: true, ms: performance.now() - t, ...(detail && { detail }) });
         return true;
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        let message = e instanceof Error ? e.message : String(e);
+        if (e instanceof HarnessError && e.code === 'QEMU_FAILED') {
+          vmGone = true;
+          await new Promise((r) => setTimeout(r, 200));
+          if (performance.now() - startedAt >= o.timeoutMs - 2000) message = `the test did not finish within ${Math.round(o.timeoutMs / 1000)} s (--timeout), QEMU was stopped: ${message}`;
+          else if (vm?.exitReason()) message = `${vm.exitReason()}: ${message}`;
+        }
         steps.push({ name: stepName, passed: false, ms: performance.now() - t, failure: message });
         if (!(e instanceof StepFailure) && !(e instanceof HarnessError)) throw e;
         return false;

@@ -58,7 +58,9 @@ async function runTest(ctx: CliContext, opts: TestOptions): Promise<BootReport> 
   const target = opts.snap ?? opts.snapd ?? opts.image!;
   if (!existsSync(path.resolve(ctx.cwd, target)))
     throw new BuilderError('FILE_NOT_FOUND', `cannot boot "${target}": it does not exist`, opts.image ? 'build it with: coreforge build' : 'build it with: coreforge snap pack');
-  const timeout = Number(opts.timeout ?? (opts.image ? 1200 : opts.snapd ? 900 : 240));
+  if (opts.snapd && opts.arch !== 'amd64') throw new BuilderError('INPUT_INVALID', `cannot run the snapd VM on ${opts.arch}: it is amd64 only`, 'use --snap for the arm64 smoke VM');
+  const allowList = opts.allowList ? loadAllowListFile(path.resolve(ctx.cwd, opts.allowList)) : INFERENCE_SNAP_ALLOWED_DENIALS;
+  const timeout = Number(opts.timeout ?? (opts.image ? 1200 : opts.snapd ? 1800 : 240));
   if (!Number.isFinite(timeout) || timeout <= 0) throw new BuilderError('INPUT_INVALID', `invalid --timeout "${opts.timeout}": expected seconds, e.g. 240`);
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new BuilderError('INPUT_INVALID', `invalid --port "${opts.port}": expected a TCP port, e.g. 8080`);
@@ -71,8 +73,6 @@ async function runTest(ctx: CliContext, opts: TestOptions): Promise<BootReport> 
   const assets = () => fetchBootAssets(ctx.run, opts.arch, cacheDir, { hostArch, signal: ctx.signal });
   const common = { arch: opts.arch, photo, expect: opts.expect, timeoutMs: timeout * 1000, reportDir, spawn: ctx.spawn, signal: ctx.signal };
   if (opts.snapd) {
-    if (opts.arch !== 'amd64') throw new BuilderError('INPUT_INVALID', `cannot run the snapd VM on ${opts.arch}: it is amd64 only`, 'use --snap for the arm64 smoke VM');
-    const allowList = opts.allowList ? loadAllowListFile(path.resolve(ctx.cwd, opts.allowList)) : INFERENCE_SNAP_ALLOWED_DENIALS;
     const accel = opts.accel === 'kvm' ? 'kvm' : 'tcg';
     return runSnapdTest({
       ...common,
@@ -113,7 +113,7 @@ export const registerTest: RegisterCommand = (program, ctx) => {
     .option('--expect <label>', 'expected top label: an index (653) or the label text ("military uniform")', '653')
     .option('--image-file <photo>', 'photo to classify (default: grace_hopper.bmp from the fixtures)')
     .addOption(new Option('--photo <file>').hideHelp())
-    .option('--timeout <seconds>', 'give up after this long (default: 240 for --snap, 900 for --snapd, 1200 for --image)')
+    .option('--timeout <seconds>', 'give up after this long (default: 240 for --snap, 1800 for --snapd, 1200 for --image)')
     .addOption(new Option('--accel <accel>', 'QEMU accelerator: auto uses KVM only when a short probe boots under it').choices(['auto', 'tcg', 'kvm']).default('auto'))
     .option('--port <port>', 'inference service port inside the image (--image)', '8080')
     .option('--cache-dir <dir>', 'where the snapd VM disk is cached (--snapd; default: the boot cache)')
