@@ -30,8 +30,6 @@ export COREFORGE_EDGETPU_LIB="$SNAP/usr/lib/$CF_TRIPLET/libedgetpu.so.1"
 `
     : '';
   return `# coreforge: sourced by the app wrappers; paths inside the snap and the service options
-# libuv (Node) would probe io_uring_setup, which snapd's seccomp filter refuses (and logs) on every start.
-export UV_USE_IO_URING=0
 export LD_LIBRARY_PATH="$SNAP/lib\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 ${edgetpu}export COREFORGE_TFLITE_LIB="$SNAP/${SNAP_LAYOUT.tfliteLib}"
 CF_MODEL="$SNAP/${SNAP_LAYOUT.modelDir}/${spec.model.name}"

@@ -90,12 +90,12 @@ describe('denials', () => {
     expect(d[1]!.text).toMatch(/^audit: type=1400 .*name="\/etc\/shadow"/);
   });
 
-  it('allows the reviewed cgroup reads, and nothing else in the list', () => {
+  it('allows the reviewed cgroup reads and io_uring probe, and not a read of /etc/shadow', () => {
     const [cgroup, shadow, ioUring] = parseDenials(JOURNAL, 'snap.classifier.');
     expect(allowedBy(cgroup!, INFERENCE_SNAP_ALLOWED_DENIALS)?.reason).toMatch(/cgroup/);
     expect(allowedBy(shadow!, INFERENCE_SNAP_ALLOWED_DENIALS)).toBeUndefined();
-    // io_uring is switched off in the snap (UV_USE_IO_URING=0), so a seccomp denial is not allowed.
-    expect(allowedBy(ioUring!, INFERENCE_SNAP_ALLOWED_DENIALS)).toBeUndefined();
+    expect(allowedBy(ioUring!, INFERENCE_SNAP_ALLOWED_DENIALS)?.reason).toMatch(/^io_uring_setup: libuv/);
+    expect(allowedBy({ ...ioUring!, syscall: 101 }, INFERENCE_SNAP_ALLOWED_DENIALS)).toBeUndefined();
     for (const e of INFERENCE_SNAP_ALLOWED_DENIALS) expect(e.reason.length).toBeGreaterThan(40);
   });
 

@@ -213,7 +213,7 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
     if (serving && want('configure')) {
       const options = hookOptions(hook);
       const restartsAnswer = async (port: number, what: string) => {
-        if (!(await healthy(port, 60_000))) throw new StepFailure(`${what}: the daemon did not answer on the forwarded port afterwards:\n${await serviceDiagnosis()}`);
+        if (!(await healthy(port, 180_000))) throw new StepFailure(`${what}: the daemon did not answer on the forwarded port afterwards:\n${await serviceDiagnosis()}`);
       };
       const refused = async (assignment: string, expected: RegExp) => {
         const r = await sh(`snap set ${q(name)} ${q(assignment)} 2>&1`, 180);

@@ -19,8 +19,8 @@ export interface ToolCheck {
   readonly note?: string;
 }
 
-/** The first `coreforge test --snapd` builds the VM disk (cached afterwards); measured on 2 cores, TCG. */
-export const SNAPD_DISK_BUILD_NOTE = 'the first coreforge test --snapd builds its VM disk from Debian packages: about 6 min on 2 cores (cached afterwards)';
+/** The first `coreforge test --snapd` builds the VM disk (cached afterwards); measured here: 921 s on 2 cores shared by 7 busy sessions. */
+export const SNAPD_DISK_BUILD_NOTE = 'the first coreforge test --snapd builds its VM disk from Debian packages: up to 15 min on 2 busy cores (cached afterwards)';
 
 export const TOOL_CHECKS: readonly ToolCheck[] = [
   // `snap version` asks the snapd daemon and hangs without one; `snap pack` works offline.
