@@ -15,6 +15,10 @@ export type BuilderErrorCode =
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
   | 'BOOT_TEST_FAILED'
+  | 'BMAP_INVALID'
+  | 'FLASH_REFUSED'
+  | 'FLASH_FAILED'
+  | 'VERIFY_FAILED'
   | 'CANCELLED';
 
 export class BuilderError extends Error {
