@@ -31,6 +31,8 @@ export interface RawProject {
     threads?: number;
     'top-k'?: number;
     compression?: 'xz' | 'lzo';
+    /** A version or a path; YAML reads an unquoted 2.19 as a number (normalize checks it). */
+    tflite?: unknown;
   };
   gadget?: {
     'kernel-cmdline'?: { append?: string[]; allow?: string[] };
