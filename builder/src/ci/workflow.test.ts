@@ -21,6 +21,6 @@ describe('ci workflow', () => {
     expect(amd.indexOf('test --snapd')).toBeGreaterThan(amd.indexOf('test --snap '));
     expect(amd).toContain('apt-get install -y --no-install-recommends mmdebstrap');
     const arm = renderWorkflow(projectConfig({ target: 'pi-arm64', arch: 'arm64' } as never, '/repo'), { projectFile: 'coreforge.yaml', expect: '653' });
-    expect(arm).not.toContain('--snapd');
+    expect(arm).not.toContain('--cache-dir .coreforge/snapd-vm');
   });
 });
