@@ -15,6 +15,8 @@ export type BuilderErrorCode =
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
   | 'BOOT_TEST_FAILED'
+  | 'SEED_REFUSED'
+  | 'GADGET_BASE_INVALID'
   | 'BMAP_INVALID'
   | 'FLASH_REFUSED'
   | 'FLASH_FAILED'

@@ -4,9 +4,10 @@
 import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import { appDefs, topLevelPlugs } from './apps.js';
-import { CORAL_APT, NODE_VERSION, TFLITE_PACKAGE } from './pins.js';
+import { CORAL_APT, NODE_VERSION } from './pins.js';
 import { renderClassifyScript, renderConfigureHook, renderEnvScript, renderServeScript, SNAP_LAYOUT } from './scripts.js';
 import { validateSnapSpec, type SnapFile, type SnapSpec } from './spec.js';
+import { renderTfliteCmake, TFLITE_CMAKE_FILE, tflitePart } from './tflite-part.js';
 
 /** Files of a snapcraft project, keyed by path relative to the project root, with their unix mode. */
 export interface ProjectFile {
@@ -37,14 +38,7 @@ function parts(spec: SnapSpec): Record<string, unknown> {
       organize: { 'lib/node_modules/@coreforge/runtime': 'runtime' },
       prime: ['-include', '-share', '-lib/node_modules/npm', '-lib/node_modules/corepack', '-**/*.map', '-**/*.d.ts', '-**/*.md'],
     },
-    tflite: {
-      plugin: 'nil',
-      source: TFLITE_PACKAGE.tarball,
-      'source-checksum': `sha512/${TFLITE_PACKAGE.sha512}`,
-      'override-build':
-        'install -D -m 0644 "cc_deps/linux_${CRAFT_ARCH_BUILD_FOR}/libtensorflowlite_c.so" ' +
-        `"$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteLib}"\n`,
-    },
+    tflite: tflitePart(spec),
   };
   if (spec.coral) {
     out.edgetpu = { plugin: 'nil', 'stage-packages': [`libedgetpu1-${spec.coral.runtime}`, 'libusb-1.0-0'] };
@@ -90,5 +84,6 @@ export function renderSnapcraftProject(spec: SnapSpec): readonly ProjectFile[] {
     { path: `snap/local/${SNAP_LAYOUT.env}`, content: renderEnvScript(spec), mode: 0o644 },
     { path: `snap/local/${SNAP_LAYOUT.classify}`, content: renderClassifyScript(spec), mode: 0o755 },
     { path: `snap/local/${SNAP_LAYOUT.serve}`, content: renderServeScript(spec), mode: 0o755 },
+    ...(spec.tflite?.kind === 'litert' ? [{ path: TFLITE_CMAKE_FILE, content: renderTfliteCmake(), mode: 0o644 }] : []),
   ];
 }

@@ -261,6 +261,10 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
           await restartsAnswer(hostPort, 'unset model');
           return `model=${file} classifies ${top.index}; missing.tflite refused: "${m}"`;
         },
+        token: async () => {
+          const m = await refused('token=short', /token/);
+          return `token=short refused: "${m}"`;
+        },
       };
       // Records the processes that run under the configure hook's profile while snap set runs it (for the confinement step).
       await sh(`nohup bash -c ${q(`for i in $(seq 1 6000); do ${LABELLED(`snap.${name}.hook.`, '-f meta/hooks/')}; sleep 0.1; done | sort -u > /run/cf-hook-procs.txt`)} >/dev/null 2>&1 &`, 30);

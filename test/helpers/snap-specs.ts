@@ -13,6 +13,7 @@ const base: SnapSpec = {
   model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: 'models/mobilenet_v2_1.0_224_quant.tflite' },
   labels: { name: 'imagenet_labels.txt', source: 'models/imagenet_labels.txt' },
   service: { port: 8080, bind: '0.0.0.0', threads: 4, topK: 5 },
+  tflite: { kind: 'litert' },
 };
 
 export const SNAP_SPEC_CASES: Readonly<Record<string, SnapSpec>> = {
@@ -22,10 +23,12 @@ export const SNAP_SPEC_CASES: Readonly<Record<string, SnapSpec>> = {
     ...base,
     edgetpuModel: { name: 'mobilenet_v2_1.0_224_quant_edgetpu.tflite', source: 'models/mobilenet_v2_1.0_224_quant_edgetpu.tflite' },
     coral: { runtime: 'std', access: 'raw-usb', customDevice: 'coral-tpu' },
+    tflite: { kind: 'tfjs' },
   },
   'arm64-coral-custom-device': {
     ...base,
     architectures: ['arm64'],
     coral: { runtime: 'max', access: 'custom-device', customDevice: 'coral-tpu' },
+    tflite: { kind: 'tfjs' },
   },
 };

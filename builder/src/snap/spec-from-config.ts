@@ -1,5 +1,6 @@
 // ProjectConfig (coreforge.yaml) -> SnapSpec (the pure snaps/ input).
 import path from 'node:path';
+import { CORAL_CUSTOM_DEVICE } from '@coreforge/gadget';
 import type { SnapArch, SnapSpec } from '@coreforge/snaps';
 import type { ProjectConfig } from '../config/types.js';
 
@@ -33,7 +34,8 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
       ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: projectRelative(config, inf.edgetpuModel) } }
       : {}),
     labels: { name: path.basename(inf.labels), source: projectRelative(config, inf.labels) },
-    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: 'coral-tpu' } } : {}),
+    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: CORAL_CUSTOM_DEVICE } } : {}),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
+    tflite: inf.tflite.kind === 'path' ? { kind: 'file', source: projectRelative(config, inf.tflite.path) } : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
   };
 }
