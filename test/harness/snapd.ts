@@ -59,9 +59,13 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 class StepFailure extends Error {}
 
-/** Guest shell: the processes `pgrep PATTERN` finds whose AppArmor label starts with `prefix`, as "LABEL (MODE) SECCOMP PID ARGS". */
+/**
+ * Guest shell: the processes `pgrep PATTERN` finds whose AppArmor label starts with `prefix`, as "LABEL (MODE) SECCOMP PID ARGS".
+ * A process that exits between the reads of its label and its status is left out (it can no longer be judged); a live
+ * process always prints its Seccomp mode, so one without a filter still shows as 0.
+ */
 export const LABELLED = (prefix: string, pgrep: string) =>
-  `for p in $(pgrep ${pgrep}); do l=$(cat /proc/$p/attr/current 2>/dev/null) || continue; case "$l" in ${q(prefix)}*) printf '%s %s %s %s\\n' "$l" "$(awk '/^Seccomp:/{print $2}' /proc/$p/status 2>/dev/null)" "$p" "$(tr '\\0' ' ' </proc/$p/cmdline 2>/dev/null | cut -c1-80)";; esac; done`;
+  `for p in $(pgrep ${pgrep}); do l=$(cat /proc/$p/attr/current 2>/dev/null) || continue; s=$(awk '/^Seccomp:/{print $2}' /proc/$p/status 2>/dev/null) && [ -n "$s" ] || continue; case "$l" in ${q(prefix)}*) printf '%s %s %s %s\\n' "$l" "$s" "$p" "$(tr '\\0' ' ' </proc/$p/cmdline 2>/dev/null | cut -c1-80)";; esac; done`;
 
 /** The option names the configure hook reads (`snapctl get NAME`), in order. */
 export function hookOptions(hook: string): string[] {
