@@ -1,6 +1,6 @@
 // Public surface of @coreforge/gadget (STYLE P1): re-exports only.
 export { applyCustomisation, CORAL_CUSTOM_DEVICE, CORAL_SLOT, coralPlugName, customiseGadget, EDGETPU_UDEV_RULES, GADGET_SNAP_ID, gadgetSnapYaml, type CustomisedGadget, type GadgetCustomisation } from './customise.js';
-export { GadgetError, type GadgetErrorCode } from './errors.js';
+export { GadgetError, isGadgetError, type GadgetErrorCode } from './errors.js';
 export { GADGET_SNAP, referenceLayout, TARGETS, type GadgetTarget } from './layouts.js';
 export { renderGadgetYaml } from './render.js';
 export { parseGadget } from './parse.js';

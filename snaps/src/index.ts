@@ -1,5 +1,5 @@
 // Public surface of @coreforge/snaps: re-exports only (STYLE P1).
-export { SnapSpecError, type SnapSpecErrorCode } from './errors.js';
+export { isSnapSpecError, SnapSpecError, type SnapSpecErrorCode } from './errors.js';
 export {
   validateSnapSpec,
   SNAP_ARCHES,
