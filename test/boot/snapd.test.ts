@@ -1,10 +1,11 @@
 // The inference snap under Debian's real snapd in a VM (coreforge test --snapd), in CI: the example snap passes
 // every step; a configure hook that exits 1 fails at install naming the hook's message; a snap without network-bind
 // whose daemon also reads a file outside its confinement fails naming both; a Coral raw-usb plug connects. No QEMU is left.
-import { execFileSync, spawn as spawnChild, spawnSync } from 'node:child_process';
+import { execFile, spawn as spawnChild, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../builder/src/config/load.js';
 import { packInferenceSnap } from '../../builder/src/snap/pack.js';
@@ -24,12 +25,14 @@ const qemuLeft = (marker: string) => spawnSync('pgrep', ['-f', marker]).stdout.t
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A variant of the example snap: unpacked, changed by `edit`, packed again with Debian's snap pack. */
-function variant(snapFile: string, label: string, edit: (tree: string) => void): string {
+// Asynchronous, so the concurrent tests' worker keeps answering vitest while a variant is packed.
+const exec = promisify(execFile);
+async function variant(snapFile: string, label: string, edit: (tree: string) => void): Promise<string> {
   const tree = path.join(work, `tree-${label}`);
-  execFileSync('unsquashfs', ['-q', '-d', tree, snapFile]);
+  await exec('unsquashfs', ['-q', '-d', tree, snapFile]);
   edit(tree);
   const out = path.join(work, label);
-  execFileSync('snap', ['pack', '--compression=lzo', `--filename=${label}.snap`, tree, out]);
+  await exec('snap', ['pack', '--compression=lzo', `--filename=${label}.snap`, tree, out]);
   rmSync(tree, { recursive: true, force: true });
   return path.join(out, `${label}.snap`);
 }
@@ -98,7 +101,7 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
   }, 2_700_000);
 
   it.concurrent('fails at install, naming the hook error, when the configure hook exits 1', async () => {
-    const bad = variant(snapFile, 'hook-exit-1', (tree) => {
+    const bad = await variant(snapFile, 'hook-exit-1', (tree) => {
       writeFileSync(path.join(tree, 'meta/hooks/configure'), '#!/bin/sh\necho "coreforge-test: this configure hook refuses on purpose" >&2\nexit 1\n');
       chmodSync(path.join(tree, 'meta/hooks/configure'), 0o755);
     });
@@ -114,14 +117,14 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
     // One boot for three checks (CI time): the daemon cannot listen without network-bind; its launcher reads
     // /etc/shadow, which AppArmor refuses and the denials step must name as not allow-listed; and a Coral snap's
     // raw-usb plug (with a clearly named test-double libedgetpu, not Coral's) connects to the system slot.
-    const bad = variant(snapFile, 'no-network-bind-coral', (tree) => {
+    const bad = await variant(snapFile, 'no-network-bind-coral', (tree) => {
       const yaml = path.join(tree, 'meta/snap.yaml');
       writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\n(\s+)- network-bind/, '\n$1- raw-usb').replace(/(\n(\s+)- home)/, '$1\n$2- raw-usb'));
       writeFileSync(path.join(tree, 'lib/libedgetpu.so.1.TEST-DOUBLE-not-coral'), 'coreforge test double: no Edge TPU runtime here\n');
       const serve = path.join(tree, 'bin/serve');
       writeFileSync(serve, readFileSync(serve, 'utf8').replace('set -e\n', 'set -e\nhead -c 1 /etc/shadow >/dev/null 2>&1 || true\n'));
     });
-    const yaml = execFileSync('unsquashfs', ['-cat', bad, 'meta/snap.yaml']).toString();
+    const yaml = (await exec('unsquashfs', ['-cat', bad, 'meta/snap.yaml'])).stdout;
     expect(yaml).not.toContain('network-bind');
     expect(yaml.match(/- raw-usb/g)).toHaveLength(2);
     const report = await snapd(bad, ['coral', 'denials']);
