@@ -63,12 +63,21 @@ describe('doctor', () => {
     expect(byName.xz).toMatchObject({ found: true, version: '5.4.1', required: false });
     expect(byName['x86_64-linux-gnu-strip']).toMatchObject({ found: true, version: '2.40', required: true });
     expect(byName['aarch64-linux-gnu-strip']).toMatchObject({ found: false, required: false, hint: 'sudo apt-get install binutils-aarch64-linux-gnu' });
-    expect(report.entries.map((e) => e.name)).toHaveLength(22);
+    expect(report.entries.map((e) => e.name)).toHaveLength(23);
     const caps = Object.fromEntries(report.capabilities.map((c) => [c.name, c]));
     expect(caps['build the image (coreforge build)']).toMatchObject({ ok: false, required: false, reason: 'missing ubuntu-image' });
     expect(caps['KVM acceleration for the boot tests']).toMatchObject({ ok: false, reason: HANGS });
     expect(caps['boot-test the amd64 snap (coreforge test --snap)']).toMatchObject({ ok: true, required: true, reason: null });
     expect(renderDoctorTable(report)).toContain(`  no   KVM acceleration for the boot tests: ${HANGS}`);
+  });
+
+  it('says what mmdebstrap is for and what the first snapd VM disk build costs', async () => {
+    const missing = Object.fromEntries((await runDoctor(options(tableRun(HOST), { arch: 'amd64' }))).entries.map((e) => [e.name, e]));
+    expect(missing.mmdebstrap).toMatchObject({ found: false, required: false, neededFor: ['snapd-vm'] });
+    expect(missing.mmdebstrap?.hint).toMatch(/^sudo apt-get install mmdebstrap \(for coreforge test --snapd/);
+    const found = Object.fromEntries((await runDoctor(options(tableRun({ ...HOST, mmdebstrap: { stdout: 'mmdebstrap 1.3.5\n' } }), { arch: 'amd64' }))).entries.map((e) => [e.name, e]));
+    expect(found.mmdebstrap).toMatchObject({ found: true, version: '1.3.5' });
+    expect(found.mmdebstrap?.detail).toMatch(/first coreforge test --snapd builds its VM disk .* \(cached afterwards\)/);
   });
 
   it('is not ready for arm64 without the cross compiler and qemu-system-aarch64', async () => {
@@ -114,5 +123,7 @@ describe('doctor', () => {
     const report = await runDoctor(options(tableRun(HOST)));
     const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
     for (const e of parsed.entries) expect(Object.keys(e)).toEqual(expect.arrayContaining(['name', 'found', 'version', 'hint', 'required']));
+    // Serialisable means nothing is lost on the way: no undefined field, no function, no Map (toStrictEqual sees them).
+    expect(parsed).toStrictEqual(report);
   });
 });
