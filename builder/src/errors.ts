@@ -15,6 +15,8 @@ export type BuilderErrorCode =
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
   | 'BOOT_TEST_FAILED'
+  | 'RELEASE_REFUSED'
+  | 'STORE_REFUSED'
   | 'CANCELLED';
 
 export class BuilderError extends Error {

@@ -10,7 +10,7 @@ function tfjsTfliteDir() {
 const ARCH_DIRS = { x64: 'linux_amd64', arm64: 'linux_arm64' };
 
 module.exports = {
-  includeDir: () => path.join(tfjsTfliteDir(), 'cc_deps', 'include'),
+  includeDir: () => process.env.COREFORGE_TFLITE_INCLUDE || path.join(tfjsTfliteDir(), 'cc_deps', 'include'),
   libraryFor: (arch = process.arch) => (ARCH_DIRS[arch] ? path.join(tfjsTfliteDir(), 'cc_deps', ARCH_DIRS[arch], 'libtensorflowlite_c.so') : undefined),
 };
 

@@ -15,7 +15,7 @@ export {
   type CoralSpec,
   type ServiceSpec,
 } from './spec.js';
-export { renderSnapcraftYaml, renderSnapcraftProject, type ProjectFile } from './render-snapcraft.js';
+export { aptKeyFile, PROJECT_LAYOUT, renderSnapcraftYaml, renderSnapcraftProject, type ProjectFile } from './render-snapcraft.js';
 export { renderSnapYaml } from './render-snap-yaml.js';
 export { renderEnvScript, renderClassifyScript, renderServeScript, renderConfigureHook, SNAP_LAYOUT } from './scripts.js';
 export { NODE_VERSION, TFLITE_PACKAGE, CORAL_APT } from './pins.js';

@@ -31,6 +31,8 @@ export interface RawProject {
     threads?: number;
     'top-k'?: number;
     compression?: 'xz' | 'lzo';
+    version?: string;
+    'coral-apt-key'?: string;
   };
   gadget?: {
     'kernel-cmdline'?: { append?: string[]; allow?: string[] };
@@ -40,4 +42,9 @@ export interface RawProject {
   signing?: { key?: string; backend?: 'coreforge' | 'gpg' };
   output?: string;
   image?: { size?: string; compression?: 'xz' | 'none' };
+  release?: {
+    track?: string;
+    plan?: { channel: 'edge' | 'beta' | 'candidate' | 'stable'; percent?: number; soak?: string }[];
+    health?: { url?: string; command?: string[]; timeout?: number };
+  };
 }

@@ -61,6 +61,32 @@ export interface InferenceConfig {
   readonly threads: number;
   readonly topK: number;
   readonly compression: SnapCompression;
+  /** Snap version; when absent, git describe of the project folder (see snap/version.ts). */
+  readonly version?: string;
+  /** Absolute path of Coral's armoured apt key (copied to snap/keys/). */
+  readonly coralAptKey?: string;
+}
+
+export const RISKS = ['edge', 'beta', 'candidate', 'stable'] as const;
+export type Risk = (typeof RISKS)[number];
+
+/** One step of the rollout plan: release to `channel` for `percent` of its devices, then wait `soakSeconds`. */
+export interface ReleaseStep {
+  readonly channel: Risk;
+  readonly percent: number;
+  readonly soakSeconds: number;
+}
+
+export interface HealthGate {
+  readonly url?: string;
+  readonly command?: readonly string[];
+  readonly timeoutSeconds: number;
+}
+
+export interface ReleaseConfig {
+  readonly track: string;
+  readonly plan: readonly ReleaseStep[];
+  readonly health?: HealthGate;
 }
 
 export interface ExtraPartition {
@@ -107,4 +133,5 @@ export interface ProjectConfig {
   readonly signing: SigningConfig;
   readonly output: string;
   readonly image: ImageConfig;
+  readonly release: ReleaseConfig;
 }

@@ -7,11 +7,10 @@ export interface SnapSpecOptions {
   /** Architectures to declare (default: the target's). */
   readonly architectures?: readonly SnapArch[];
   readonly version?: string;
-}
-
-function projectRelative(config: ProjectConfig, file: string): string {
-  const rel = path.relative(config.dir, file);
-  return rel.split(path.sep).join('/');
+  /** The runtime's `npm pack` tarball on this host (default: the name npm gives it, in runtime/). */
+  readonly runtimeTarball?: string;
+  /** Coral's armoured apt key (checked by readCoralAptKey). */
+  readonly coralAptKey?: string;
 }
 
 export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptions = {}): SnapSpec {
@@ -27,13 +26,11 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
     grade: config.grade === 'dangerous' ? 'devel' : 'stable',
     compression: inf.compression,
     architectures: options.architectures ?? [config.arch],
-    runtimeSource: 'runtime',
-    model: { name: path.basename(inf.model), source: projectRelative(config, inf.model) },
-    ...(coral && inf.edgetpuModel
-      ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: projectRelative(config, inf.edgetpuModel) } }
-      : {}),
-    labels: { name: path.basename(inf.labels), source: projectRelative(config, inf.labels) },
-    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: 'coral-tpu' } } : {}),
+    runtimeTarball: options.runtimeTarball ?? 'runtime/coreforge-runtime-0.1.0.tgz',
+    model: { name: path.basename(inf.model), source: inf.model },
+    ...(coral && inf.edgetpuModel ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: inf.edgetpuModel } } : {}),
+    labels: { name: path.basename(inf.labels), source: inf.labels },
+    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: 'coral-tpu', aptKey: options.coralAptKey ?? '' } } : {}),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
   };
 }

@@ -1,9 +1,7 @@
 // pack-snap: the inference snap, offline with Debian's snap pack (default), or with snapcraft (--snapcraft).
-import { renderSnapcraftProject } from '@coreforge/snaps';
 import path from 'node:path';
-import { writeFileAtomic } from '../../fs/atomic.js';
 import { packInferenceSnap } from '../../snap/pack.js';
-import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
+import { writeSnapcraftProject } from '../../snap/snapcraft-project.js';
 import { runSnapcraftPack, SNAPCRAFT_REQUIRED_TOOLS } from '../../tools/snapcraft.js';
 import type { Stage } from '../stage.js';
 
@@ -11,13 +9,12 @@ export const packSnapStage: Stage = {
   name: 'pack-snap',
   title: 'Pack the inference snap',
   requiredTools: ({ config, options }) =>
-    options.snapcraft ? SNAPCRAFT_REQUIRED_TOOLS : ['snap', 'mksquashfs', 'unsquashfs', 'npm', ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
+    options.snapcraft ? [...SNAPCRAFT_REQUIRED_TOOLS, 'npm', 'git', ...(config.inference.accelerator !== 'none' ? ['gpg'] : [])] : ['snap', 'mksquashfs', 'unsquashfs', 'npm', ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
   async run(ctx) {
     const { config } = ctx;
     if (ctx.options.snapcraft) {
       const projectDir = path.join(ctx.workdir, 'snapcraft');
-      for (const f of renderSnapcraftProject(snapSpecFromConfig(config, { architectures: [config.arch] })))
-        await writeFileAtomic(path.join(projectDir, f.path), f.content, { mode: f.mode });
+      await writeSnapcraftProject(config, projectDir, { run: ctx.run, signal: ctx.signal, architectures: [config.arch] });
       const snap = await runSnapcraftPack(ctx.run, { projectDir, mode: 'lxd', buildFor: config.arch }, { signal: ctx.signal, onOutput: ctx.log });
       return { snap };
     }

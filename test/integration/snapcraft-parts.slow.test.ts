@@ -1,0 +1,115 @@
+// The snapcraft project `coreforge snap render` writes, built part by part the way craft-parts' plugins build it
+// (test/helpers/craft-parts.ts), offline: the npm part is `npm install -g --prefix ... --install-links` of the
+// runtime tarball, which compiles the native addon, and the primed tree then classifies a real photo.
+// Removing any entry from runtime/package.json `files` must make this fail.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TFLITE_PACKAGE } from '@coreforge/snaps';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { run } from '../../builder/src/tools/run.js';
+import { writeSnapcraftProject } from '../../builder/src/snap/snapcraft-project.js';
+import { PartFailed, runParts } from '../helpers/craft-parts.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { fixture } from '../helpers/fixtures.js';
+import { projectConfig } from '../helpers/project-config.js';
+
+const CACHE = path.join(REPO_ROOT, 'test', '.cache');
+const tmp = mkdtempSync(path.join(tmpdir(), 'coreforge-parts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The runtime's production closure, as installed for this machine, from the lock file. */
+function runtimeClosure(): string[] {
+  const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
+  const seen = new Map<string, string>();
+  const visit = (name: string) => {
+    const entry = lock.packages[`node_modules/${name}`];
+    if (seen.has(name) || !entry || !existsSync(path.join(REPO_ROOT, 'node_modules', name))) return;
+    seen.set(name, entry.version);
+    for (const d of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(d);
+  };
+  for (const d of Object.keys(lock.packages.runtime?.dependencies ?? {})) visit(d);
+  return [...seen].map(([n, v]) => `${n}@${v}`).sort();
+}
+
+/** An npm cache with the closure's metadata and tarballs (filled once from the registry, like snapcraft's pull). */
+function offlineNpmCache(): string {
+  const specs = runtimeClosure();
+  const dir = path.join(CACHE, `npm-offline-${createHash('sha256').update(specs.join('\n')).digest('hex').slice(0, 16)}`);
+  if (existsSync(path.join(dir, '.complete'))) return dir;
+  const r = spawnSync('npm', ['cache', 'add', ...specs, '--cache', dir], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`npm cache add failed: ${r.stderr}`);
+  writeFileSync(path.join(dir, '.complete'), `${specs.join('\n')}\n`);
+  return dir;
+}
+
+function tfliteTarball(): string {
+  const dir = path.join(CACHE, `tflite-${TFLITE_PACKAGE.version}`);
+  const file = path.join(dir, `${TFLITE_PACKAGE.name}-${TFLITE_PACKAGE.version}.tgz`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync('npm', ['pack', `${TFLITE_PACKAGE.name}@${TFLITE_PACKAGE.version}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`npm pack ${TFLITE_PACKAGE.name} failed: ${r.stderr}`);
+  return file;
+}
+
+const MODEL = 'models/mobilenet_v1_0.25_128_quant.tflite';
+const config = (dir: string) =>
+  projectConfig({ inference: { model: fixture(MODEL), labels: fixture('models/imagenet_labels.txt'), version: '1.2.3' } }, dir);
+
+let npmCache: string;
+let downloads: Record<string, string>;
+beforeAll(() => {
+  npmCache = offlineNpmCache();
+  downloads = { [TFLITE_PACKAGE.tarball]: tfliteTarball() };
+}, 600_000);
+
+function classify(prime: string): { status: number | null; out: string } {
+  const r = spawnSync('sh', [path.join(prime, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp')], {
+    env: { PATH: process.env.PATH, SNAP: prime, SNAP_ARCH: 'amd64', SNAP_DATA: path.join(tmp, 'data') },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('the rendered snapcraft project, built as craft-parts builds it', () => {
+  test('every part builds offline from sources inside the folder, and the primed snap classifies', async () => {
+    const projectDir = path.join(tmp, 'project');
+    const { version } = await writeSnapcraftProject(config(projectDir), projectDir, { run, architectures: ['amd64'] });
+    expect(version).toBe('1.2.3');
+    const { prime, logs } = runParts({ projectDir, workDir: path.join(tmp, 'work'), downloads, npmCache, arch: 'amd64' });
+    expect(logs.runtime).toMatch(/added \d+ packages?/);
+    for (const file of ['runtime/bin/coreforge-runtime.js', 'runtime/build/Release/coreforge_tflite.node', 'lib/libtensorflowlite_c.so', `model/${path.basename(MODEL)}`, 'model/imagenet_labels.txt', 'bin/classify', 'bin/serve', 'bin/node'])
+      expect(existsSync(path.join(prime, file)), file).toBe(true);
+    // Build-only inputs stay out of the snap: the staged TFLite headers and the addon's C++ sources' headers.
+    expect(existsSync(path.join(prime, 'tflite'))).toBe(false);
+    const result = classify(prime);
+    expect(result.out).toMatch(/^\d\.\d+: \d+:.*\ntime: [\d.]+ms/m);
+    expect(result.status).toBe(0);
+  }, 600_000);
+
+  // Every entry of runtime/package.json "files" is needed: without it the npm part fails or the snap cannot classify.
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'runtime', 'package.json'), 'utf8')) as { files: string[] };
+  test.each(pkg.files)('without "%s" in the runtime\'s files, the npm part or the snap fails', async (entry) => {
+    const root = path.join(tmp, `no-${entry.replace(/\W/g, '_')}`);
+    const runtimeCopy = path.join(root, 'runtime');
+    mkdirSync(runtimeCopy, { recursive: true });
+    for (const f of [...pkg.files, 'package.json']) cpSync(path.join(REPO_ROOT, 'runtime', f), path.join(runtimeCopy, f), { recursive: true });
+    writeFileSync(path.join(runtimeCopy, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(REPO_ROOT, 'runtime', 'package.json'), 'utf8')), files: pkg.files.filter((f) => f !== entry) }, null, 2));
+    const projectDir = path.join(root, 'project');
+    await writeSnapcraftProject(config(projectDir), projectDir, { run, architectures: ['amd64'], repoRoot: root });
+    let failed: string | undefined;
+    try {
+      const { prime } = runParts({ projectDir, workDir: path.join(root, 'work'), downloads, npmCache, arch: 'amd64' });
+      const result = classify(prime);
+      if (result.status !== 0) failed = `classify: ${result.out}`;
+    } catch (error) {
+      if (!(error instanceof PartFailed)) throw error;
+      failed = error.message;
+    }
+    expect(failed, `removing "${entry}" went unnoticed`).toBeDefined();
+  }, 600_000);
+});
