@@ -30,6 +30,8 @@ export default defineConfig({
           include: slow,
           exclude: ['**/node_modules/**', '**/dist/**'],
           testTimeout: 600_000,
+          // a beforeAll of a slow suite packs real snaps or builds VM disks: minutes on 2 loaded cores
+          hookTimeout: 900_000,
           fileParallelism: false,
         },
       },

@@ -12,18 +12,25 @@ const vitest = await startVitest('test', filters, { watch: false, project: proje
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// A test counts as failed when it failed itself or when a suite around it failed (a beforeAll that threw or
+// timed out leaves its tests unrun, and vitest marks them skipped): such a test never ran, so it did not pass.
+const walk = (tasks, enclosingFailed) => {
+  for (const t of tasks) {
+    if (t.type === 'suite') walk(t.tasks, enclosingFailed || t.result?.state === 'fail');
+    else if (t.result?.state === 'pass') passed++;
+    else if (t.result?.state === 'fail' || (enclosingFailed && t.result !== undefined)) failed++;
+    else if (t.mode === 'skip' || t.mode === 'todo') skipped++;
+  }
+};
 for (const file of vitest?.state.getFiles() ?? []) {
-  if (file.result?.state === 'fail' && (file.tasks?.length ?? 0) === 0) failed++;
-  const walk = (tasks) => {
-    for (const t of tasks) {
-      if (t.type === 'suite') walk(t.tasks);
-      else if (t.mode === 'skip' || t.mode === 'todo') skipped++;
-      else if (t.result?.state === 'pass') passed++;
-      else if (t.result?.state === 'fail') failed++;
-    }
-  };
-  walk(file.tasks ?? []);
+  const fileFailed = file.result?.state === 'fail';
+  if (fileFailed && (file.tasks?.length ?? 0) === 0) failed++;
+  walk(file.tasks ?? [], fileFailed);
 }
+// Errors vitest caught outside any test may hide a false pass: each one counts as a failure.
+const unhandled = vitest?.state.getUnhandledErrors().length ?? 0;
+if (unhandled > 0) console.log(`${unhandled} unhandled error(s) outside the tests (see above): counted as failed`);
+failed += unhandled;
 await vitest?.close();
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 || process.exitCode ? 1 : 0;
