@@ -75,9 +75,12 @@ function pull(name: string, def: PartDef, run: PartsRun, src: string): void {
   const type = def['source-type'] ?? (/\.(tgz|tar\.gz|tar)$/.test(source) ? 'tar' : 'local');
   if (type === 'file') cpSync(source, path.join(src, path.basename(source)));
   else if (type === 'tar') {
-    const members = sh(name, 'pull', `tar -tzf "${source}"`, src, {}).trim().split('\n');
+    const listing = spawnSync('tar', ['-tzf', source], { encoding: 'utf8' });
+    if (listing.status !== 0) throw new PartFailed(name, 'pull', listing.stderr);
+    const members = listing.stdout.split('\n').filter(Boolean);
     const top = members[0]!.split('/')[0]!;
-    if (!members.every((m) => m.startsWith(`${top}/`))) throw new PartFailed(name, 'pull', 'tarball has no common leading folder');
+    const stray = members.find((m) => m !== top && !m.startsWith(`${top}/`));
+    if (stray !== undefined) throw new PartFailed(name, 'pull', `tarball has no common leading folder ("${top}" vs "${stray}")`);
     sh(name, 'pull', `tar -xzf "${source}" -C "${src}" --strip-components=1 --no-same-owner`, src, {});
   } else cpSync(source, src, { recursive: true });
 }

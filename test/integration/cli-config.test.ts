@@ -87,7 +87,7 @@ describe('coreforge CLI shell', () => {
       expect(help.exitCode, leaf.join(' ')).toBe(0);
       expect(help.stdout, `${leaf.join(' ')} --help`).toMatch(/Examples?:\n\s+\$ coreforge /);
     }
-  });
+  }, 240_000);
 });
 
 describe('coreforge doctor', () => {

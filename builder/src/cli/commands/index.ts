@@ -10,6 +10,7 @@ import { registerGadget } from './gadget.js';
 import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerModel } from './model.js';
+import { registerRelease } from './release.js';
 import { registerSnap } from './snap.js';
 import { registerTest } from './test.js';
 
@@ -25,5 +26,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSnap,
   registerGadget,
   registerTest,
+  registerRelease,
   registerCi,
 ];
