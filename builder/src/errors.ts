@@ -17,6 +17,10 @@ export type BuilderErrorCode =
   | 'BOOT_TEST_FAILED'
   | 'RELEASE_REFUSED'
   | 'STORE_REFUSED'
+  | 'BMAP_INVALID'
+  | 'FLASH_REFUSED'
+  | 'FLASH_FAILED'
+  | 'VERIFY_FAILED'
   | 'CANCELLED';
 
 export class BuilderError extends Error {

@@ -3,6 +3,7 @@ export { openClassifier, checkModelData } from './classifier.js';
 export { RuntimeError, type RuntimeErrorCode } from './errors.js';
 export { locateTfliteLibrary, loadTfliteLibrary, type LoadedLibrary } from './library.js';
 export { ENV, SERVE_ENV } from './env.js';
+export { parseLabels } from './labels.js';
 export { listEdgetpuDevices, type EdgetpuDeviceInfo } from './edgetpu.js';
 export type * from './types.js';
 export { createInferenceServer, type InferenceServer, type InferenceServerOptions, type ClassifierSource } from './serve/server.js';

@@ -87,6 +87,8 @@ export interface ModelSummary {
   readonly customOps: readonly string[];
   /** TensorType values of all tensors (9 = int8). */
   readonly tensorTypes: ReadonlySet<number>;
+  /** Shape of the main subgraph's first output (a classifier's last dimension is its class count). */
+  readonly outputShape: readonly number[];
 }
 
 function readString(r: Reader, pos: number, what: string): string {
@@ -128,12 +130,15 @@ export function checkModel(data: Buffer): ModelSummary {
   const tensorTypes = new Set<number>();
   let tensorCount = 0;
   let operatorCount = 0;
+  let outputShape: readonly number[] = [];
   subgraphs.forEach((sg, g) => {
     const tensors = r.tables(sg, 0, `subgraphs[${g}].tensors`);
     tensorCount += tensors.length;
+    const shapes: number[][] = [];
     tensors.forEach((t, i) => {
       const what = `subgraphs[${g}].tensors[${i}]`;
       const shape = r.ints(t, 0, `${what}.shape`);
+      shapes.push(shape);
       const typeField = r.field(t, 1, what);
       const type = typeField === undefined ? 0 : r.u8(typeField, what);
       if (type >= ELEMENT_BYTES.length) throw new ModelCheckError(`${what} has unknown type ${type}`);
@@ -157,7 +162,9 @@ export function checkModel(data: Buffer): ModelSummary {
       for (const i of list) if (i >= tensors.length || i < (allowNone ? -1 : 0)) throw new ModelCheckError(`${what} refers to tensor ${i} of ${tensors.length}`);
     };
     inRange(r.ints(sg, 1, `subgraphs[${g}].inputs`), `subgraphs[${g}].inputs`, false);
-    inRange(r.ints(sg, 2, `subgraphs[${g}].outputs`), `subgraphs[${g}].outputs`, false);
+    const outputs = r.ints(sg, 2, `subgraphs[${g}].outputs`);
+    inRange(outputs, `subgraphs[${g}].outputs`, false);
+    if (g === 0 && outputs.length > 0) outputShape = shapes[outputs[0]!] ?? [];
     const operators = r.tables(sg, 3, `subgraphs[${g}].operators`);
     operatorCount += operators.length;
     operators.forEach((op, i) => {
@@ -169,5 +176,5 @@ export function checkModel(data: Buffer): ModelSummary {
       inRange(r.ints(op, 2, `${what}.outputs`), `${what}.outputs`, true);
     });
   });
-  return { subgraphs: subgraphs.length, tensors: tensorCount, operators: operatorCount, customOps, tensorTypes };
+  return { subgraphs: subgraphs.length, tensors: tensorCount, operators: operatorCount, customOps, tensorTypes, outputShape };
 }

@@ -3,7 +3,7 @@ export { ARCHES, defaultCacheDir, fetchBootAssets, type Arch, type BootAssets } 
 export { writeCpio, type CpioEntry } from './cpio.js';
 export { HarnessError, type HarnessErrorCode } from './errors.js';
 export { buildTestDiskImage, FIRMWARE, runImageBootTest, testDiskGrubCfg, testDiskPartitionArgs, type ImageBootOptions } from './image.js';
-export { kvmProbeArgs, probeKvm } from './kvm-probe.js';
+export { kvmProbeArgs, probeKvm, probeKvmStatus, type KvmProbeOptions, type KvmProbeResult } from './kvm-probe.js';
 export { imageVmArgs, QEMU_BINARY, smokeVmArgs, type ImageVmOptions, type SmokeVmOptions } from './qemu-args.js';
 export { humanReport, junitXml, type BootReport } from './report.js';
 export { matchesExpected } from './classify-vm.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'coreforge-cli-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -35,13 +36,17 @@ describe('coreforge test', () => {
 
 describe('coreforge ci init', () => {
   it('writes the workflow, then refuses to overwrite it without --force', () => {
-    const config = path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml');
+    // A user's repository: the project file inside it, Coreforge a devDependency.
+    const example = readFileSync(path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'), 'utf8');
+    writeFileSync(path.join(work, 'coreforge.yaml'), example.replaceAll('${COREFORGE_FIXTURES:-../../../shared/fixtures}', FIXTURES_DIR));
+    writeFileSync(path.join(work, 'package.json'), JSON.stringify({ name: 'vision', private: true, devDependencies: { '@coreforge/builder': '^0.1.0' } }));
+    const config = 'coreforge.yaml';
     const first = runCli(['ci', 'init', '-c', config], { cwd: work });
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
     const file = path.join(work, '.github/workflows/coreforge.yml');
     const text = readFileSync(file, 'utf8');
-    expect(text).toContain('npx coreforge test --image');
+    expect(text).toContain('npx --no-install coreforge test --image out/acme-classifier-pc.img');
     expect(text).toContain('sudo snap install ubuntu-image --classic');
     const again = runCli(['ci', 'init', '-c', config], { cwd: work });
     expect(again.exitCode).toBe(1);
@@ -49,5 +54,10 @@ describe('coreforge ci init', () => {
     writeFileSync(file, 'old');
     expect(runCli(['ci', 'init', '-c', config, '--force'], { cwd: work }).exitCode).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(text);
+    const outside = runCli(['ci', 'init', '-c', path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'), '-o', 'x.yml'], { cwd: work });
+    expect(outside.stderr).toMatch(/^error: cannot write a workflow for ".*coreforge\.yaml": it is outside this folder\nhint: run coreforge ci init at the root of the repository that holds the project file\n$/);
+    writeFileSync(path.join(work, 'package.json'), '{}');
+    const noDep = runCli(['ci', 'init', '-c', config, '--force'], { cwd: work });
+    expect(noDep.stderr).toBe('note: the workflow installs Coreforge with npm ci: add it to this repository with: npm install --save-dev @coreforge/builder\n');
   });
 });

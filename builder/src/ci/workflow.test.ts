@@ -1,16 +1,18 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { projectConfig } from '../../../test/helpers/project-config.js';
-import { renderWorkflow } from './workflow.js';
+import { DEFAULT_PHOTO_URL, renderWorkflow } from './workflow.js';
 
 describe('ci workflow', () => {
-  it('is valid YAML that builds with snapcraft and boot-tests the snap and the image with KVM', () => {
-    const wf = parse(renderWorkflow(projectConfig({}, '/repo'), 'coreforge.yaml')) as { jobs: { image: { 'runs-on': string; steps: { run?: string }[] } } };
-    expect(wf.jobs.image['runs-on']).toBe('ubuntu-24.04');
-    const runs = wf.jobs.image.steps.map((s) => s.run ?? '').join('\n');
-    expect(runs).toContain('sudo snap install ubuntu-image --classic');
-    expect(runs).toContain('npx coreforge build -c coreforge.yaml --snapcraft');
-    expect(runs).toContain('npx coreforge test --snap out/classifier_*_amd64.snap --arch amd64 --accel kvm');
-    expect(runs).toContain('npx coreforge test --image out/acme-classifier-pc.img --arch amd64 --accel kvm');
+  it('downloads the default photo, or uses the one in the repository, and puts the project file and output folder in every path', () => {
+    const config = projectConfig({ output: '/repo/vision/build' }, '/repo/vision');
+    const wf = parse(renderWorkflow(config, { projectFile: 'vision/coreforge.yaml', expect: '653' })) as { jobs: Record<string, { steps: { run?: string }[] }> };
+    const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+    expect(runs).toContain(`curl -fsSL -o "$RUNNER_TEMP/photo.bmp" ${DEFAULT_PHOTO_URL}`);
+    expect(runs).toContain('npx --no-install coreforge build -c vision/coreforge.yaml');
+    expect(runs).toContain('npx --no-install coreforge test --snap vision/build/classifier_*_amd64.snap --arch amd64 --image-file "$RUNNER_TEMP/photo.bmp" --expect "653"');
+    const own = renderWorkflow(config, { projectFile: 'vision/coreforge.yaml', expect: 'Egyptian cat', photo: 'test/cat.jpg' });
+    expect(own).not.toContain(DEFAULT_PHOTO_URL);
+    expect(own).toContain('--image-file "test/cat.jpg" --expect "Egyptian cat"');
   });
 });

@@ -1,5 +1,5 @@
 // What the init wizard (or its flags) decided: the input of renderProjectFile().
-import type { Accelerator, Grade, Target } from './types.js';
+import type { Accelerator, CoralAccess, EdgetpuRuntime, Grade, Target } from './types.js';
 
 export interface ProjectAnswers {
   readonly name: string;
@@ -8,9 +8,15 @@ export interface ProjectAnswers {
   readonly model: string;
   readonly displayName: string;
   readonly grade: Grade;
+  /** The inference snap's store id (signed and secured grades). */
+  readonly snapId?: string;
   readonly modelFile: string;
   readonly labels: string;
   readonly accelerator: Accelerator;
   readonly edgetpuModelFile?: string;
+  readonly edgetpuRuntime?: EdgetpuRuntime;
+  readonly coralAccess?: CoralAccess;
   readonly signingKey: string;
+  /** The user chose "create one now": the command creates the key before writing the file. */
+  readonly createKey?: boolean;
 }

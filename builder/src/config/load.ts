@@ -46,6 +46,12 @@ export async function validateProjectFile(file: string, options: LoadOptions = {
       throw new BuilderError('CONFIG_NOT_FOUND', `cannot read project file "${file}": it does not exist`, 'create one with "coreforge init", or pass the file with --config FILE', { cause });
     throw new BuilderError('CONFIG_UNREADABLE', `cannot read project file "${file}": ${(cause as Error).message}`, undefined, { cause });
   }
+  return validateProjectText(text, file, options);
+}
+
+/** Checks project-file text as if it were at `file` (relative paths resolve against its folder); `init` checks before it writes. */
+export function validateProjectText(text: string, file: string, options: LoadOptions = {}): ProjectFileReport {
+  const absolute = path.resolve(file);
   const read = readYaml(text);
   if (!read.ok) return { ok: false, file, errors: read.problems, warnings: [] };
   const { source } = read;

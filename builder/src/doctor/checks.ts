@@ -1,44 +1,55 @@
-// What `coreforge doctor` checks: every host tool the pipeline uses, as data (STYLE P10: choices in tables).
+// What `coreforge doctor` checks: every tool of the one registry that has a probe, and which steps the configured
+// project needs (these decide doctor's exit code and its verdict).
 import type { Arch } from '../config/types.js';
+import { TOOLS, type Need, type ToolInfo, type ToolProbe } from '../tools/registry.js';
 
-/** A pipeline step a tool is needed for. `offline` steps run on any Debian/Ubuntu host; `store` steps need snapcraft/ubuntu-image. */
-export const NEEDS = ['runtime', 'snap-pack', 'gadget', 'sign-gpg', 'delta', 'test-amd64', 'test-arm64', 'image-boot', 'cross-arm64', 'snapcraft', 'image'] as const;
-export type Need = (typeof NEEDS)[number];
+export type { Need } from '../tools/registry.js';
 
-export interface ToolCheck {
-  readonly name: string;
-  /** The command that must be on PATH, or a file that must exist. */
-  readonly probe: { readonly command: string; readonly args: readonly string[]; readonly versionFrom?: 'stdout' | 'stderr' } | { readonly files: readonly string[] };
-  /** Picks the version out of the probe's output. */
-  readonly version?: RegExp;
-  /** A separate command that prints the version, when the tool's own version command needs a daemon. */
-  readonly versionCommand?: { readonly command: string; readonly args: readonly string[] };
-  readonly neededFor: readonly Need[];
-  readonly hint: string;
+export type ToolCheck = ToolInfo & { readonly probe: ToolProbe };
+
+export const TOOL_CHECKS: readonly ToolCheck[] = TOOLS.filter((t): t is ToolCheck => t.probe !== undefined);
+
+/** What doctor knows of the project: its architecture and whether it uses a Coral (which cannot be packed offline). */
+export interface DoctorProject {
+  readonly arch: Arch;
+  readonly coral: boolean;
 }
 
-export const TOOL_CHECKS: readonly ToolCheck[] = [
-  // `snap version` asks the snapd daemon and hangs without one; `snap pack` works offline.
-  { name: 'snap', probe: { command: 'snap', args: ['pack', '--help'] }, versionCommand: { command: 'dpkg-query', args: ['-W', '-f=${Version}', 'snapd'] }, version: /^(\S+)/, neededFor: ['snap-pack', 'gadget', 'sign-gpg'], hint: 'sudo apt-get install snapd' },
-  { name: 'snapcraft', probe: { command: 'snapcraft', args: ['--version'] }, version: /snapcraft,?\s+(?:version\s+)?'?([\w.+-]+)/, neededFor: ['snapcraft'], hint: 'sudo snap install snapcraft --classic' },
-  { name: 'ubuntu-image', probe: { command: 'ubuntu-image', args: ['--version'] }, version: /([\d][\w.+~-]*)/, neededFor: ['image'], hint: 'sudo snap install ubuntu-image --classic' },
-  { name: 'mksquashfs', probe: { command: 'mksquashfs', args: ['-version'] }, version: /mksquashfs version (\S+)/, neededFor: ['snap-pack', 'gadget'], hint: 'sudo apt-get install squashfs-tools' },
-  { name: 'unsquashfs', probe: { command: 'unsquashfs', args: ['-version'] }, version: /unsquashfs version (\S+)/, neededFor: ['gadget', 'delta', 'test-amd64', 'test-arm64'], hint: 'sudo apt-get install squashfs-tools' },
-  { name: 'xdelta3', probe: { command: 'xdelta3', args: ['-V'], versionFrom: 'stderr' }, version: /Xdelta version ([\d.]+)/, neededFor: ['delta'], hint: 'sudo apt-get install xdelta3' },
-  { name: 'qemu-system-x86_64', probe: { command: 'qemu-system-x86_64', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-amd64'], hint: 'sudo apt-get install qemu-system-x86' },
-  { name: 'qemu-system-aarch64', probe: { command: 'qemu-system-aarch64', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-arm64'], hint: 'sudo apt-get install qemu-system-arm' },
-  { name: 'qemu-img', probe: { command: 'qemu-img', args: ['--version'] }, version: /version (\S+)/, neededFor: ['image-boot'], hint: 'sudo apt-get install qemu-utils' },
-  { name: 'OVMF firmware', probe: { files: ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd'] }, neededFor: ['image-boot'], hint: 'sudo apt-get install ovmf' },
-  { name: 'AAVMF firmware', probe: { files: ['/usr/share/AAVMF/AAVMF_CODE.fd'] }, neededFor: ['image-boot'], hint: 'sudo apt-get install qemu-efi-aarch64' },
-  { name: 'apt-get', probe: { command: 'apt-get', args: ['--version'] }, version: /^apt (\S+)/m, neededFor: ['test-amd64', 'test-arm64'], hint: 'the boot tests fetch a Debian cloud kernel with apt-get download: run them on Debian or Ubuntu' },
-  { name: 'gpg', probe: { command: 'gpg', args: ['--version'] }, version: /gpg \(GnuPG\) (\S+)/, neededFor: ['sign-gpg'], hint: 'sudo apt-get install gnupg' },
-  { name: 'aarch64-linux-gnu-g++', probe: { command: 'aarch64-linux-gnu-g++', args: ['--version'] }, version: /\) (\S+)/, neededFor: ['cross-arm64'], hint: 'sudo apt-get install g++-aarch64-linux-gnu' },
-];
+/** One thing the user may want to do here, and the steps it needs. */
+export interface Capability {
+  readonly name: string;
+  readonly needs: readonly Need[];
+  /** Why it cannot run for this project whatever is installed (e.g. a Coral project is not packed offline). */
+  readonly refused?: string;
+  /** Part of "ready": the project's own pipeline as it can run on this host. */
+  readonly required: boolean;
+}
 
-/** Steps the configured pipeline needs, for a target arch: these decide doctor's exit code. */
-export function requiredNeeds(arch: Arch | undefined): readonly Need[] {
-  const base: Need[] = ['runtime', 'snap-pack', 'gadget', 'delta'];
-  if (arch === 'arm64') return [...base, 'cross-arm64', 'test-arm64'];
-  if (arch === 'amd64') return [...base, 'test-amd64'];
-  return [...base, 'test-amd64'];
+export function capabilities(project: DoctorProject | undefined): readonly Capability[] {
+  const arch = project?.arch ?? 'amd64';
+  const coral = project?.coral ?? false;
+  const offlineNeeds: Need[] = ['runtime', 'snap-pack', 'gadget', ...(arch === 'arm64' ? (['cross-arm64'] as const) : [])];
+  return [
+    {
+      name: `pack the ${arch} snap offline (coreforge snap pack)`,
+      needs: offlineNeeds,
+      required: !coral,
+      ...(coral && { refused: 'the Edge TPU runtime comes from Coral\'s apt repository, so a Coral project is packed with snapcraft (coreforge build --snapcraft)' }),
+    },
+    { name: 'pack the snap with snapcraft (coreforge build --snapcraft)', needs: ['snapcraft'], required: coral },
+    { name: 'OTA delta report (coreforge snap delta)', needs: ['delta'], required: !coral },
+    { name: `boot-test the ${arch} snap (coreforge test --snap)`, needs: [`test-${arch}`], required: true },
+    { name: 'build the image (coreforge build)', needs: ['image', 'compress'], required: false },
+    {
+      name: 'boot-test the image (coreforge test --image)',
+      needs: ['image-boot'],
+      required: false,
+      ...(arch === 'arm64' && { refused: 'a pi-arm64 image boots with piboot from an MBR disk, which QEMU\'s UEFI firmware cannot boot' }),
+    },
+  ];
+}
+
+/** Steps the configured project needs here: these decide doctor's exit code. */
+export function requiredNeeds(project: DoctorProject | undefined): readonly Need[] {
+  return [...new Set(capabilities(project).filter((c) => c.required && !c.refused).flatMap((c) => c.needs))];
 }

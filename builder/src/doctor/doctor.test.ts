@@ -26,13 +26,19 @@ const HOST = {
   'qemu-img': { stdout: 'qemu-img version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\n' },
   'apt-get': { stdout: 'apt 2.6.1 (amd64)\n' },
   gpg: { stdout: 'gpg (GnuPG) 2.2.40\nlibgcrypt 1.10.1\n' },
+  npm: { stdout: '11.19.1\n' },
+  xz: { stdout: 'xz (XZ Utils) 5.4.1\nliblzma 5.4.1\n' },
+  'x86_64-linux-gnu-strip': { stdout: 'GNU strip (GNU Binutils for Debian) 2.40\n' },
+  'dpkg-deb': { stdout: "Debian 'dpkg-deb' package archive backend version 1.21.22 (amd64).\n" },
 };
+
+const HANGS = 'a Linux guest hangs under KVM: the boot tests\' amd64 kernel (-cpu host) printed nothing in 2 s: boot tests use TCG (slower)';
 
 const options = (run: Run, extra: object = {}) => ({
   run,
   nodeVersion: '20.20.2',
   tflite: async () => ({ found: true, path: '/x/libtensorflowlite_c.so', version: '2.9.0' }),
-  kvm: async () => ({ usable: false, detail: '/dev/kvm exists but a KVM guest hung for 8 s: boot tests use TCG' }),
+  kvm: async () => ({ usable: false, detail: HANGS }),
   exists: async (f: string) => f === '/usr/share/OVMF/OVMF_CODE_4M.fd',
   ...extra,
 });
@@ -51,20 +57,48 @@ describe('doctor', () => {
     expect(byName['OVMF firmware']).toMatchObject({ found: true, detail: '/usr/share/OVMF/OVMF_CODE_4M.fd' });
     expect(byName['AAVMF firmware']).toMatchObject({ found: false, required: false });
     expect(byName.libtensorflowlite_c).toMatchObject({ found: true, version: '2.9.0', required: true });
-    expect(byName.kvm).toMatchObject({ found: false, required: false });
+    expect(byName.kvm).toMatchObject({ found: false, required: false, detail: HANGS });
     expect(byName.node).toMatchObject({ found: true, version: '20.20.2' });
-    expect(report.entries.map((e) => e.name)).toHaveLength(17);
+    expect(byName.npm).toMatchObject({ found: true, version: '11.19.1', required: true });
+    expect(byName.xz).toMatchObject({ found: true, version: '5.4.1', required: false });
+    expect(byName['x86_64-linux-gnu-strip']).toMatchObject({ found: true, version: '2.40', required: true });
+    expect(byName['aarch64-linux-gnu-strip']).toMatchObject({ found: false, required: false, hint: 'sudo apt-get install binutils-aarch64-linux-gnu' });
+    expect(report.entries.map((e) => e.name)).toHaveLength(22);
+    const caps = Object.fromEntries(report.capabilities.map((c) => [c.name, c]));
+    expect(caps['build the image (coreforge build)']).toMatchObject({ ok: false, required: false, reason: 'missing ubuntu-image' });
+    expect(caps['KVM acceleration for the boot tests']).toMatchObject({ ok: false, reason: HANGS });
+    expect(caps['boot-test the amd64 snap (coreforge test --snap)']).toMatchObject({ ok: true, required: true, reason: null });
+    expect(renderDoctorTable(report)).toContain(`  no   KVM acceleration for the boot tests: ${HANGS}`);
   });
 
   it('is not ready for arm64 without the cross compiler and qemu-system-aarch64', async () => {
     const report = await runDoctor(options(tableRun(HOST), { arch: 'arm64' }));
     expect(report.ok).toBe(false);
     const missing = report.entries.filter((e) => !e.found && e.required).map((e) => e.name);
-    expect(missing).toEqual(['qemu-system-aarch64', 'aarch64-linux-gnu-g++']);
+    expect(missing).toEqual(['aarch64-linux-gnu-strip', 'aarch64-linux-gnu-g++', 'qemu-system-aarch64']);
     const table = renderDoctorTable(report);
-    expect(table).toContain('qemu-system-aarch64    MISSING');
+    expect(table).toContain('qemu-system-aarch64      MISSING');
     expect(table).toContain('install: sudo apt-get install g++-aarch64-linux-gnu');
-    expect(table.split('\n').at(-1)).toBe('not ready: 2 required tool(s) missing');
+    expect(table).toContain('  no   boot-test the image (coreforge test --image): a pi-arm64 image boots with piboot');
+    expect(table.split('\n').at(-1)).toBe(
+      'not ready: 3 required tool(s) missing; cannot pack the arm64 snap offline (coreforge snap pack); boot-test the arm64 snap (coreforge test --snap)',
+    );
+  });
+
+  it('is not ready for a Coral project without snapcraft, even with every offline tool: its offline pack is refused', async () => {
+    const offline = await runDoctor(options(tableRun(HOST), { arch: 'amd64' }));
+    expect(offline.ok).toBe(true);
+    const report = await runDoctor(options(tableRun(HOST), { arch: 'amd64', coral: true }));
+    expect(report.ok).toBe(false);
+    expect(report.entries.find((e) => e.name === 'snapcraft')).toMatchObject({ found: false, required: true });
+    const pack = report.capabilities.find((c) => c.name.startsWith('pack the amd64 snap offline'))!;
+    expect(pack).toMatchObject({ ok: false, required: false });
+    expect(pack.reason).toMatch(/^the Edge TPU runtime comes from Coral's apt repository/);
+    const table = renderDoctorTable(report);
+    expect(table.split('\n').at(-1)).toBe('not ready: 1 required tool(s) missing; cannot pack the snap with snapcraft (coreforge build --snapcraft)');
+    const withSnapcraft = await runDoctor(options(tableRun({ ...HOST, snapcraft: { stdout: 'snapcraft 8.4.1\n' } }), { arch: 'amd64', coral: true }));
+    expect(withSnapcraft.ok).toBe(true);
+    expect(renderDoctorTable(withSnapcraft).split('\n').at(-1)).toBe("ready: the amd64 Coral project's steps marked yes above can run here");
   });
 
   it('fails on an old Node and a missing TFLite library, with install hints', async () => {

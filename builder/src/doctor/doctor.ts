@@ -2,8 +2,7 @@
 import { access } from 'node:fs/promises';
 import type { Arch } from '../config/types.js';
 import type { Run } from '../tools/run.js';
-import { requiredNeeds, TOOL_CHECKS, type Need, type ToolCheck } from './checks.js';
-import { probeKvm } from './kvm.js';
+import { capabilities, requiredNeeds, TOOL_CHECKS, type DoctorProject, type Need, type ToolCheck } from './checks.js';
 
 export interface DoctorEntry {
   readonly name: string;
@@ -16,11 +15,27 @@ export interface DoctorEntry {
   readonly detail?: string;
 }
 
+/** One thing the user may want to do here: whether it can run, and why not. */
+export interface DoctorCapability {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Part of "ready". */
+  readonly required: boolean;
+  readonly reason: string | null;
+}
+
 export interface DoctorReport {
-  /** Whether the configured pipeline (offline pack, sign, delta, smoke boot test for the target) can run here. */
+  /** Whether the configured project's pipeline (pack, sign, delta, snap boot test for its target) can run here. */
   readonly ok: boolean;
   readonly arch: Arch | null;
+  readonly coral: boolean;
   readonly entries: readonly DoctorEntry[];
+  readonly capabilities: readonly DoctorCapability[];
+}
+
+export interface KvmStatus {
+  readonly usable: boolean;
+  readonly detail: string;
 }
 
 export interface TfliteProbe {
@@ -33,10 +48,13 @@ export interface TfliteProbe {
 export interface DoctorOptions {
   readonly run: Run;
   readonly arch?: Arch;
+  /** The project file's answer to "does it use a Coral" (a Coral project cannot be packed offline). */
+  readonly coral?: boolean;
   readonly nodeVersion?: string;
   /** The TFLite library the runtime would load. */
   readonly tflite: () => Promise<TfliteProbe>;
-  readonly kvm?: (run: Run) => Promise<{ usable: boolean; detail: string }>;
+  /** The boot tests' KVM probe (test/harness kvm-probe.ts with their kernel), see doctor/kvm-status.ts. */
+  readonly kvm: () => Promise<KvmStatus>;
   readonly exists?: (file: string) => Promise<boolean>;
 }
 
@@ -71,7 +89,8 @@ async function checkTool(check: ToolCheck, options: DoctorOptions, required: boo
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const needed = new Set(requiredNeeds(options.arch));
+  const project: DoctorProject | undefined = options.arch || options.coral ? { arch: options.arch ?? 'amd64', coral: options.coral ?? false } : undefined;
+  const needed = new Set(requiredNeeds(project));
   const isRequired = (needs: readonly Need[]) => needs.some((n) => needed.has(n));
   const nodeVersion = options.nodeVersion ?? process.versions.node;
   const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);
@@ -99,17 +118,24 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     hint: tflite.found ? null : 'npm ci (installs tfjs-tflite-node, which ships TFLite 2.9 for linux x64/arm64), or set COREFORGE_TFLITE_LIB=/path/to/libtensorflowlite_c.so',
     ...((tflite.path ?? tflite.detail) ? { detail: tflite.path ?? tflite.detail } : {}),
   });
-  const kvm = await (options.kvm ?? ((run) => probeKvm(run)))(options.run);
+  const kvm = await options.kvm();
   entries.push({
     name: 'kvm',
     found: kvm.usable,
     version: null,
     required: false,
     neededFor: ['test-amd64', 'image-boot'],
-    hint: kvm.usable ? null : 'optional: boot tests fall back to TCG emulation',
+    hint: kvm.usable ? null : 'optional: boot tests use TCG emulation (slower)',
     detail: kvm.detail,
   });
-  return { ok: entries.every((e) => e.found || !e.required), arch: options.arch ?? null, entries };
+  const caps: DoctorCapability[] = capabilities(project).map((c) => {
+    const missing = entries.filter((e) => !e.found && e.name !== 'kvm' && e.neededFor.some((n) => c.needs.includes(n))).map((e) => e.name);
+    const reason = c.refused ?? (missing.length > 0 ? `missing ${missing.join(', ')}` : null);
+    return { name: c.name, ok: reason === null, required: c.required, reason };
+  });
+  caps.push({ name: 'KVM acceleration for the boot tests', ok: kvm.usable, required: false, reason: kvm.usable ? null : kvm.detail });
+  const ok = entries.every((e) => e.found || !e.required) && caps.every((c) => c.ok || !c.required);
+  return { ok, arch: options.arch ?? null, coral: options.coral ?? false, entries, capabilities: caps };
 }
 
 export function renderDoctorTable(report: DoctorReport): string {
@@ -124,9 +150,10 @@ export function renderDoctorTable(report: DoctorReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const missing = report.entries.filter((e) => !e.found && e.required).length;
-  const warnings = report.entries.filter((e) => !e.found && !e.required).length;
+  const caps = report.capabilities.map((c) => `  ${c.ok ? 'yes' : 'no '}  ${c.name}${c.reason ? `: ${c.reason}` : ''}`);
+  const blocked = report.capabilities.filter((c) => c.required && !c.ok).map((c) => c.name);
   const verdict = report.ok
-    ? `ready: the ${report.arch ?? 'amd64'} offline pipeline (pack, sign, gadget, delta, snap boot test) can run here${warnings ? `; ${warnings} optional tool(s) missing` : ''}`
-    : `not ready: ${missing} required tool(s) missing`;
-  return [line(header), ...rows.map(line), '', verdict].join('\n');
+    ? `ready: the ${report.arch ?? 'amd64'}${report.coral ? ' Coral' : ''} project's steps marked yes above can run here`
+    : `not ready: ${[missing > 0 && `${missing} required tool(s) missing`, blocked.length > 0 && `cannot ${blocked.join('; ')}`].filter(Boolean).join('; ')}`;
+  return [line(header), ...rows.map(line), '', 'what this host can do for the project:', ...caps, '', verdict].join('\n');
 }

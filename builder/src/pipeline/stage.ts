@@ -11,6 +11,8 @@ export interface Artifacts {
   readonly model?: string;
   readonly image?: string;
   readonly imageXz?: string;
+  /** The raw image's block map (bmaptool format), beside it: <model>.img.bmap. */
+  readonly bmap?: string;
   readonly sha256?: string;
   readonly manifest?: string;
 }

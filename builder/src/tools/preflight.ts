@@ -3,7 +3,7 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError } from '../errors.js';
-import { installHint } from './install-hints.js';
+import { installHint } from './registry.js';
 
 export type LocateTool = (tool: string) => Promise<boolean>;
 

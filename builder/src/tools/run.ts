@@ -1,9 +1,11 @@
-// THE process wrapper (STYLE P6): the only file in the project that imports execa.
+// THE process wrapper (STYLE P6): the only file in the project that imports execa (and the one place that
+// starts processes: runStream uses node:child_process for a byte stream, see there).
 // No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / TOOL_FAILED / TOOL_TIMEOUT.
 import { execa, type ResultPromise } from 'execa';
+import { spawn as spawnChild } from 'node:child_process';
 import { debuglog } from 'node:util';
 import { BuilderError } from '../errors.js';
-import { installHint } from './install-hints.js';
+import { installHint } from './registry.js';
 
 const debug = debuglog('coreforge:run');
 
@@ -124,4 +126,44 @@ export const spawn: Spawn = (tool, args, options = {}) => {
       await exited;
     },
   };
+};
+
+/** A child whose stdout is read as a byte stream (xz -dc of a multi-GiB image), with backpressure. */
+export interface Streamed {
+  readonly stdout: NodeJS.ReadableStream & AsyncIterable<Buffer>;
+  /** Settles when the child exits: rejects like `run` (TOOL_NOT_FOUND, TOOL_FAILED, CANCELLED). */
+  readonly done: Promise<RunResult>;
+}
+
+export type RunStream = (tool: string, args: readonly string[], options?: Pick<RunOptions, 'cwd' | 'env' | 'signal'>) => Streamed;
+
+export const runStream: RunStream = (tool, args, options = {}) => {
+  debug('%s %o (streamed)', tool, args);
+  // node:child_process, not execa: execa does not wait for an unbuffered stdout to be drained and closes it
+  // when the child exits, which cut the last megabytes of `xz -dc` off.
+  const child = spawnChild(tool, args as string[], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [tool, ...args].join(' ');
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-64 * 1024);
+  });
+  const onAbort = () => child.kill('SIGTERM');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const done = new Promise<RunResult>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error.code === 'ENOENT') reject(new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause: error }));
+      else reject(new BuilderError('TOOL_FAILED', `"${command}" failed: ${error.message}`, undefined, { cause: error }));
+    });
+    child.once('close', (exitCode, signal) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (options.signal?.aborted) return reject(new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { exitCode: 130 }));
+      if (exitCode !== 0) {
+        const why = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
+        return reject(new BuilderError('TOOL_FAILED', `"${command}" failed (${why})${stderr.trim() ? `:\n${tail(stderr)}` : ''}`));
+      }
+      resolve({ command, exitCode: 0, stdout: '', stderr });
+    });
+  });
+  return { stdout: child.stdout as unknown as Streamed['stdout'], done };
 };

@@ -1,9 +1,11 @@
 // coreforge doctor [--json] [-c FILE] [--arch amd64|arm64]
 import { Option } from 'commander';
 import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
 import type { Arch } from '../../config/types.js';
 import { renderDoctorTable, runDoctor } from '../../doctor/doctor.js';
+import { kvmStatus } from '../../doctor/kvm-status.js';
 import { probeTflite } from '../../doctor/tflite.js';
 import type { RegisterCommand } from './index.js';
 
@@ -17,13 +19,22 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
     .addHelpText('after', '\nExit code 0 when the configured pipeline can run, 1 when a required tool is missing.\n\nExamples:\n  $ coreforge doctor\n  $ coreforge doctor --json --arch arm64')
     .action(async (opts: { json?: boolean; config: string; arch?: Arch }) => {
       let arch = opts.arch;
-      if (await access(opts.config).then(() => true, () => false)) {
-        const config = await loadProjectConfig(opts.config, { env: ctx.env });
+      let coral = false;
+      const configFile = path.resolve(ctx.cwd, opts.config);
+      if (await access(configFile).then(() => true, () => false)) {
+        const config = await loadProjectConfig(configFile, { env: ctx.env });
         arch ??= config.arch;
+        coral = config.inference.accelerator !== 'none';
         if (config.inference.accelerator !== 'none' && config.inference.coralAccess === 'custom-device')
           ctx.err('note: inference.coral-access "custom-device" needs snapd 2.66 or newer on the device (udev-tagging "for-device"); use "raw-usb" for older snapd');
       }
-      const report = await runDoctor({ run: ctx.run, ...(arch && { arch }), tflite: () => probeTflite(ctx.env) });
+      const report = await runDoctor({
+        run: ctx.run,
+        ...(arch && { arch }),
+        coral,
+        tflite: () => probeTflite(ctx.env),
+        kvm: () => kvmStatus({ run: ctx.run, spawn: ctx.spawn, env: ctx.env, signal: ctx.signal }),
+      });
       ctx.out(opts.json ? JSON.stringify(report, null, 2) : renderDoctorTable(report));
       if (!report.ok) ctx.setExitCode(1);
     });

@@ -6,6 +6,7 @@ import { registerBuild } from './build.js';
 import { registerCi } from './ci.js';
 import { registerConfig } from './config.js';
 import { registerDoctor } from './doctor.js';
+import { registerFlash } from './flash.js';
 import { registerGadget } from './gadget.js';
 import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
@@ -27,5 +28,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerGadget,
   registerTest,
   registerRelease,
+  registerFlash,
   registerCi,
 ];

@@ -1,5 +1,5 @@
 // The wizard's questions as data (STYLE P10): one row per project field, each with its flag and its check.
-import { ACCELERATORS, GRADES, TARGETS, type Accelerator, type Grade, type Target } from '../../config/types.js';
+import { ACCELERATORS, CORAL_ACCESS, EDGETPU_RUNTIMES, GRADES, TARGETS, type Accelerator, type CoralAccess, type EdgetpuRuntime, type Grade, type Target } from '../../config/types.js';
 
 export type { ProjectAnswers } from '../../config/answers.js';
 
@@ -21,6 +21,16 @@ export const ACCELERATOR_CHOICES: readonly { value: Accelerator; name: string; d
   { value: 'coral-pcie', name: 'Coral PCIe / M.2', description: 'Edge TPU on PCIe (/dev/apex_0)' },
 ];
 
+export const EDGETPU_RUNTIME_CHOICES: readonly { value: EdgetpuRuntime; name: string; description: string }[] = [
+  { value: 'std', name: 'std (libedgetpu1-std)', description: 'throttled clock: safe in any enclosure' },
+  { value: 'max', name: 'max (libedgetpu1-max)', description: 'full clock: faster, the device runs hot' },
+];
+
+export const CORAL_ACCESS_CHOICES: readonly { value: CoralAccess; name: string; description: string }[] = [
+  { value: 'raw-usb', name: 'raw-usb', description: 'works on every snapd; grants every USB device' },
+  { value: 'custom-device', name: 'custom-device', description: 'a gadget slot for the Edge TPU only; needs snapd 2.66 or newer' },
+];
+
 const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
 const ACCOUNT_ID = /^(?:[a-z0-9A-Z]{32}|[-a-z0-9]{2,28})$/;
 const MODEL_NAME = /^[a-z0-9](?:-?[a-z0-9])*$/;
@@ -35,8 +45,22 @@ export const checks = {
   displayName: (v) => (v.trim().length > 0 && v.length <= 255) || 'expected a non-empty name of at most 255 characters',
   signingKey: (v) => SNAP_NAME.test(v) || 'expected a key name: lowercase letters, digits and single dashes, with at least one letter',
   file: (v) => v.trim().length > 0 || 'expected a file path',
+  snapId: (v) => /^[a-zA-Z0-9]{32}$/.test(v) || 'expected the snap\'s store id: 32 letters and digits (snapcraft register NAME, then snap info NAME)',
 } satisfies Record<string, Check>;
+
+/** The project-name default the prompt shows and --yes takes: the folder name made a snap name ("My_Project" -> "my-project"). */
+export function defaultProjectName(folder: string): string | undefined {
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return checks.name(name) === true ? name : undefined;
+}
 
 export const isTarget = (v: string): v is Target => (TARGETS as readonly string[]).includes(v);
 export const isGrade = (v: string): v is Grade => (GRADES as readonly string[]).includes(v);
 export const isAccelerator = (v: string): v is Accelerator => (ACCELERATORS as readonly string[]).includes(v);
+export const isEdgetpuRuntime = (v: string): v is EdgetpuRuntime => (EDGETPU_RUNTIMES as readonly string[]).includes(v);
+export const isCoralAccess = (v: string): v is CoralAccess => (CORAL_ACCESS as readonly string[]).includes(v);

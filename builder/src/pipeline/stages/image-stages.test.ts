@@ -52,7 +52,7 @@ describe('image stages', () => {
     const calls = readFileSync(fakeLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
     expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'ubuntu-image-out'), '--snap', artifacts.snap, artifacts.model]);
     const out = path.join(dir, 'out');
-    expect(readdirSync(out).sort()).toEqual(['acme-pc.img', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
+    expect(readdirSync(out).sort()).toEqual(['acme-pc.img', 'acme-pc.img.bmap', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
     const xz = readFileSync(path.join(out, 'acme-pc.img.xz'));
     expect(xz.subarray(0, 6)).toEqual(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
     const sum = createHash('sha256').update(xz).digest('hex');
@@ -60,6 +60,11 @@ describe('image stages', () => {
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.image).toEqual({ file: 'acme-pc.img.xz', bytes: xz.length, sha256: sum });
     expect(manifest.inferenceSnap.file).toBe('classifier_0.1_amd64.snap');
+    const raw = readFileSync(path.join(out, 'acme-pc.img'));
+    expect(manifest.rawImage).toEqual({ file: 'acme-pc.img', bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex') });
+    const bmap = readFileSync(path.join(out, 'acme-pc.img.bmap'));
+    expect(manifest.bmap).toEqual({ file: 'acme-pc.img.bmap', bytes: bmap.length, sha256: createHash('sha256').update(bmap).digest('hex') });
+    expect(ok.artifacts.bmap).toBe(path.join(out, 'acme-pc.img.bmap'));
     expect(ok.artifacts.imageXz).toBe(path.join(out, 'acme-pc.img.xz'));
   });
 

@@ -39,6 +39,8 @@ export const writeManifestStage: Stage = {
       grade: config.grade,
       base: config.base,
       image,
+      rawImage: published === artifacts.image ? undefined : await describeFile(artifacts.image),
+      bmap: await describeFile(artifacts.bmap),
       modelAssertion: await describeFile(artifacts.model),
       inferenceSnap: await describeFile(artifacts.snap),
       inference: { model: path.basename(config.inference.model), labels: path.basename(config.inference.labels), accelerator: config.inference.accelerator },
