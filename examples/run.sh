@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash .ci/setup
 
 project=examples/classifier/coreforge.yaml
+# TFLite 2.19 (the library the snap ships by default): the prebuilt folder beside the checkout unless set
+# (README "Which TFLite" says how to build it, or let snapcraft build it from source).
+if [ -z "${COREFORGE_TFLITE_DIR:-}" ] && [ -d ../shared/tflite ]; then export COREFORGE_TFLITE_DIR=$PWD/../shared/tflite; fi
 cf() { node builder/dist/cli/main.js "$@"; }
 
 cf config validate "$project"

@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // The project's test command: runs vitest's fast and slow projects and prints the plain closing line
 // `N passed, N failed, N skipped` that CI reads. COREFORGE_SKIP_SLOW=1 skips the slow project and says so.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
+
+// TFLite 2.19 (the library projects ship by default) comes from ../shared/tflite beside the checkout unless
+// COREFORGE_TFLITE_DIR names another folder of linux-x64/ and linux-arm64/ builds (README "Which TFLite").
+const sharedTflite = fileURLToPath(new URL('../../shared/tflite', import.meta.url));
+if (!process.env.COREFORGE_TFLITE_DIR && existsSync(sharedTflite)) process.env.COREFORGE_TFLITE_DIR = sharedTflite;
 
 const skipSlow = process.env.COREFORGE_SKIP_SLOW === '1';
 const filters = process.argv.slice(2);

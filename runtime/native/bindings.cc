@@ -26,6 +26,13 @@ Napi::Object TensorToJs(Napi::Env env, const TensorInfo& t) {
   return o;
 }
 
+// A JS Error whose `code` field carries the RuntimeErrorCode (JS branches on it, never on the text).
+Napi::Error CodedError(Napi::Env env, const NativeError& e) {
+  Napi::Error error = Napi::Error::New(env, e.message);
+  error.Set("code", Napi::String::New(env, e.code.empty() ? "INFERENCE_FAILED" : e.code));
+  return error;
+}
+
 Handle* Unwrap(const Napi::Value& value) {
   if (!value.IsExternal()) return nullptr;
   auto* handle = value.As<Napi::External<Handle>>().Data();
@@ -36,20 +43,21 @@ Handle* Unwrap(const Napi::Value& value) {
 Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "expected the library path");
-  std::string error;
+  NativeError error;
   const TfliteApi* api = LoadTflite(info[0].As<Napi::String>(), &error);
-  if (api == nullptr) throw Napi::Error::New(env, error);
+  if (api == nullptr) throw CodedError(env, error);
   Napi::Object o = Napi::Object::New(env);
   o.Set("path", api->path);
   o.Set("version", api->version);
-  o.Set("xnnpack", api->xnnpackUsable);
+  o.Set("xnnpack", api->xnnpackLayout != XnnpackLayout::kNone);
+  o.Set("xnnpackLayout", api->xnnpackLayout == XnnpackLayout::k29 ? "2.9" : api->xnnpackLayout == XnnpackLayout::k219 ? "2.19" : "none");
   return o;
 }
 
 Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const TfliteApi* api = LoadedTflite();
-  if (api == nullptr) throw Napi::Error::New(env, "libtensorflowlite_c is not loaded");
+  if (api == nullptr) throw CodedError(env, {"LIBRARY_NOT_FOUND", "libtensorflowlite_c is not loaded"});
   if (!info[0].IsBuffer() || !info[1].IsObject()) throw Napi::TypeError::New(env, "expected (model: Buffer, options: object)");
   auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
   Napi::Object o = info[1].As<Napi::Object>();
@@ -62,12 +70,13 @@ Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
     options.edgetpuDevice = o.Get("edgetpuDevice").IsString() ? o.Get("edgetpuDevice").As<Napi::String>().Utf8Value() : "";
   }
   std::vector<uint8_t> model(buffer.Data(), buffer.Data() + buffer.Length());
-  std::string error;
+  NativeError error;
   Handle interp = Interpreter::Create(api, std::move(model), options, &error);
-  if (!interp) throw Napi::Error::New(env, error);
+  if (!interp) throw CodedError(env, error);
   Napi::Object result = Napi::Object::New(env);
   result.Set("handle", Napi::External<Handle>::New(env, new Handle(interp), [](Napi::Env, Handle* h) { delete h; }));
   result.Set("path", interp->path);
+  result.Set("xnnpackFlags", static_cast<double>(interp->xnnpackFlags));
   Napi::Array inputs = Napi::Array::New(env, interp->inputs.size());
   for (size_t i = 0; i < interp->inputs.size(); i++) inputs.Set(i, TensorToJs(env, interp->inputs[i]));
   Napi::Array outputs = Napi::Array::New(env, interp->outputs.size());
@@ -80,7 +89,7 @@ Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
 Napi::Value Invoke(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Handle* handle = Unwrap(info[0]);
-  if (handle == nullptr) throw Napi::Error::New(env, "the interpreter is closed");
+  if (handle == nullptr) throw CodedError(env, {"CLOSED", "the interpreter is closed"});
   if (!info[1].IsBuffer()) throw Napi::TypeError::New(env, "expected the input as a Buffer");
   auto input = info[1].As<Napi::Buffer<uint8_t>>();
   auto baton = std::make_unique<InferBaton>();
@@ -95,9 +104,9 @@ Napi::Value Invoke(const Napi::CallbackInfo& info) {
 Napi::Value ListEdgetpuDevices(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "expected the libedgetpu path");
-  std::string error;
+  NativeError error;
   const EdgetpuApi* api = LoadEdgetpu(info[0].As<Napi::String>(), &error);
-  if (api == nullptr) throw Napi::Error::New(env, error);
+  if (api == nullptr) throw CodedError(env, error);
   if (api->ListDevices == nullptr) return env.Null();
   size_t count = 0;
   EdgetpuDevice* devices = api->ListDevices(&count);

@@ -9,18 +9,22 @@ InferWorker::InferWorker(Napi::Env env, std::unique_ptr<InferBaton> baton)
 
 void InferWorker::Execute() {
   try {
-    baton_->interpreter->Run(baton_->input.data(), baton_->input.size(), &baton_->output, &baton_->ms, &baton_->err);
+    std::string message;
+    if (!baton_->interpreter->Run(baton_->input.data(), baton_->input.size(), &baton_->output, &baton_->ms, &message))
+      baton_->err = {"INFERENCE_FAILED", message};
   } catch (const std::exception& e) {
-    baton_->err = std::string("inference failed: ") + e.what();
+    baton_->err = {"INFERENCE_FAILED", std::string("inference failed: ") + e.what()};
   } catch (...) {
-    baton_->err = "inference failed: unknown C++ exception";
+    baton_->err = {"INFERENCE_FAILED", "inference failed: unknown C++ exception"};
   }
 }
 
 void InferWorker::OnOK() {
   Napi::Env env = Env();
   if (!baton_->err.empty()) {
-    deferred_.Reject(Napi::Error::New(env, baton_->err).Value());
+    Napi::Error error = Napi::Error::New(env, baton_->err.message);
+    error.Set("code", Napi::String::New(env, baton_->err.code));
+    deferred_.Reject(error.Value());
     return;
   }
   Napi::Object result = Napi::Object::New(env);

@@ -16,7 +16,7 @@ struct InferBaton {
   std::vector<uint8_t> input;
   std::vector<uint8_t> output;
   double ms = 0;
-  std::string err;
+  NativeError err;
 };
 
 class InferWorker : public Napi::AsyncWorker {

@@ -33,13 +33,13 @@ void Interpreter::Report(void* self, const char* format, va_list args) {
 }
 
 std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vector<uint8_t> model, const InterpreterOptions& options,
-                                                 std::string* error) {
+                                                 NativeError* error) {
   std::shared_ptr<Interpreter> self(new Interpreter());
   self->api_ = api;
   self->model_data_ = std::move(model);
   self->model_ = api->ModelCreate(self->model_data_.data(), self->model_data_.size());
   if (self->model_ == nullptr) {
-    *error = "cannot read the model: TFLite rejected the flatbuffer";
+    *error = {"MODEL_INVALID", "cannot read the model: TFLite rejected the flatbuffer"};
     return nullptr;
   }
   auto build = [&](bool withXnnpack) -> bool {
@@ -47,10 +47,10 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
     api->OptionsSetNumThreads(opts, options.threads);
     api->OptionsSetErrorReporter(opts, &Interpreter::Report, self.get());
     if (options.useEdgetpu) {
-      std::string loadError;
+      NativeError loadError;
       self->edgetpu_ = LoadEdgetpu(options.edgetpuLibrary, &loadError);
       if (self->edgetpu_ == nullptr) {
-        *error = "cannot load the Edge TPU library: " + loadError;
+        *error = {loadError.code, "cannot load the Edge TPU library: " + loadError.message};
         api->OptionsDelete(opts);
         return false;
       }
@@ -60,14 +60,13 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
       char* values[] = {value.data()};
       self->tpu_ = self->edgetpu_->CreateDelegate(keys, values, 1, nullptr);
       if (self->tpu_ == nullptr) {
-        *error = "EDGETPU_UNAVAILABLE:no Edge TPU device found for device \"" + options.edgetpuDevice + "\"";
+        *error = {"EDGETPU_UNAVAILABLE", "no Edge TPU device found for device \"" + options.edgetpuDevice + "\""};
         api->OptionsDelete(opts);
         return false;
       }
       api->OptionsAddDelegate(opts, self->tpu_);
     } else if (withXnnpack) {
-      XnnpackOptions29 xo{options.threads > 1 ? options.threads : 0, static_cast<uint32_t>(options.xnnpackFlags), nullptr};
-      self->xnnpack_ = api->XnnpackCreate(&xo);
+      self->xnnpack_ = api->CreateXnnpack(options.threads > 1 ? options.threads : 0, static_cast<uint32_t>(options.xnnpackFlags));
       if (self->xnnpack_ != nullptr) api->OptionsAddDelegate(opts, self->xnnpack_);
     }
     self->interpreter_ = api->InterpreterCreate(self->model_, opts);
@@ -81,7 +80,7 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
     }
     return true;
   };
-  bool wantXnnpack = !options.useEdgetpu && options.xnnpackFlags >= 0 && api->xnnpackUsable;
+  bool wantXnnpack = !options.useEdgetpu && options.xnnpackFlags >= 0 && api->xnnpackLayout != XnnpackLayout::kNone;
   bool ok = build(wantXnnpack);
   if (!ok && wantXnnpack && error->empty()) {
     // e.g. TFLite 2.9 with the QU8 flag on uint8 models: interpreter creation fails; fall back to the builtin kernels.
@@ -89,17 +88,24 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
     ok = build(false);
   }
   if (!ok) {
-    if (error->empty()) *error = "cannot create the interpreter: " + (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_);
+    if (error->empty())
+      *error = {"MODEL_INVALID", "cannot create the interpreter: " + (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_)};
     return nullptr;
   }
   if (api->AllocateTensors(self->interpreter_) != kTfLiteOk) {
-    *error = "cannot allocate tensors: " + (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_);
+    *error = {"MODEL_INVALID", "cannot allocate tensors: " + (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_)};
     return nullptr;
   }
   if (self->tpu_ != nullptr) {
     self->path = "edgetpu(" + (options.edgetpuDevice.empty() ? std::string("any") : options.edgetpuDevice) + ")";
   } else if (self->xnnpack_ != nullptr) {
-    self->path = (options.xnnpackFlags & kXnnpackFlagQs8) ? "xnnpack(qs8)" : (options.xnnpackFlags & kXnnpackFlagQu8) ? "xnnpack(qu8)" : "xnnpack";
+    self->xnnpackFlags = options.xnnpackFlags;
+    std::string kinds;
+    auto add = [&kinds](const char* k) { kinds += (kinds.empty() ? "" : "+") + std::string(k); };
+    if (options.xnnpackFlags & kXnnpackFlagQs8) add("qs8");
+    if (options.xnnpackFlags & kXnnpackFlagQu8) add("qu8");
+    if (options.xnnpackFlags & kXnnpackFlagDynamicFullyConnected) add("dynamic-fc");
+    self->path = kinds.empty() ? "xnnpack" : "xnnpack(" + kinds + ")";
   } else {
     self->path = "builtin";
   }
@@ -108,7 +114,7 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
   for (int32_t i = 0; i < api->GetOutputTensorCount(self->interpreter_); i++)
     self->outputs.push_back(Describe(api, api->GetOutputTensor(self->interpreter_, i)));
   if (self->inputs.empty() || self->outputs.empty()) {
-    *error = "the model has no input or no output tensor";
+    *error = {"MODEL_INVALID", "the model has no input or no output tensor"};
     return nullptr;
   }
   self->messages_.clear();

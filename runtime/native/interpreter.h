@@ -32,13 +32,14 @@ class Interpreter {
  public:
   // Builds the interpreter; on failure returns nullptr and fills `error` with TFLite's own messages.
   static std::shared_ptr<Interpreter> Create(const TfliteApi* api, std::vector<uint8_t> model, const InterpreterOptions& options,
-                                             std::string* error);
+                                             NativeError* error);
   ~Interpreter();
 
   // Copies `input` into input tensor 0, invokes, copies output tensor 0 into `output`. Thread-safe (serialised).
   bool Run(const uint8_t* input, size_t size, std::vector<uint8_t>* output, double* ms, std::string* error);
 
   std::string path;
+  int64_t xnnpackFlags = -1;  // the flags XNNPACK was created with; -1 when it is not in use
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
 

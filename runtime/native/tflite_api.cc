@@ -28,16 +28,38 @@ const TfliteApi* LoadedTflite() {
   return g_api;
 }
 
-const TfliteApi* LoadTflite(const std::string& path, std::string* error) {
+namespace {
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+}  // namespace
+
+TfLiteDelegate* TfliteApi::CreateXnnpack(int32_t threads, uint32_t flags) const {
+  switch (xnnpackLayout) {
+    case XnnpackLayout::k29: {
+      XnnpackOptions29 o{threads, flags};
+      return reinterpret_cast<TfLiteDelegate* (*)(const XnnpackOptions29*)>(XnnpackCreate)(&o);
+    }
+    case XnnpackLayout::k219: {
+      XnnpackOptions219 o = XnnpackOptionsDefault219();
+      o.num_threads = threads;
+      o.flags = flags;
+      return reinterpret_cast<TfLiteDelegate* (*)(const XnnpackOptions219*)>(XnnpackCreate)(&o);
+    }
+    case XnnpackLayout::kNone:
+      break;
+  }
+  return nullptr;
+}
+
+const TfliteApi* LoadTflite(const std::string& path, NativeError* error) {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (g_api != nullptr) {
-    if (g_api->path != path) *error = "libtensorflowlite_c is already loaded from \"" + g_api->path + "\"";
+    if (g_api->path != path) *error = {"LIBRARY_CONFLICT", "libtensorflowlite_c is already loaded from \"" + g_api->path + "\""};
     return g_api->path == path ? g_api : nullptr;
   }
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
-    *error = why != nullptr ? why : "dlopen failed";
+    *error = {"LIBRARY_NOT_FOUND", why != nullptr ? why : "dlopen failed"};
     return nullptr;
   }
   auto* api = new TfliteApi();
@@ -68,30 +90,41 @@ const TfliteApi* LoadTflite(const std::string& path, std::string* error) {
   Resolve(handle, "TfLiteTensorCopyFromBuffer", &api->TensorCopyFromBuffer, &missing);
   Resolve(handle, "TfLiteTensorCopyToBuffer", &api->TensorCopyToBuffer, &missing);
   if (!missing.empty()) {
-    *error = "\"" + path + "\" is not a TFLite C library (missing " + missing + ")";
+    *error = {"LIBRARY_NOT_FOUND", "\"" + path + "\" is not a TFLite C library (missing " + missing + ")"};
     dlclose(handle);
     delete api;
     return nullptr;
   }
-  Resolve(handle, "TfLiteXNNPackDelegateCreate", &api->XnnpackCreate, nullptr);
+  api->XnnpackCreate = dlsym(handle, "TfLiteXNNPackDelegateCreate");
   Resolve(handle, "TfLiteXNNPackDelegateDelete", &api->XnnpackDelete, nullptr);
   api->path = path;
-  api->version = api->Version();
-  // Our XnnpackOptions29 mirrors the 2.9 struct only; other versions run without XNNPACK rather than
-  // pass a struct of the wrong layout.
-  api->xnnpackUsable = api->XnnpackCreate != nullptr && api->XnnpackDelete != nullptr && api->version.rfind("2.9.", 0) == 0;
+  api->version = api->Version() != nullptr ? api->Version() : "";
+  if (api->XnnpackCreate != nullptr && api->XnnpackDelete != nullptr) {
+    if (StartsWith(api->version, "2.9.")) {
+      api->xnnpackLayout = XnnpackLayout::k29;
+    } else if (StartsWith(api->version, "2.19.") && Resolve(handle, "TfLiteXNNPackDelegateOptionsDefault", &api->XnnpackOptionsDefault219, nullptr)) {
+      api->xnnpackLayout = XnnpackLayout::k219;
+    } else {
+      // Another version's TfLiteXNNPackDelegateOptions may have any layout: passing ours would corrupt memory.
+      *error = {"LIBRARY_UNSUPPORTED", "\"" + path + "\" is TFLite " + api->version +
+                                           ", whose XNNPACK options layout this runtime does not know (it knows 2.9 and 2.19)"};
+      dlclose(handle);
+      delete api;
+      return nullptr;
+    }
+  }
   g_api = api;
   return api;
 }
 
-const EdgetpuApi* LoadEdgetpu(const std::string& path, std::string* error) {
+const EdgetpuApi* LoadEdgetpu(const std::string& path, NativeError* error) {
   std::lock_guard<std::mutex> lock(g_mutex);
   auto found = g_edgetpu.find(path);
   if (found != g_edgetpu.end()) return found->second;
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
-    *error = why != nullptr ? why : "dlopen failed";
+    *error = {"EDGETPU_UNAVAILABLE", why != nullptr ? why : "dlopen failed"};
     return nullptr;
   }
   auto* api = new EdgetpuApi();
@@ -99,7 +132,7 @@ const EdgetpuApi* LoadEdgetpu(const std::string& path, std::string* error) {
   Resolve(handle, "tflite_plugin_create_delegate", &api->CreateDelegate, &missing);
   Resolve(handle, "tflite_plugin_destroy_delegate", &api->DestroyDelegate, &missing);
   if (!missing.empty()) {
-    *error = "\"" + path + "\" is not an Edge TPU delegate plugin (missing " + missing + ")";
+    *error = {"EDGETPU_UNAVAILABLE", "\"" + path + "\" is not an Edge TPU delegate plugin (missing " + missing + ")"};
     dlclose(handle);
     delete api;
     return nullptr;

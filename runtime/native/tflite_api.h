@@ -2,6 +2,7 @@
 // dependency on libtensorflowlite_c). Types come from the TFLite 2.9 headers shipped by tfjs-tflite-node.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -9,16 +10,44 @@
 
 namespace coreforge {
 
-// TFLite 2.9's layout of TfLiteXNNPackDelegateOptions (tensorflow/lite/delegates/xnnpack/xnnpack_delegate.h at
-// v2.9). The struct is passed by value and changed after 2.9 (fields added/moved), so it must match the
-// library actually loaded: TfliteApi::Load refuses other major.minor versions for XNNPACK.
+// TfLiteXNNPackDelegateOptions changed layout between the two library generations the runtime knows, so each
+// has its own struct, and LoadTflite picks one from TfLiteVersion() (a library of another version that exports
+// XNNPACK is refused rather than handed a struct of the wrong shape).
+//
+// TFLite 2.9 (tensorflow/lite/delegates/xnnpack/xnnpack_delegate.h at v2.9; the shipped library's
+// TfLiteXNNPackDelegateOptionsDefault returns 8 bytes in RAX and Create copies 8 bytes).
 struct XnnpackOptions29 {
   int32_t num_threads;
   uint32_t flags;
-  void* weights_cache;
 };
+static_assert(sizeof(XnnpackOptions29) == 8, "TFLite 2.9 XNNPACK options are 8 bytes");
+
+// TFLite 2.19 (LiteRT v2.2.0, tflite/delegates/xnnpack/xnnpack_delegate.h): 64 bytes, returned through a hidden
+// pointer; `runtime_flags` (passed to xnn_create_runtime) was inserted before `flags`.
+struct XnnpackOptions219 {
+  int32_t num_threads;
+  uint32_t runtime_flags;
+  uint32_t flags;
+  void* weights_cache;
+  bool handle_variable_ops;
+  const char* weight_cache_file_path;
+  int weight_cache_file_descriptor;
+  void* weight_cache_provider;
+  bool weight_cache_lock_memory;
+};
+static_assert(sizeof(XnnpackOptions219) == 64, "TFLite 2.19 XNNPACK options are 64 bytes");
+static_assert(offsetof(XnnpackOptions219, flags) == 8, "flags at offset 8");
+static_assert(offsetof(XnnpackOptions219, weights_cache) == 16, "weights_cache at offset 16");
+static_assert(offsetof(XnnpackOptions219, weight_cache_file_path) == 32, "weight_cache_file_path at offset 32");
+static_assert(offsetof(XnnpackOptions219, weight_cache_file_descriptor) == 40, "weight_cache_file_descriptor at offset 40");
+static_assert(offsetof(XnnpackOptions219, weight_cache_lock_memory) == 56, "weight_cache_lock_memory at offset 56");
+
+// `flags` bits (the same values in both generations; 2.9 knows only QS8 and QU8).
 constexpr uint32_t kXnnpackFlagQs8 = 0x1;
 constexpr uint32_t kXnnpackFlagQu8 = 0x2;
+constexpr uint32_t kXnnpackFlagDynamicFullyConnected = 0x8;
+
+enum class XnnpackLayout { kNone, k29, k219 };
 
 struct TfliteApi {
   const char* (*Version)();
@@ -46,17 +75,29 @@ struct TfliteApi {
   TfLiteQuantizationParams (*TensorQuantizationParams)(const TfLiteTensor*);
   TfLiteStatus (*TensorCopyFromBuffer)(TfLiteTensor*, const void*, size_t);
   TfLiteStatus (*TensorCopyToBuffer)(const TfLiteTensor*, void*, size_t);
-  // Optional: XNNPACK (exported by the tfjs-tflite-node builds).
-  TfLiteDelegate* (*XnnpackCreate)(const XnnpackOptions29*);
-  void (*XnnpackDelete)(TfLiteDelegate*);
+  // Optional: XNNPACK. Create takes the options struct of `xnnpackLayout` (XnnpackOptions29 or 219).
+  void* XnnpackCreate = nullptr;
+  void (*XnnpackDelete)(TfLiteDelegate*) = nullptr;
+  XnnpackOptions219 (*XnnpackOptionsDefault219)() = nullptr;
 
   std::string path;
   std::string version;
-  bool xnnpackUsable = false;
+  XnnpackLayout xnnpackLayout = XnnpackLayout::kNone;
+
+  // Creates the XNNPACK delegate with this generation's options struct; nullptr when it has none.
+  TfLiteDelegate* CreateXnnpack(int32_t threads, uint32_t flags) const;
 };
 
-// Loads the library once per process. Returns nullptr and sets `error` on failure.
-const TfliteApi* LoadTflite(const std::string& path, std::string* error);
+// An error with a stable code (RuntimeErrorCode in runtime/src/errors.ts) for JS to branch on.
+struct NativeError {
+  std::string code;
+  std::string message;
+  bool empty() const { return message.empty(); }
+};
+
+// Loads the library once per process. Returns nullptr and fills `error` on failure (code LIBRARY_NOT_FOUND when it
+// does not load or is not a TFLite C library, LIBRARY_UNSUPPORTED for an XNNPACK layout the runtime does not know).
+const TfliteApi* LoadTflite(const std::string& path, NativeError* error);
 const TfliteApi* LoadedTflite();
 
 // libedgetpu's TFLite plugin entry points (google-coral/libedgetpu, tflite/public/edgetpu_c.h + the plugin file).
@@ -74,6 +115,6 @@ struct EdgetpuApi {
   void (*FreeDevices)(EdgetpuDevice*) = nullptr;
   std::string path;
 };
-const EdgetpuApi* LoadEdgetpu(const std::string& path, std::string* error);
+const EdgetpuApi* LoadEdgetpu(const std::string& path, NativeError* error);
 
 }  // namespace coreforge

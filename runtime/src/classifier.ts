@@ -8,7 +8,7 @@ import { DEFAULT_MAX_PIXELS, imageToRgb } from './image.js';
 import { readLabels } from './labels.js';
 import { loadTfliteLibrary } from './library.js';
 import { checkModel, ModelCheckError, type ModelSummary } from './model-check.js';
-import { nativeAddon, nativeError, type NativeInterpreter, type NativeTensor } from './native.js';
+import { nativeAddon, nativeCode, nativeError, type NativeInterpreter, type NativeTensor, type XnnpackLayout } from './native.js';
 import { decodeScores, encodeInput, tensorType, topK } from './tensors.js';
 import type { Classifier, ClassifierOptions, ClassifyOptions, ClassifyResult, ModelInfo, TensorInfo } from './types.js';
 import { validateClassifierOptions } from './validate.js';
@@ -16,15 +16,24 @@ import { validateClassifierOptions } from './validate.js';
 const XNNPACK_NONE = -1;
 const XNNPACK_QS8 = 0x1;
 const XNNPACK_QU8 = 0x2;
+const XNNPACK_DYNAMIC_FULLY_CONNECTED = 0x8;
 const INT8 = 9;
 const FLOAT32 = 0;
+const INT32 = 2;
 
-/** The fastest correct CPU path per model on TFLite 2.9 (see README: int8 → QS8; uint8 → QU8 is tried, and
- *  interpreter creation falls back to the builtin kernels when XNNPACK refuses it; float → XNNPACK). */
-function xnnpackFlagsFor(summary: ModelSummary): number {
+/**
+ * The fastest correct CPU path per model and library generation (README "Which TFLite"):
+ * - 2.19: quantized models get QS8+QU8 (its XNNPACK takes uint8 and int8); float models plain XNNPACK; a model with
+ *   a FULLY_CONNECTED on computed weights adds DYNAMIC_FULLY_CONNECTED (else that op stays on the builtin kernels).
+ * - 2.9: int8 → QS8; uint8 → QU8 is tried, and interpreter creation falls back to the builtin kernels when XNNPACK
+ *   refuses it (it does for every uint8 MobileNet); float → XNNPACK.
+ */
+export function xnnpackFlagsFor(summary: ModelSummary, layout: XnnpackLayout): number {
+  if (layout === 'none') return XNNPACK_NONE;
+  const float = [...summary.tensorTypes].every((t) => t === FLOAT32 || t === INT32);
+  if (layout === '2.19') return (float ? 0 : XNNPACK_QS8 | XNNPACK_QU8) | (summary.dynamicFullyConnected ? XNNPACK_DYNAMIC_FULLY_CONNECTED : 0);
   if (summary.tensorTypes.has(INT8)) return XNNPACK_QS8;
-  if ([...summary.tensorTypes].every((t) => t === FLOAT32 || t === 2)) return 0;
-  return XNNPACK_QU8;
+  return float ? 0 : XNNPACK_QU8;
 }
 
 async function readModel(file: string): Promise<{ data: Buffer; summary: ModelSummary }> {
@@ -61,9 +70,8 @@ function createInterpreter(data: Buffer, name: string, options: Parameters<Retur
   try {
     return nativeAddon().createInterpreter(data, options);
   } catch (error) {
-    const message = (error as Error).message;
-    if (message.startsWith('EDGETPU_UNAVAILABLE:'))
-      throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot use the Edge TPU: ${message.slice('EDGETPU_UNAVAILABLE:'.length)}`, 'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu');
+    if (nativeCode(error) === 'EDGETPU_UNAVAILABLE')
+      throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot use the Edge TPU: ${(error as Error).message}`, 'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu', { cause: error });
     throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${nativeError(error, stack).message}`, undefined, { cause: error });
   }
 }
@@ -97,7 +105,7 @@ async function load(options: ClassifierOptions, env: Readonly<Record<string, str
       `cannot run model "${options.model}" on the CPU: it is compiled for the Edge TPU (it holds "${EDGETPU_CUSTOM_OP}") and no Edge TPU is in use`,
       `use the CPU version of the model (e.g. "${path.basename(options.model).replace(/_edgetpu(?=\.tflite$)/, '')}"), or --delegate edgetpu with a Coral attached`,
     );
-  const xnnpackFlags = library.xnnpack ? xnnpackFlagsFor(summary) : XNNPACK_NONE;
+  const xnnpackFlags = xnnpackFlagsFor(summary, library.xnnpackLayout);
   return { interpreter: createInterpreter(data, options.model, { threads, xnnpackFlags }), modelFile: options.model };
 }
 
@@ -139,7 +147,7 @@ export async function openClassifier(options: ClassifierOptions, env: Readonly<R
       try {
         result = await nativeAddon().invoke(interpreter.handle, encodeInput(rgb, input));
       } catch (error) {
-        throw new RuntimeError(closed ? 'CLOSED' : 'INFERENCE_FAILED', nativeError(error, stack).message, undefined, { cause: error });
+        throw new RuntimeError(closed || nativeCode(error) === 'CLOSED' ? 'CLOSED' : 'INFERENCE_FAILED', nativeError(error, stack).message, undefined, { cause: error });
       }
       const scores = decodeScores(result.output, output);
       const results = topK(scores, Math.min(k, scores.length)).map((index) => ({ index, label: labels[index] ?? String(index), score: scores[index]! }));

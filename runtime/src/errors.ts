@@ -3,6 +3,7 @@
 export type RuntimeErrorCode =
   | 'ARGUMENT_INVALID'
   | 'LIBRARY_NOT_FOUND'
+  | 'LIBRARY_UNSUPPORTED'
   | 'ADDON_NOT_FOUND'
   | 'MODEL_NOT_FOUND'
   | 'MODEL_INVALID'

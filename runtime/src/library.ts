@@ -6,7 +6,7 @@ import path from 'node:path';
 import { debuglog } from 'node:util';
 import { ENV } from './env.js';
 import { RuntimeError } from './errors.js';
-import { nativeAddon } from './native.js';
+import { nativeAddon, nativeCode, type XnnpackLayout } from './native.js';
 
 const debug = debuglog('coreforge:runtime');
 const LIBRARY = 'libtensorflowlite_c.so';
@@ -21,6 +21,8 @@ export interface LoadedLibrary {
   readonly path: string;
   readonly version: string;
   readonly xnnpack: boolean;
+  /** The library generation's XNNPACK options layout ("none": the library has no XNNPACK). */
+  readonly xnnpackLayout: XnnpackLayout;
 }
 
 function tfjsTfliteLibrary(): string | undefined {
@@ -73,6 +75,8 @@ export function loadTfliteLibrary(explicit?: string, env: Readonly<Record<string
       debug('TFLite %s from %s (%s)', loaded.version, loaded.path, c.source);
       return loaded;
     } catch (error) {
+      if (nativeCode(error) === 'LIBRARY_UNSUPPORTED')
+        throw new RuntimeError('LIBRARY_UNSUPPORTED', `cannot use libtensorflowlite_c from ${c.source}: ${(error as Error).message}`, `use TFLite 2.19 (inference.tflite: "2.19") or 2.9 (for a Coral), or point ${ENV.TFLITE_LIB} at one of them`, { cause: error });
       tried.push(`${c.source}: ${c.path} (${(error as Error).message})`);
     }
   }

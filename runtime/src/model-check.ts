@@ -87,9 +87,14 @@ export interface ModelSummary {
   readonly customOps: readonly string[];
   /** TensorType values of all tensors (9 = int8). */
   readonly tensorTypes: ReadonlySet<number>;
+  /** Some FULLY_CONNECTED operator takes its weights from a computed tensor (no constant buffer). */
+  readonly dynamicFullyConnected: boolean;
   /** Shape of the main subgraph's first output (a classifier's last dimension is its class count). */
   readonly outputShape: readonly number[];
 }
+
+/** BuiltinOperator.FULLY_CONNECTED (schema.fbs). */
+const FULLY_CONNECTED = 9;
 
 function readString(r: Reader, pos: number, what: string): string {
   const s = r.target(pos, what);
@@ -108,9 +113,14 @@ export function checkModel(data: Buffer): ModelSummary {
   const model = r.target(0, 'root table');
   const opcodes = r.tables(model, 1, 'operator_codes');
   const customOps: string[] = [];
+  const builtinCodes: number[] = [];
   opcodes.forEach((oc, i) => {
     const custom = r.field(oc, 1, `operator_codes[${i}]`);
     if (custom !== undefined) customOps.push(readString(r, custom, `operator_codes[${i}].custom_code`));
+    // builtin_code (field 3, int32) supersedes deprecated_builtin_code (field 0, int8) when present.
+    const code = r.field(oc, 3, `operator_codes[${i}]`);
+    const deprecated = r.field(oc, 0, `operator_codes[${i}]`);
+    builtinCodes.push(code !== undefined ? r.i32(code, `operator_codes[${i}]`) : deprecated !== undefined ? r.u8(deprecated, `operator_codes[${i}]`) : 0);
   });
   const subgraphs = r.tables(model, 2, 'subgraphs');
   if (subgraphs.length === 0) throw new ModelCheckError('the model has no subgraph');
@@ -130,9 +140,11 @@ export function checkModel(data: Buffer): ModelSummary {
   const tensorTypes = new Set<number>();
   let tensorCount = 0;
   let operatorCount = 0;
+  let dynamicFullyConnected = false;
   let outputShape: readonly number[] = [];
   subgraphs.forEach((sg, g) => {
     const tensors = r.tables(sg, 0, `subgraphs[${g}].tensors`);
+    const constant: boolean[] = [];
     tensorCount += tensors.length;
     const shapes: number[][] = [];
     tensors.forEach((t, i) => {
@@ -154,6 +166,7 @@ export function checkModel(data: Buffer): ModelSummary {
       if (buffer >= Math.max(buffers.length, 1)) throw new ModelCheckError(`${what} uses buffer ${buffer} of ${buffers.length}`);
       const sparse = r.field(t, 6, what) !== undefined;
       const bytes = bufferBytes[buffer] ?? 0;
+      constant.push(bytes > 0);
       const size = ELEMENT_BYTES[type];
       if (!sparse && bytes > 0 && size !== undefined && bytes !== elements * size)
         throw new ModelCheckError(`${what} has shape [${shape.join(',')}] (${elements * size} bytes) but its buffer ${buffer} holds ${bytes} bytes`);
@@ -172,9 +185,12 @@ export function checkModel(data: Buffer): ModelSummary {
       const idxField = r.field(op, 0, what);
       const opcode = idxField === undefined ? 0 : r.u32(idxField, what);
       if (opcode >= opcodes.length) throw new ModelCheckError(`${what} uses opcode ${opcode} of ${opcodes.length}`);
-      inRange(r.ints(op, 1, `${what}.inputs`), `${what}.inputs`, true);
+      const inputs = r.ints(op, 1, `${what}.inputs`);
+      inRange(inputs, `${what}.inputs`, true);
       inRange(r.ints(op, 2, `${what}.outputs`), `${what}.outputs`, true);
+      const weights = inputs[1];
+      if (builtinCodes[opcode] === FULLY_CONNECTED && weights !== undefined && weights >= 0 && !constant[weights]) dynamicFullyConnected = true;
     });
   });
-  return { subgraphs: subgraphs.length, tensors: tensorCount, operators: operatorCount, customOps, tensorTypes, outputShape };
+  return { subgraphs: subgraphs.length, tensors: tensorCount, operators: operatorCount, customOps, tensorTypes, dynamicFullyConnected, outputShape };
 }

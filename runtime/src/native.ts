@@ -18,12 +18,14 @@ export interface NativeTensor {
 export interface NativeInterpreter {
   readonly handle: unknown;
   readonly path: string;
+  /** The XNNPACK flags the delegate was created with; -1 when XNNPACK is not in use. */
+  readonly xnnpackFlags: number;
   readonly inputs: NativeTensor[];
   readonly outputs: NativeTensor[];
 }
 
 export interface NativeAddon {
-  loadLibrary(path: string): { path: string; version: string; xnnpack: boolean };
+  loadLibrary(path: string): { path: string; version: string; xnnpack: boolean; xnnpackLayout: XnnpackLayout };
   createInterpreter(
     model: Buffer,
     options: { threads: number; xnnpackFlags: number; edgetpuLibrary?: string; edgetpuDevice?: string },
@@ -32,6 +34,15 @@ export interface NativeAddon {
   destroy(handle: unknown): void;
   /** null when the library has no edgetpu_list_devices. */
   listEdgetpuDevices(library: string): { type: 'usb' | 'pci'; path: string }[] | null;
+}
+
+/** Which TfLiteXNNPackDelegateOptions struct the loaded library takes (chosen natively from TfLiteVersion()). */
+export type XnnpackLayout = '2.9' | '2.19' | 'none';
+
+/** The RuntimeErrorCode the addon put on its error (`error.code`), if any. */
+export function nativeCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 let addon: NativeAddon | undefined;

@@ -17,7 +17,7 @@ export interface TensorInfo {
 export interface ModelInfo {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
-  /** Which execution path was chosen, e.g. "xnnpack(qs8)", "xnnpack", "builtin", "edgetpu(usb:0)". */
+  /** Which execution path was chosen, e.g. "xnnpack(qs8+qu8)", "xnnpack(qs8)", "xnnpack", "builtin", "edgetpu(usb:0)". */
   readonly path: string;
   readonly threads: number;
   /** The model file actually loaded (the Edge TPU or the CPU model under `auto`). */

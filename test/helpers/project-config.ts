@@ -33,6 +33,8 @@ export function projectConfig(overrides: Overrides = {}, dir = '/work/project'):
       threads: 1,
       topK: 5,
       compression: 'xz',
+      // As normalize does: the fastest library that fits the accelerator.
+      tflite: { kind: 'version', version: (inference?.accelerator ?? 'none') === 'none' ? '2.19' : '2.9', defaulted: true },
       ...inference,
     },
     gadget: { kernelCmdline: { append: [], allow: [] }, partitions: [] },

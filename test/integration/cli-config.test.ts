@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.js';
 import { fixture } from '../helpers/fixtures.js';
+import { TFLITE_DIR } from '../helpers/tflite.js';
 
 const EXAMPLE = 'examples/classifier/coreforge.yaml';
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -30,7 +31,7 @@ describe('coreforge config', () => {
       [
         'error: coreforge.yaml has 2 problems:',
         'coreforge.yaml:7:9: target: expected one of pc-amd64|pi-arm64, found "pc-amd46" (did you mean "pc-amd64"?)',
-        'coreforge.yaml:21:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, version, coral-apt-key',
+        'coreforge.yaml:21:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite, version, coral-apt-key',
         'hint: see "coreforge config schema" for every field, or the README section "The project file"',
         '',
       ].join('\n'),
@@ -100,6 +101,18 @@ describe('coreforge doctor', () => {
       expect(names).toContain(tool);
     for (const e of report.entries) expect(typeof e.found).toBe('boolean');
     expect(r.exitCode).toBe(report.ok ? 0 : 1);
+  });
+
+  it('reports the TFLite library the project gets: inference.tflite, its source and its TfLiteVersion()', async () => {
+    type Entry = { name: string; found: boolean; version: string | null; detail?: string; hint: string | null };
+    const lib = async (env: Record<string, string | undefined>) =>
+      (JSON.parse((await runCliAsync(['doctor', '--json', '-c', EXAMPLE], { env })).stdout) as { entries: Entry[] }).entries.find((e) => e.name === 'libtensorflowlite_c')!;
+    const found = await lib({ COREFORGE_TFLITE_DIR: TFLITE_DIR, COREFORGE_TFLITE_LIB: undefined });
+    expect(found).toMatchObject({ found: true, version: '2.19.0' });
+    expect(found.detail).toBe(`${path.join(TFLITE_DIR, 'linux-x64', 'libtensorflowlite_c.so')} (project: inference.tflite default "2.19" for amd64, from $COREFORGE_TFLITE_DIR)`);
+    const missing = await lib({ COREFORGE_TFLITE_DIR: undefined });
+    expect(missing.found).toBe(false);
+    expect(missing.detail).toContain('inference.tflite default "2.19": cannot find TFLite 2.19 for amd64: COREFORGE_TFLITE_DIR is not set');
   });
 
   it('prints a readable table with a verdict', () => {

@@ -108,9 +108,9 @@ const MUTATIONS: readonly (readonly [string, string, string])[] = [
   // schema: unknown keys and misspellings
   ['model: acme-classifier', 'modle: acme-classifier', `coreforge.yaml:1:1: missing required key "model"
 coreforge.yaml:4:1: modle: unknown key (did you mean "model"?); expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, release, gadget, signing, output, image`],
-  ['  threads: 2', '  thread: 2', 'coreforge.yaml:14:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, version, coral-apt-key'],
+  ['  threads: 2', '  thread: 2', 'coreforge.yaml:14:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite, version, coral-apt-key'],
   ['  labels: labels.txt', '  label: labels.txt', `coreforge.yaml:11:3: inference: missing required key "labels"
-coreforge.yaml:12:3: inference.label: unknown key (did you mean "labels"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, version, coral-apt-key`],
+coreforge.yaml:12:3: inference.label: unknown key (did you mean "labels"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite, version, coral-apt-key`],
   ['    channel: 24/stable', '    chanel: 24/stable', 'coreforge.yaml:9:5: snaps[0].chanel: unknown key (did you mean "channel"?); expected one of: name, id, type, channel, presence, modes'],
   ['output: out', 'outputs: out', 'coreforge.yaml:17:1: outputs: unknown key (did you mean "output"?); expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, release, gadget, signing, output, image'],
   ['image:\n  compression: xz', 'image:\n  compresion: xz', 'coreforge.yaml:19:3: image.compresion: unknown key (did you mean "compression"?); expected one of: size, compression'],
@@ -179,6 +179,11 @@ coreforge.yaml:10:5: snaps[0].id: snap "network-manager" needs its store id for 
 coreforge.yaml:13:3: inference.snap-id: the inference snap "classifier" needs its store id for grade "signed" (register it with: snapcraft register classifier), or use grade "dangerous"`],
   ['target: pc-amd64', 'target: pi-arm64\ngadget:\n  partitions:\n    - name: models\n      size: 2G', 'coreforge.yaml:5:5: gadget.partitions: target "pi-arm64" uses an MBR disk whose four primary partitions are all taken (seed, boot, save, data); use pc-amd64 or no extra partitions'],
   ['target: pc-amd64', 'target: pc-amd64\ngadget:\n  partitions:\n    - name: ubuntu-data\n      size: 2G', 'coreforge.yaml:5:13: gadget.partitions[0].name: partition name "ubuntu-data" is already used'],
+  // inference.tflite: a known version or a library file; 2.19 cannot drive a Coral
+  ['  threads: 2', '  threads: 2\n  tflite: 2.14', 'coreforge.yaml:15:11: inference.tflite: expected a TFLite version coreforge knows how to obtain ("2.19" or "2.9") or a path to libtensorflowlite_c.so, found 2.14'],
+  ['  threads: 2', '  threads: 2\n  tflite: latest', 'coreforge.yaml:15:11: inference.tflite: expected a TFLite version coreforge knows how to obtain ("2.19" or "2.9") or a path to libtensorflowlite_c.so, found "latest"'],
+  ['  threads: 2', '  threads: 2\n  tflite: lib/libtensorflowlite_c.so', 'coreforge.yaml:15:11: inference.tflite: TFLite library "<dir>/lib/libtensorflowlite_c.so" does not exist'],
+  ['  threads: 2', '  threads: 2\n  accelerator: coral-usb\n  edgetpu-model: tpu.tflite\n  tflite: "2.19"', 'coreforge.yaml:17:11: inference.tflite: TFLite 2.19 cannot drive a Coral: libedgetpu 16.0 is built against TFLite 2.5 and crashes with 2.12 or newer; use "2.9" (the default with accelerator "coral-usb")'],
   // whole-file shapes
   [GOLDEN, '', 'coreforge.yaml:1:1: expected a map of settings (name: ..., target: ...), found an empty file'],
   [GOLDEN, '- just\n- a list\n', 'coreforge.yaml:1:1: expected a map of settings (name: ..., target: ...), found something else'],
@@ -195,6 +200,24 @@ describe('mutation table: every broken project file gets the exact located messa
   );
 
   it('has at least 40 rows', () => expect(MUTATIONS.length).toBeGreaterThanOrEqual(40));
+});
+
+describe('inference.tflite', () => {
+  it.each([
+    ['', 'none', { kind: 'version', version: '2.19', defaulted: true }],
+    ['  accelerator: coral-usb\n  edgetpu-model: tpu.tflite\n', 'coral', { kind: 'version', version: '2.9', defaulted: true }],
+    ['  tflite: 2.9\n', 'none', { kind: 'version', version: '2.9', defaulted: false }],
+    ['  tflite: "2.19"\n', 'none', { kind: 'version', version: '2.19', defaulted: false }],
+  ])('%s(accelerator %s) -> %o', async (extra, _acc, want) => {
+    const { report } = await check(mutate('  threads: 2\n', `  threads: 2\n${extra}`));
+    expect(report.ok && report.config.inference.tflite).toEqual(want);
+  });
+
+  it('takes a path to a library file, relative to the project file', async () => {
+    writeFileSync(path.join(dir, 'libtensorflowlite_c.so'), 'ELF');
+    const { report } = await check(mutate('  threads: 2\n', '  threads: 2\n  tflite: ./libtensorflowlite_c.so\n'));
+    expect(report.ok && report.config.inference.tflite).toEqual({ kind: 'path', path: path.join(dir, 'libtensorflowlite_c.so'), defaulted: false });
+  });
 });
 
 describe('warnings', () => {

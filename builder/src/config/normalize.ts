@@ -3,7 +3,27 @@ import path from 'node:path';
 import { expandVariables } from './expand.js';
 import type { ConfigProblem } from './problem.js';
 import type { RawProject } from './raw.js';
-import { ARCH_OF_TARGET, type ProjectConfig, type ReleaseConfig, type ReleaseStep } from './types.js';
+import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type ProjectConfig, type ReleaseConfig, type ReleaseStep, type TfliteChoice, type TfliteVersion } from './types.js';
+
+/** inference.tflite: the fastest library that fits the accelerator unless the user names one (a version or a file). */
+export function tfliteChoice(
+  value: unknown,
+  accelerator: Accelerator,
+  resolvePath: (value: string) => string,
+  problem: (message: string) => void,
+): TfliteChoice {
+  const fallback: TfliteChoice = { kind: 'version', version: accelerator === 'none' ? '2.19' : '2.9', defaulted: true };
+  if (value === undefined) return fallback;
+  // YAML reads an unquoted 2.19 as a number: accept the known versions either way.
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  if (text !== undefined && (TFLITE_VERSIONS as readonly string[]).includes(text)) return { kind: 'version', version: text as TfliteVersion, defaulted: false };
+  // A path names a file: it has a slash or ends in .so (libtensorflowlite_c.so, .so.2).
+  if (typeof value !== 'string' || !/\/|\.so(?:\.\d+)*$/.test(value)) {
+    problem(`expected a TFLite version coreforge knows how to obtain ("2.19" or "2.9") or a path to libtensorflowlite_c.so, found ${JSON.stringify(value)}`);
+    return fallback;
+  }
+  return { kind: 'path', path: resolvePath(value), defaulted: false };
+}
 
 export interface NormalizeContext {
   readonly file: string;
@@ -84,6 +104,7 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       threads: inf.threads ?? 1,
       topK: inf['top-k'] ?? 5,
       compression: inf.compression ?? 'xz',
+      tflite: tfliteChoice(inf.tflite, inf.accelerator ?? 'none', (v) => resolvePath(v, 'inference.tflite'), (message) => problems.push({ path: 'inference.tflite', message })),
       ...(inf.version !== undefined && { version: inf.version }),
       ...(inf['coral-apt-key'] !== undefined && { coralAptKey: resolvePath(inf['coral-apt-key'], 'inference.coral-apt-key') }),
     },

@@ -33,6 +33,8 @@ export interface RawProject {
     compression?: 'xz' | 'lzo';
     version?: string;
     'coral-apt-key'?: string;
+    /** A version or a path; YAML reads an unquoted 2.19 as a number (normalize checks it). */
+    tflite?: unknown;
   };
   gadget?: {
     'kernel-cmdline'?: { append?: string[]; allow?: string[] };

@@ -121,6 +121,16 @@ const acceleratorConsistent: Rule = ({ config, given, warn }) => {
     warn('inference.coral-access', 'coral-access has no effect without a Coral accelerator');
 };
 
+const tfliteFitsAccelerator: Rule = (ctx) => {
+  const { tflite, accelerator } = ctx.config.inference;
+  if (tflite.kind === 'path') {
+    checkFile(ctx, 'inference.tflite', tflite.path, 'TFLite library');
+    return;
+  }
+  if (accelerator !== 'none' && tflite.version === '2.19')
+    ctx.error('inference.tflite', `TFLite 2.19 cannot drive a Coral: libedgetpu 16.0 is built against TFLite 2.5 and crashes with 2.12 or newer; use "2.9" (the default with accelerator "${accelerator}")`);
+};
+
 const bindIsAddress: Rule = ({ config, error }) => {
   if (isIP(config.inference.bind) === 0) error('inference.bind', `expected an IPv4 or IPv6 address such as "0.0.0.0" or "127.0.0.1", found "${config.inference.bind}"`);
 };
@@ -169,6 +179,7 @@ export const RULES: readonly Rule[] = [
   snapNamesUnique,
   inferenceFilesExist,
   acceleratorConsistent,
+  tfliteFitsAccelerator,
   bindIsAddress,
   cloudInitOnlyDangerous,
   partitionsFit,

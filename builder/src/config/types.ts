@@ -45,6 +45,15 @@ export interface ExtraSnap {
   readonly modes?: readonly string[];
 }
 
+/** The TFLite library generations coreforge knows how to obtain (README "Which TFLite"). */
+export const TFLITE_VERSIONS = ['2.19', '2.9'] as const;
+export type TfliteVersion = (typeof TFLITE_VERSIONS)[number];
+
+/** inference.tflite: a known version, or a library file (absolute). `defaulted`: the user did not choose. */
+export type TfliteChoice =
+  | { readonly kind: 'version'; readonly version: TfliteVersion; readonly defaulted: boolean }
+  | { readonly kind: 'path'; readonly path: string; readonly defaulted: false };
+
 export interface InferenceConfig {
   /** Name of the inference snap (defaults to the project name). */
   readonly snapName: string;
@@ -65,6 +74,8 @@ export interface InferenceConfig {
   readonly version?: string;
   /** Absolute path of Coral's armoured apt key (copied to snap/keys/). */
   readonly coralAptKey?: string;
+  /** Which libtensorflowlite_c the snap ships (default: 2.19; 2.9 with a Coral). */
+  readonly tflite: TfliteChoice;
 }
 
 export const RISKS = ['edge', 'beta', 'candidate', 'stable'] as const;

@@ -108,7 +108,7 @@ describe('doctor', () => {
     const node = report.entries.find((e) => e.name === 'node')!;
     expect(node).toMatchObject({ found: false, hint: 'install Node.js 20.17 or newer', detail: 'Node 18.19.0 is older than 20.17' });
     const lib = report.entries.find((e) => e.name === 'libtensorflowlite_c')!;
-    expect(lib.hint).toMatch(/^npm ci/);
+    expect(lib.hint).toMatch(/^set COREFORGE_TFLITE_DIR/);
   });
 
   it('prints JSON-serialisable entries with name, found, version and hint', async () => {

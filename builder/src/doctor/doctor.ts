@@ -115,8 +115,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     version: tflite.version ?? null,
     required: true,
     neededFor: ['runtime'],
-    hint: tflite.found ? null : 'npm ci (installs tfjs-tflite-node, which ships TFLite 2.9 for linux x64/arm64), or set COREFORGE_TFLITE_LIB=/path/to/libtensorflowlite_c.so',
-    ...((tflite.path ?? tflite.detail) ? { detail: tflite.path ?? tflite.detail } : {}),
+    hint: tflite.found ? null : 'set COREFORGE_TFLITE_DIR to the TFLite 2.19 builds (README "Which TFLite"); npm ci installs tfjs-tflite-node (TFLite 2.9); or set COREFORGE_TFLITE_LIB=/path/to/libtensorflowlite_c.so',
+    ...((tflite.detail ?? tflite.path) ? { detail: tflite.detail ?? tflite.path } : {}),
   });
   const kvm = await options.kvm();
   entries.push({

@@ -1,13 +1,44 @@
-// Which libtensorflowlite_c the runtime would load, asked of the runtime itself (same search order).
+// Which libtensorflowlite_c the runtime would load, asked of the runtime itself (same search order). With a project,
+// the library the project ships (inference.tflite) is the one probed: loaded when it is for this machine, so its
+// TfLiteVersion() is reported, else described from where it comes from.
 import { loadTfliteLibrary, locateTfliteLibrary } from '@coreforge/runtime';
+import type { SnapArch } from '@coreforge/snaps';
+import type { TfliteChoice } from '../config/types.js';
+import { BuilderError } from '../errors.js';
+import { defaultRepoRoot } from '../snap/pack.js';
+import { resolveTfliteLibrary } from '../snap/tflite-library.js';
 import type { TfliteProbe } from './doctor.js';
 
-export async function probeTflite(env: Readonly<Record<string, string | undefined>>): Promise<TfliteProbe> {
-  const { found, tried } = locateTfliteLibrary(undefined, env);
+const HOST_ARCH: SnapArch | undefined = process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
+
+export interface ProjectTflite {
+  readonly choice: TfliteChoice;
+  readonly arch: SnapArch;
+}
+
+function describeChoice(choice: TfliteChoice): string {
+  return choice.kind === 'path' ? `inference.tflite "${choice.path}"` : `inference.tflite ${choice.defaulted ? 'default ' : ''}"${choice.version}"`;
+}
+
+export async function probeTflite(env: Readonly<Record<string, string | undefined>>, project?: ProjectTflite): Promise<TfliteProbe> {
+  let explicit: string | undefined;
+  let note = '';
+  if (project) {
+    try {
+      const lib = resolveTfliteLibrary(project.choice, project.arch, defaultRepoRoot(), env);
+      note = ` (project: ${describeChoice(project.choice)} for ${project.arch}, from ${lib.source})`;
+      if (project.arch !== HOST_ARCH) return { found: true, path: lib.file, ...(lib.version && { version: lib.version }), detail: `${lib.file}${note}` };
+      explicit = lib.file;
+    } catch (error) {
+      if (!(error instanceof BuilderError)) throw error;
+      return { found: false, detail: `${describeChoice(project.choice)}: ${error.message}; ${error.hint ?? ''}`.trim() };
+    }
+  }
+  const { found, tried } = locateTfliteLibrary(explicit, env);
   if (!found?.path) return { found: false, detail: `tried: ${tried.join('; ')}` };
   try {
-    const lib = loadTfliteLibrary(undefined, env);
-    return { found: true, path: lib.path, version: lib.version };
+    const lib = loadTfliteLibrary(explicit, env);
+    return { found: true, path: lib.path, version: lib.version, ...(note && { detail: `${lib.path}${note}` }) };
   } catch (error) {
     return { found: false, path: found.path, detail: `${found.path} (${found.source}) exists but does not load: ${(error as Error).message.split('\n')[0]}` };
   }

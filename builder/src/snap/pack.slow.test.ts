@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { fixture } from '../../../test/helpers/fixtures.js';
 import { fixtureProjectConfig } from '../../../test/helpers/project-config.js';
+import { tflite219 } from '../../../test/helpers/tflite.js';
 import { run } from '../tools/run.js';
 import { findForeignElfs } from './elf.js';
 import { listFiles } from './npm-cache.js';
@@ -79,6 +80,21 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
     expect(out).toMatch(/\ntime: \d+\.\d{3}ms\n?$/);
   });
 
+  test('it ships TFLite 2.19 (the default without a Coral), and classify runs the model on XNNPACK QS8+QU8 with it', () => {
+    expect(amd64.tflite).toMatchObject({ version: '2.19', source: '$COREFORGE_TFLITE_DIR' });
+    const dir = path.join(work, 'tflite-check');
+    unpack(amd64.snapFile, dir);
+    expect(sha256(path.join(dir, 'lib', 'libtensorflowlite_c.so'))).toBe(sha256(tflite219('x64')));
+    const out = execFileSync('/bin/sh', [path.join(dir, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp'), '--json'], {
+      env: { PATH: '/usr/bin:/bin', SNAP: dir, SNAP_DATA: path.join(work, 'data-json'), SNAP_NAME: 'classifier', SNAP_ARCH: 'amd64' },
+      encoding: 'utf8',
+    });
+    const report = JSON.parse(out) as { results: { index: number }[]; model: { path: string; library: { version: string } } };
+    expect(report.results[0]!.index).toBe(653);
+    expect(report.model.path).toBe('xnnpack(qs8+qu8)');
+    expect(report.model.library.version).toBe('2.19.0');
+  });
+
   test('the serve app started as the smoke VM does (busybox sh, SNAP/SNAP_DATA) answers on the configured port', async () => {
     const dir = path.join(work, 'serve-check');
     unpack(amd64.snapFile, dir);
@@ -128,6 +144,7 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
     expect(await findForeignElfs(files.map((f) => path.join(dir, f)), 'arm64')).toEqual([]);
     expect(files).toContain('runtime/node_modules/@img/sharp-linux-arm64/lib/sharp-linux-arm64.node');
     expect(files).toContain('runtime/build/Release/coreforge_tflite.node');
+    expect(sha256(path.join(dir, 'lib', 'libtensorflowlite_c.so'))).toBe(sha256(tflite219('arm64')));
     expect(files.filter((f) => f.includes('x64'))).toEqual([]);
     expect(readFileSync(path.join(dir, 'meta', 'snap.yaml'), 'utf8')).toContain('architectures:\n  - arm64\n');
   });

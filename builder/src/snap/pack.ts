@@ -24,6 +24,7 @@ import { addonFor, ADDON_FILE } from './addon.js';
 import { findForeignElfs } from './elf.js';
 import { defaultCacheDir, listFiles, unpackedNpmPackage } from './npm-cache.js';
 import { resolveProductionDeps } from './prod-deps.js';
+import { resolveTfliteLibrary, type ResolvedTflite } from './tflite-library.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
 import { isShipped, SNAP_EPOCH, StageTree } from './stage.js';
 
@@ -43,6 +44,8 @@ export interface PackOptions {
   readonly repoRoot?: string;
   /** Keep the staged tree and return its path (for tests and the size report). */
   readonly keepStage?: boolean;
+  /** Where $COREFORGE_TFLITE_DIR is read (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface PackResult {
@@ -51,6 +54,8 @@ export interface PackResult {
   readonly arch: SnapArch;
   readonly compression: SnapCompression;
   readonly nodeVersion: string;
+  /** The libtensorflowlite_c shipped in $SNAP/lib. */
+  readonly tflite: ResolvedTflite;
   /** Relative paths of every file in the snap, sorted. */
   readonly files: readonly string[];
   /** Problems that did not stop the pack (e.g. the runtime addon is not built yet). */
@@ -116,6 +121,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   }
   for (const [what, file] of [['model', config.inference.model], ['labels', config.inference.labels]] as const)
     if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
+  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, repoRoot, options.env ?? process.env);
   const warnings: string[] = [];
   const work = await mkdtemp(path.join(os.tmpdir(), 'coreforge-snap-'));
   const tree = new StageTree(path.join(work, 'stage'));
@@ -144,11 +150,9 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       for (const rel of await listFiles(dep.dir))
         if (isShipped(rel)) await tree.addFile(`runtime/node_modules/${dep.name}/${rel}`, path.join(dep.dir, rel));
     }
-    // tflite part.
-    const tflite = path.join(repoRoot, 'node_modules', 'tfjs-tflite-node', 'cc_deps', `linux_${arch}`, 'libtensorflowlite_c.so');
-    if (!existsSync(tflite))
-      throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": "${tflite}" does not exist`, 'npm install (tfjs-tflite-node is a runtime devDependency)');
-    await tree.addFile(SNAP_LAYOUT.tfliteLib, tflite);
+    // tflite part: the library inference.tflite chose (2.19 unless a Coral needs 2.9).
+    progress(`staging TFLite ${tflite.version ?? 'from'} ${tflite.version ? `(${tflite.source})` : tflite.file}`);
+    await tree.addFile(SNAP_LAYOUT.tfliteLib, tflite.file);
     // model and labels parts.
     await tree.addFile(`${SNAP_LAYOUT.modelDir}/${spec.model.name}`, config.inference.model);
     await tree.addFile(`${SNAP_LAYOUT.modelDir}/${spec.labels.name}`, config.inference.labels);
@@ -184,7 +188,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       await rename(path.join(tempOut, fileName), snapFile);
       const sizeBytes = (await stat(snapFile)).size;
       for (const w of warnings) progress(`warning: ${w}`);
-      return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
+      return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, tflite, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
     } finally {
       await rm(tempOut, { recursive: true, force: true });
     }

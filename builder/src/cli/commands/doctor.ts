@@ -6,7 +6,7 @@ import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
 import type { Arch } from '../../config/types.js';
 import { renderDoctorTable, runDoctor } from '../../doctor/doctor.js';
 import { kvmStatus } from '../../doctor/kvm-status.js';
-import { probeTflite } from '../../doctor/tflite.js';
+import { probeTflite, type ProjectTflite } from '../../doctor/tflite.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerDoctor: RegisterCommand = (program, ctx) => {
@@ -20,11 +20,13 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
     .action(async (opts: { json?: boolean; config: string; arch?: Arch }) => {
       let arch = opts.arch;
       let coral = false;
+      let project: ProjectTflite | undefined;
       const configFile = path.resolve(ctx.cwd, opts.config);
       if (await access(configFile).then(() => true, () => false)) {
         const config = await loadProjectConfig(configFile, { env: ctx.env });
         arch ??= config.arch;
         coral = config.inference.accelerator !== 'none';
+        project = { choice: config.inference.tflite, arch };
         if (config.inference.accelerator !== 'none' && config.inference.coralAccess === 'custom-device')
           ctx.err('note: inference.coral-access "custom-device" needs snapd 2.66 or newer on the device (udev-tagging "for-device"); use "raw-usb" for older snapd');
       }
@@ -32,7 +34,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         run: ctx.run,
         ...(arch && { arch }),
         coral,
-        tflite: () => probeTflite(ctx.env),
+        tflite: () => probeTflite(ctx.env, project),
         kvm: () => kvmStatus({ run: ctx.run, spawn: ctx.spawn, env: ctx.env, signal: ctx.signal }),
       });
       ctx.out(opts.json ? JSON.stringify(report, null, 2) : renderDoctorTable(report));
