@@ -1,11 +1,11 @@
 // openClassifier(): model + labels + interpreter, loaded once and reused. Calls are serialised per classifier.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, listEdgetpuDevices, locateEdgetpuLibrary } from './edgetpu.js';
 import { RuntimeError } from './errors.js';
 import { DEFAULT_MAX_PIXELS, imageToRgb } from './image.js';
-import { readLabels } from './labels.js';
+import { parseLabels, readLabelsText } from './labels.js';
+import { MAX_MODEL_BYTES, readRegularFile } from './read-file.js';
 import { loadTfliteLibrary } from './library.js';
 import { checkModel, ModelCheckError, type ModelSummary } from './model-check.js';
 import { nativeAddon, nativeCode, nativeError, type NativeInterpreter, type NativeTensor, type XnnpackLayout } from './native.js';
@@ -37,13 +37,7 @@ export function xnnpackFlagsFor(summary: ModelSummary, layout: XnnpackLayout): n
 }
 
 async function readModel(file: string): Promise<{ data: Buffer; summary: ModelSummary }> {
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new RuntimeError('MODEL_NOT_FOUND', `cannot read model "${file}": ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, undefined, { cause: error });
-  }
+  const data = await readRegularFile(file, { what: 'model', maxBytes: MAX_MODEL_BYTES, missing: 'MODEL_NOT_FOUND', invalid: 'MODEL_INVALID' });
   return { data, summary: checkModelData(data, file) };
 }
 
@@ -111,7 +105,7 @@ async function load(options: ClassifierOptions, env: Readonly<Record<string, str
 
 export async function openClassifier(options: ClassifierOptions, env: Readonly<Record<string, string | undefined>> = process.env): Promise<Classifier> {
   validateClassifierOptions(options);
-  const [{ interpreter, modelFile }, labels] = await Promise.all([load(options, env), options.labels ? readLabels(options.labels) : Promise.resolve([])]);
+  const [{ interpreter, modelFile }, labelsText] = await Promise.all([load(options, env), options.labels ? readLabelsText(options.labels) : Promise.resolve(undefined)]);
   const library = loadTfliteLibrary(options.tfliteLibrary, env);
   const input = interpreter.inputs[0]!;
   const output = interpreter.outputs[0]!;
@@ -119,6 +113,13 @@ export async function openClassifier(options: ClassifierOptions, env: Readonly<R
     throw new RuntimeError('MODEL_INVALID', `cannot classify with model "${modelFile}": input shape [${input.shape.join(',')}] is not [1, height, width, 3]`);
   const [, height, width] = input.shape as [number, number, number, number];
   const classes = output.shape.at(-1) ?? 0;
+  let labels: string[] = [];
+  try {
+    labels = labelsText === undefined ? [] : parseLabels(labelsText, classes, options.labels);
+  } catch (error) {
+    nativeAddon().destroy(interpreter.handle);
+    throw error;
+  }
   const warnings: string[] = [];
   if (labels.length > 0 && labels.length !== classes) warnings.push(`labels file has ${labels.length} labels, the model has ${classes} outputs`);
   const info: ModelInfo = {
@@ -140,7 +141,7 @@ export async function openClassifier(options: ClassifierOptions, env: Readonly<R
       const k = classifyOptions.topK ?? 5;
       if (!Number.isInteger(k) || k < 1) throw new RuntimeError('ARGUMENT_INVALID', `Expected positive integer for topK but received ${String(k)} of type ${typeof k}`);
       const start = performance.now();
-      const rgb = await imageToRgb(image, width, height, maxPixels);
+      const rgb = await imageToRgb(image, width, height, maxPixels, options.decodeBudget);
       const decodeMs = performance.now() - start;
       const stack = new Error();
       let result: { output: Buffer; ms: number };

@@ -33,4 +33,8 @@ export const SERVE_ENV = {
   MAX_BODY: 'COREFORGE_MAX_BODY',
   /** Largest decoded image, width * height (default 50,000,000); larger gets 413. */
   MAX_PIXELS: 'COREFORGE_MAX_PIXELS',
+  /** Memory the image decodes in flight may take together, in bytes (default 192 MiB); more get 503 + Retry-After. */
+  DECODE_MEMORY: 'COREFORGE_DECODE_MEMORY',
+  /** A file holding the bearer token POST /v1/classify requires (unset: no token; the snap's configure hook writes it). */
+  TOKEN_FILE: 'COREFORGE_TOKEN_FILE',
 } as const;

@@ -14,6 +14,7 @@ export type RuntimeErrorCode =
   | 'IMAGE_INVALID'
   | 'IMAGE_UNSUPPORTED'
   | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_BUSY'
   | 'INFERENCE_FAILED'
   | 'CLOSED';
 

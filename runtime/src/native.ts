@@ -1,4 +1,4 @@
-// Loads the compiled addon (build/Release/coreforge_tflite.node) and describes its functions.
+// Loads the compiled addon (a local build, or the prebuilt package for this platform) and describes its functions.
 import { createRequire } from 'node:module';
 import { debuglog } from 'node:util';
 import { RuntimeError } from './errors.js';
@@ -47,10 +47,21 @@ export function nativeCode(error: unknown): string | undefined {
 
 let addon: NativeAddon | undefined;
 
+interface AddonLocation {
+  readonly ADDON: string;
+  prebuiltPackage(platform?: string, arch?: string): string;
+}
+
+/**
+ * The addon, in order: a local build (a checkout: build/Release, build/Debug), then the prebuilt package npm
+ * installs for this platform as an optional dependency (@coreforge/runtime-linux-x64 or -linux-arm64).
+ */
 export function nativeAddon(): NativeAddon {
   if (addon) return addon;
   const require = createRequire(import.meta.url);
-  const candidates = ['../build/Release/coreforge_tflite.node', '../build/Debug/coreforge_tflite.node'];
+  const { ADDON, prebuiltPackage } = require('../scripts/addon-location.cjs') as AddonLocation;
+  const prebuilt = `${prebuiltPackage()}/${ADDON}`;
+  const candidates = [`../build/Release/${ADDON}`, `../build/Debug/${ADDON}`, prebuilt];
   const errors: string[] = [];
   for (const candidate of candidates) {
     try {
@@ -64,7 +75,7 @@ export function nativeAddon(): NativeAddon {
   throw new RuntimeError(
     'ADDON_NOT_FOUND',
     `cannot load the coreforge TFLite addon for ${process.platform}-${process.arch} (Node ${process.versions.node}):\n  ${errors.join('\n  ')}`,
-    'Possible solutions: build it with "npm ci" (or "npm run install -w runtime"), which needs python3, make and g++; use Node 20.17 or newer; for another architecture, cross-compile it (coreforge snap pack --arch does this)',
+    `Possible solutions: on linux x64 or arm64 (glibc), reinstall so npm installs the prebuilt ${prebuiltPackage()} (optional dependencies must not be omitted); or build from source with python3, make and g++: "npm rebuild @coreforge/runtime" where its install script is allowed (npm install-scripts approve @coreforge/runtime), or "npm run install -w runtime" in a checkout; use Node 20.17 or newer; for another architecture, cross-compile it (coreforge snap pack --arch does this)`,
   );
 }
 

@@ -59,6 +59,8 @@ export interface ClassifierOptions {
   readonly tfliteLibrary?: string;
   /** Images whose decoded width*height exceeds this are refused (IMAGE_TOO_LARGE). */
   readonly maxPixels?: number;
+  /** Shared cap on the memory of decodes in flight (serve passes one to all its classifiers); over it: IMAGE_BUSY. */
+  readonly decodeBudget?: import('./decode-budget.js').DecodeBudget;
 }
 
 /** A loaded model + interpreter, reused across calls. Calls are serialised internally (one interpreter). */

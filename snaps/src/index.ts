@@ -14,8 +14,10 @@ export {
   type SnapFile,
   type CoralSpec,
   type ServiceSpec,
+  type TfliteSource,
 } from './spec.js';
 export { aptKeyFile, PROJECT_LAYOUT, renderSnapcraftYaml, renderSnapcraftProject, type ProjectFile } from './render-snapcraft.js';
 export { renderSnapYaml } from './render-snap-yaml.js';
 export { renderEnvScript, renderClassifyScript, renderServeScript, renderConfigureHook, SNAP_LAYOUT } from './scripts.js';
-export { NODE_VERSION, TFLITE_PACKAGE, CORAL_APT } from './pins.js';
+export { NODE_VERSION, TFLITE_PACKAGE, CORAL_APT, LITERT, TENSORFLOW_FOR_LITERT } from './pins.js';
+export { renderTfliteCmake, TFLITE_CMAKE_FILE } from './tflite-part.js';

@@ -13,6 +13,18 @@ export const TFLITE_PACKAGE = {
   sha512: '65e77d6e23b3f65916b1e92f3f07449b15e7b235c99d93bc88e574b36636d10535e5cc223de7731440588866caeec998a6426940d358f52ba4a0a9948bd6e4f7',
 } as const;
 
+/**
+ * TFLite 2.19 as the snapcraft project builds it: LiteRT's sources at the tag ../shared/tflite was built from
+ * (its TfLiteVersion() says "2.19.0"), and the TensorFlow tag LiteRT's tflite/CMakeLists.txt asks for.
+ */
+export const LITERT = {
+  repository: 'https://github.com/google-ai-edge/LiteRT.git',
+  tag: 'v2.2.0',
+  commit: '145c7523ff08d5e57ab5c582141775eea47da9c7',
+  tflite: '2.19.0',
+} as const;
+export const TENSORFLOW_FOR_LITERT = { repository: 'https://github.com/tensorflow/tensorflow.git', tag: 'v2.21.0-rc0' } as const;
+
 /** Coral's apt repository (libedgetpu1-std / -max). */
 export const CORAL_APT = {
   url: 'https://packages.cloud.google.com/apt',

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { SNAP_SPEC_CASES } from '../../test/helpers/snap-specs.js';
+import { TFLITE_DIR } from '../../test/helpers/tflite.js';
+import { LITERT, TENSORFLOW_FOR_LITERT } from './pins.js';
 import { renderSnapcraftProject, renderSnapcraftYaml } from './render-snapcraft.js';
+import { renderTfliteCmake } from './tflite-part.js';
 
 const golden = (name: string) => readFileSync(new URL(`../../test/fixtures/snapcraft/${name}.yaml`, import.meta.url), 'utf8');
 
@@ -54,6 +58,30 @@ describe('renderSnapcraftYaml', () => {
       ['snap/local/model/mobilenet_v2_1.0_224_quant.tflite', '644', '/p/models/mobilenet_v2_1.0_224_quant.tflite'],
       ['snap/local/model/imagenet_labels.txt', '644', '/p/models/imagenet_labels.txt'],
     ]);
+    // A Coral project takes TFLite 2.9 prebuilt: no CMake project.
+    expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-coral-usb']!).map((f) => f.path)).not.toContain('snap/local/tflite/CMakeLists.txt');
+  });
+});
+
+describe('the tflite part (TFLite 2.19 from LiteRT with the CMake plugin)', () => {
+  const yaml = parse(renderSnapcraftYaml(SNAP_SPEC_CASES['amd64-cpu']!)) as { parts: Record<string, Record<string, unknown>> };
+  const part = yaml.parts.tflite!;
+
+  test('pulls LiteRT at the pinned commit and TensorFlow at the tag LiteRT asks for, and builds with CMake', () => {
+    expect(part).toMatchObject({ plugin: 'cmake', source: LITERT.repository, 'source-commit': LITERT.commit, 'cmake-generator': 'Ninja' });
+    expect(part['override-pull']).toContain(`--branch ${TENSORFLOW_FOR_LITERT.tag} ${TENSORFLOW_FOR_LITERT.repository}`);
+    expect(part['cmake-parameters']).toEqual(expect.arrayContaining(['-DTFLITE_ENABLE_XNNPACK=ON', '-DTFLITE_ENABLE_GPU=OFF', '-DCMAKE_BUILD_TYPE=Release']));
+    expect(part.prime).toEqual(['lib/libtensorflowlite_c.so']);
+  });
+
+  test('its CMakeLists builds the same tensorflowlite_c target as the script that built ../shared/tflite, plus install', () => {
+    // The wrapper heredoc of ../shared/tflite/build.sh (the build of the libraries the tests use), line by line.
+    const build = readFileSync(path.join(TFLITE_DIR, 'build.sh'), 'utf8');
+    const wrapper = /cat > "\$WRAP\/CMakeLists.txt" <<'EOF'\n([\s\S]*?)\nEOF/.exec(build)![1]!.split('\n');
+    const ours = renderTfliteCmake().split('\n');
+    for (const line of wrapper.filter((l) => !l.startsWith('project('))) expect(ours, line).toContain(line);
+    expect(ours).toContain('install(TARGETS tensorflowlite_c LIBRARY DESTINATION lib)');
+    expect(ours.join('\n')).toContain('string(APPEND CMAKE_CXX_FLAGS " -march=x86-64-v2")');
   });
 
   test('every part source is a path inside the project folder, or a checksummed download', () => {

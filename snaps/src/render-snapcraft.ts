@@ -4,9 +4,10 @@
 import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import { appDefs, topLevelPlugs } from './apps.js';
-import { CORAL_APT, NODE_VERSION, TFLITE_PACKAGE } from './pins.js';
+import { CORAL_APT, NODE_VERSION } from './pins.js';
 import { renderClassifyScript, renderConfigureHook, renderEnvScript, renderServeScript, SNAP_LAYOUT } from './scripts.js';
 import { validateSnapSpec, type SnapFile, type SnapSpec } from './spec.js';
+import { renderTfliteCmake, TFLITE_CMAKE_FILE, tflitePart } from './tflite-part.js';
 
 /**
  * One file of a self-contained snapcraft project, by path relative to the project root, with its unix mode:
@@ -39,27 +40,9 @@ function filePart(file: SnapFile): Record<string, unknown> {
   };
 }
 
-/**
- * The TFLite part: the C library for the snap, and its C headers staged (not primed) for the runtime part's
- * addon build. A part that builds TFLite from source replaces this one and stages the same two paths.
- */
-function tflitePart(): Record<string, unknown> {
-  return {
-    plugin: 'nil',
-    source: TFLITE_PACKAGE.tarball,
-    'source-checksum': `sha512/${TFLITE_PACKAGE.sha512}`,
-    'override-build':
-      'install -D -m 0644 "cc_deps/linux_${CRAFT_ARCH_BUILD_FOR}/libtensorflowlite_c.so" ' +
-      `"$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteLib}"\n` +
-      `mkdir -p "$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteInclude}"\n` +
-      `cp -R cc_deps/include/. "$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteInclude}/"\n`,
-    prime: [`-${SNAP_LAYOUT.tfliteInclude.split('/')[0]}`],
-  };
-}
-
 function parts(spec: SnapSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    tflite: tflitePart(),
+    tflite: tflitePart(spec),
     runtime: {
       plugin: 'npm',
       source: `${PROJECT_LAYOUT.runtimeDir}/${posix.basename(spec.runtimeTarball)}`,
@@ -122,9 +105,11 @@ export function renderSnapcraftProject(spec: SnapSpec): readonly ProjectFile[] {
     { path: `${PROJECT_LAYOUT.launchersDir}/${SNAP_LAYOUT.classify}`, content: renderClassifyScript(spec), mode: 0o755 },
     { path: `${PROJECT_LAYOUT.launchersDir}/${SNAP_LAYOUT.serve}`, content: renderServeScript(spec), mode: 0o755 },
     { path: `${PROJECT_LAYOUT.runtimeDir}/${posix.basename(spec.runtimeTarball)}`, copyFrom: spec.runtimeTarball, mode: 0o644 },
+    ...(spec.tflite?.kind === 'litert' ? [{ path: TFLITE_CMAKE_FILE, content: renderTfliteCmake(), mode: 0o644 }] : []),
   ];
   for (const file of [spec.model, spec.edgetpuModel, spec.labels])
     if (file) files.push({ path: `${PROJECT_LAYOUT.modelDir}/${file.name}`, copyFrom: file.source, mode: 0o644 });
+  if (spec.tflite?.kind === 'file') files.push({ path: `snap/local/tflite/${posix.basename(spec.tflite.source)}`, copyFrom: spec.tflite.source, mode: 0o644 });
   if (spec.coral) files.push({ path: aptKeyFile(CORAL_APT.keyId), content: spec.coral.aptKey, mode: 0o644 });
   return files;
 }

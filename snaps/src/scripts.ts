@@ -16,6 +16,8 @@ export const SNAP_LAYOUT = {
   configureHook: 'meta/hooks/configure',
   /** Written by the configure hook, read by the wrappers: `$SNAP_DATA/config.env`. */
   configFile: 'config.env',
+  /** The serve daemon's bearer token (`snap set <snap> token=...`), mode 0600: `$SNAP_DATA/token`. */
+  tokenFile: 'token',
 } as const;
 
 /** Sourced by both wrappers: library locations, defaults, then the values the configure hook saved. */
@@ -66,19 +68,29 @@ export function renderServeScript(spec: SnapSpec): string {
 # coreforge: the inference HTTP service (options from "snap set", see the configure hook)
 set -e
 . "$SNAP/${SNAP_LAYOUT.env}"
-exec "$SNAP/${SNAP_LAYOUT.node}" "$SNAP/${SNAP_LAYOUT.runtimeMain}" serve -m "$CF_MODEL" -l "$CF_LABELS" -k "$CF_TOP_K" --threads "$CF_THREADS" --port "$CF_PORT" --bind "$CF_BIND"${delegateArgs(spec)}
+if [ -n "\${SNAP_DATA:-}" ] && [ -f "$SNAP_DATA/${SNAP_LAYOUT.tokenFile}" ]; then
+  set -- --token-file "$SNAP_DATA/${SNAP_LAYOUT.tokenFile}" "$@"
+fi
+exec "$SNAP/${SNAP_LAYOUT.node}" "$SNAP/${SNAP_LAYOUT.runtimeMain}" serve -m "$CF_MODEL" -l "$CF_LABELS" -k "$CF_TOP_K" --threads "$CF_THREADS" --port "$CF_PORT" --bind "$CF_BIND"${delegateArgs(spec)} "$@"
 `;
 }
 
 /**
  * The configure hook: reads port, bind, threads and model with `snapctl get`, checks them, saves them to
- * `$SNAP_DATA/config.env` (temp file + rename) and restarts the service when it is running.
+ * `$SNAP_DATA/config.env` (temp file + rename) and restarts the service when it is running. `token` is checked
+ * (16 to 256 RFC 6750 token characters; never echoed) and saved apart, in `$SNAP_DATA/token` with mode 0600;
+ * unsetting it removes the file.
  */
 export function renderConfigureHook(spec: SnapSpec): string {
   return `#!/bin/sh
-# coreforge: "snap set ${spec.name} port=8080 bind=0.0.0.0 threads=4 model=NAME.tflite"
+# coreforge: "snap set ${spec.name} port=8080 bind=0.0.0.0 threads=4 model=NAME.tflite token=SECRET"
 set -eu
 fail() { echo "cannot configure ${spec.name}: $*" >&2; exit 1; }
+token=$(snapctl get token)
+if [ -n "$token" ]; then
+  case "$token" in *[!A-Za-z0-9._~+/=-]*) fail "token must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = - (the value is not shown)";; esac
+  [ \${#token} -ge 16 ] && [ \${#token} -le 256 ] || fail "token must be 16 to 256 characters long, not \${#token} (the value is not shown)"
+fi
 port=$(snapctl get port)
 bind=$(snapctl get bind)
 threads=$(snapctl get threads)
@@ -110,6 +122,13 @@ if [ -n "$model" ]; then
   echo "CF_MODEL=$path" >> "$tmp"
 fi
 mv "$tmp" "$out"
+tokenfile="$SNAP_DATA/${SNAP_LAYOUT.tokenFile}"
+if [ -n "$token" ]; then
+  (umask 077 && printf '%s\n' "$token" > "$tokenfile.tmp")
+  mv "$tokenfile.tmp" "$tokenfile"
+else
+  rm -f "$tokenfile"
+fi
 if snapctl services "$SNAP_INSTANCE_NAME.serve" | awk 'NR == 2 { exit ($3 == "active") ? 0 : 1 }'; then
   snapctl restart "$SNAP_INSTANCE_NAME.serve"
 fi

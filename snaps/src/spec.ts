@@ -39,6 +39,12 @@ export interface ServiceSpec {
   readonly topK: number;
 }
 
+/**
+ * Where $SNAP/lib/libtensorflowlite_c.so comes from: `litert` builds TFLite 2.19 from LiteRT's sources (CMake plugin),
+ * `tfjs` takes TFLite 2.9 from npm's tfjs-tflite-node (for a Coral), `file` copies the project's own (project-relative).
+ */
+export type TfliteSource = { readonly kind: 'litert' } | { readonly kind: 'tfjs' } | { readonly kind: 'file'; readonly source: string };
+
 export interface SnapSpec {
   readonly name: string;
   readonly version: string;
@@ -54,6 +60,8 @@ export interface SnapSpec {
   readonly labels: SnapFile;
   readonly coral?: CoralSpec;
   readonly service: ServiceSpec;
+  /** The TFLite library (default `tfjs`, TFLite 2.9). */
+  readonly tflite?: TfliteSource;
 }
 
 const SNAP_NAME = /^(?=.*[a-z])[a-z0-9](?:-?[a-z0-9])*$/;

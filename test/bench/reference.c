@@ -2,19 +2,36 @@
  * The benchmark's reference: the same libtensorflowlite_c driven from plain C, with the same delegate
  * choice as the runtime. Per iteration: copy the input in, Invoke, copy the output out (what one
  * classification costs the runtime). Prints one time in milliseconds per line.
+ * The XNNPACK options struct is chosen by TfLiteVersion(), as the runtime does (2.9: 8 bytes; 2.19: 64 bytes,
+ * filled by TfLiteXNNPackDelegateOptionsDefault).
  * usage: reference LIB MODEL INPUT_FILE ITERATIONS XNNPACK_FLAGS(-1 = none)
  */
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "tensorflow/lite/c/c_api.h"
 
-typedef struct { int32_t num_threads; uint32_t flags; void* weights_cache; } XnnpackOptions29; /* TFLite 2.9 layout */
+typedef struct { int32_t num_threads; uint32_t flags; } XnnpackOptions29; /* TFLite 2.9 */
+typedef struct {                                                          /* TFLite 2.19 (LiteRT v2.2.0) */
+  int32_t num_threads;
+  uint32_t runtime_flags;
+  uint32_t flags;
+  void* weights_cache;
+  bool handle_variable_ops;
+  const char* weight_cache_file_path;
+  int weight_cache_file_descriptor;
+  void* weight_cache_provider;
+  bool weight_cache_lock_memory;
+} XnnpackOptions219;
+_Static_assert(sizeof(XnnpackOptions219) == 64, "2.19 layout");
 
 #define LOAD(name) name##_t name = (name##_t)dlsym(lib, #name); if (!name) { fprintf(stderr, "missing %s\n", #name); return 2; }
+typedef const char* (*TfLiteVersion_t)(void);
 typedef TfLiteModel* (*TfLiteModelCreateFromFile_t)(const char*);
 typedef TfLiteInterpreterOptions* (*TfLiteInterpreterOptionsCreate_t)(void);
 typedef void (*TfLiteInterpreterOptionsSetNumThreads_t)(TfLiteInterpreterOptions*, int32_t);
@@ -27,7 +44,8 @@ typedef TfLiteStatus (*TfLiteInterpreterInvoke_t)(TfLiteInterpreter*);
 typedef size_t (*TfLiteTensorByteSize_t)(const TfLiteTensor*);
 typedef TfLiteStatus (*TfLiteTensorCopyFromBuffer_t)(TfLiteTensor*, const void*, size_t);
 typedef TfLiteStatus (*TfLiteTensorCopyToBuffer_t)(const TfLiteTensor*, void*, size_t);
-typedef TfLiteDelegate* (*TfLiteXNNPackDelegateCreate_t)(const XnnpackOptions29*);
+typedef TfLiteDelegate* (*TfLiteXNNPackDelegateCreate_t)(const void*);
+typedef XnnpackOptions219 (*TfLiteXNNPackDelegateOptionsDefault_t)(void);
 
 static double now_ms(void) {
   struct timespec t;
@@ -39,18 +57,32 @@ int main(int argc, char** argv) {
   if (argc != 6) { fprintf(stderr, "usage: reference LIB MODEL INPUT ITERATIONS XNNPACK_FLAGS\n"); return 2; }
   void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
   if (!lib) { fprintf(stderr, "%s\n", dlerror()); return 2; }
-  LOAD(TfLiteModelCreateFromFile) LOAD(TfLiteInterpreterOptionsCreate) LOAD(TfLiteInterpreterOptionsSetNumThreads)
+  LOAD(TfLiteVersion) LOAD(TfLiteModelCreateFromFile) LOAD(TfLiteInterpreterOptionsCreate) LOAD(TfLiteInterpreterOptionsSetNumThreads)
   LOAD(TfLiteInterpreterOptionsAddDelegate) LOAD(TfLiteInterpreterCreate) LOAD(TfLiteInterpreterAllocateTensors)
   LOAD(TfLiteInterpreterGetInputTensor) LOAD(TfLiteInterpreterGetOutputTensor) LOAD(TfLiteInterpreterInvoke)
   LOAD(TfLiteTensorByteSize) LOAD(TfLiteTensorCopyFromBuffer) LOAD(TfLiteTensorCopyToBuffer) LOAD(TfLiteXNNPackDelegateCreate)
+  const char* version = TfLiteVersion();
   TfLiteModel* model = TfLiteModelCreateFromFile(argv[2]);
   if (!model) { fprintf(stderr, "cannot load model\n"); return 1; }
   TfLiteInterpreterOptions* options = TfLiteInterpreterOptionsCreate();
   TfLiteInterpreterOptionsSetNumThreads(options, 1);
   long flags = strtol(argv[5], NULL, 10);
   if (flags >= 0) {
-    XnnpackOptions29 xo = {0, (uint32_t)flags, NULL};
-    TfLiteInterpreterOptionsAddDelegate(options, TfLiteXNNPackDelegateCreate(&xo));
+    TfLiteDelegate* delegate = NULL;
+    if (strncmp(version, "2.9.", 4) == 0) {
+      XnnpackOptions29 xo = {0, (uint32_t)flags};
+      delegate = TfLiteXNNPackDelegateCreate(&xo);
+    } else if (strncmp(version, "2.19.", 5) == 0) {
+      LOAD(TfLiteXNNPackDelegateOptionsDefault)
+      XnnpackOptions219 xo = TfLiteXNNPackDelegateOptionsDefault();
+      xo.num_threads = 0;
+      xo.flags = (uint32_t)flags;
+      delegate = TfLiteXNNPackDelegateCreate(&xo);
+    } else {
+      fprintf(stderr, "TFLite %s: unknown XNNPACK options layout\n", version);
+      return 2;
+    }
+    TfLiteInterpreterOptionsAddDelegate(options, delegate);
   }
   TfLiteInterpreter* interp = TfLiteInterpreterCreate(model, options);
   if (!interp || TfLiteInterpreterAllocateTensors(interp) != kTfLiteOk) { fprintf(stderr, "cannot create interpreter\n"); return 1; }

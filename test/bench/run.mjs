@@ -1,28 +1,28 @@
 #!/usr/bin/env node
-// npm run bench: per fixture model, medians measured in this one run, and the ratios:
-//   ours invoke / C reference       (the same libtensorflowlite_c from a small C program; 1.00 is the floor)
-//   file-to-top-5 / ours invoke     (decode + resize + invoke + top-k, from the image file)
-//   ours invoke / LiteRT.js         (@litertjs/core 2.5.3, WASM + XNNPACK, the fastest Node alternative), same thread count (1)
+// npm run bench (part 1): per fixture model and library generation, medians measured in this one run, and ratios:
+//   ours / C            our invoke vs the same libtensorflowlite_c from a small C program, same flags (1.00 is the floor)
+//   JPEG→top5 / invoke  parrot.jpg read, decoded, resized, invoked, top-5, vs the invoke alone
+//   LiteRT.js / ours    @litertjs/core 2.5.3 (WASM + XNNPACK, the fastest Node alternative) vs ours, same input, 1 thread
+// TFLite 2.9 is tfjs-tflite-node's; 2.19 is $COREFORGE_TFLITE_DIR/linux-<arch> (test/run.mjs's default: ../shared/tflite).
+// Each generation runs in its own process (test/bench/generation.mjs). --write-readme replaces the README table.
 // Needs a built runtime (npm run build). Writes nothing but a compiled reference under test/.cache.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { openClassifier, loadTfliteLibrary } from '@coreforge/runtime';
-import { nativeAddon } from '../../runtime/dist/native.js';
-import { imageToRgb } from '../../runtime/dist/image.js';
-import { encodeInput } from '../../runtime/dist/tensors.js';
 import { loadLiteRtForNode } from './litert-shim.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cache = path.join(here, '..', '.cache', 'bench');
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
-const MODELS = ['mobilenet_v1_0.25_128_quant.tflite', 'mobilenet_v1_0.75_192_quant.tflite', 'mobilenet_v2_1.0_224_quant.tflite', 'tf2_mobilenet_v2_1.0_224_ptq.tflite'];
-const PHOTO = path.join(fixtures, 'images', 'grace_hopper.bmp');
+const tfliteDir = process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
 const WARMUP = 3;
+const writeReadme = process.argv.includes('--write-readme');
+const README = path.join(here, '..', '..', 'README.md');
+const BEGIN = '<!-- bench:begin (node test/bench/run.mjs --write-readme) -->';
+const END = '<!-- bench:end -->';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -37,66 +37,62 @@ async function time(fn) {
   return median(t);
 }
 
-function buildReference() {
-  mkdirSync(cache, { recursive: true });
-  const include = createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').includeDir();
-  const bin = path.join(cache, 'reference');
-  const r = spawnSync('gcc', ['-O2', '-I', include, '-o', bin, path.join(here, 'reference.c'), '-ldl'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`cannot build the C reference: ${r.stderr}`);
-  return bin;
+const libraries = [
+  { label: '2.9', file: createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').libraryFor() },
+  { label: '2.19', file: path.join(tfliteDir, `linux-${process.arch}`, 'libtensorflowlite_c.so') },
+];
+for (const l of libraries) if (!existsSync(l.file)) throw new Error(`TFLite ${l.label} not found at ${l.file}: run "npm ci" / set COREFORGE_TFLITE_DIR`);
+
+const generations = libraries.map((l) => ({
+  ...l,
+  ...JSON.parse(execFileSync(process.execPath, [path.join(here, 'generation.mjs'), l.file, String(ITERATIONS)], { encoding: 'utf8', env: { ...process.env, COREFORGE_TFLITE_LIB: '' }, stdio: ['ignore', 'pipe', 'ignore'] })),
+}));
+
+// LiteRT.js on the same models and input tensors, one thread.
+const litert = await loadLiteRtForNode();
+const litertMs = {};
+for (const row of generations[0].rows) {
+  const model = await litert.loadAndCompile(new Uint8Array(readFileSync(path.join(fixtures, 'models', row.model))), { accelerator: 'wasm' });
+  const tensor = Buffer.from(row.tensor, 'base64');
+  const int8 = row.inputType === 'int8';
+  const typed = int8 ? new Int8Array(tensor.buffer, tensor.byteOffset, tensor.length) : new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length);
+  const side = Math.round(Math.sqrt(tensor.length / 3));
+  litertMs[row.model] = await time(async () => {
+    const t = new litert.Tensor(typed, [1, side, side, 3]);
+    const [out] = await model.run([t]);
+    if ((await out.data()).length === 0) throw new Error('LiteRT.js returned no scores');
+    t.delete();
+    out.delete();
+  });
+  model.delete();
 }
 
-const XNNPACK_FLAGS = { builtin: -1, xnnpack: 0, 'xnnpack(qs8)': 1, 'xnnpack(qu8)': 2 };
-
-async function main() {
-  const reference = buildReference();
-  const library = loadTfliteLibrary();
-  const litert = await loadLiteRtForNode();
-  const photo = readFileSync(PHOTO);
-  const rows = [];
-  for (const name of MODELS) {
-    const file = path.join(fixtures, 'models', name);
-    const classifier = await openClassifier({ model: file, threads: 1 });
-    const input = classifier.info.inputs[0];
-    const [, h, w] = input.shape;
-    const native = { type: { uint8: 3, int8: 9, float32: 1 }[input.type], scale: input.quantization.scale, zeroPoint: input.quantization.zeroPoint, name: input.name };
-    const tensor = encodeInput(await imageToRgb(photo, w, h), native);
-    const inputFile = path.join(cache, `${name}.input`);
-    writeFileSync(inputFile, tensor);
-
-    // The C reference, same library and delegate choice.
-    const ref = spawnSync(reference, [library.path, file, inputFile, String(ITERATIONS + WARMUP), String(XNNPACK_FLAGS[classifier.info.path] ?? -1)], { encoding: 'utf8' });
-    if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
-    const cMs = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
-
-    // Ours: the addon's invoke from JS (input copy, AsyncWorker, Invoke, output copy), on a second interpreter.
-    const interp = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: XNNPACK_FLAGS[classifier.info.path] ?? -1 });
-    const oursMs = await time(() => nativeAddon().invoke(interp.handle, tensor));
-    nativeAddon().destroy(interp.handle);
-
-    // Ours, image file to top-5.
-    const fileMs = await time(async () => classifier.classify(readFileSync(PHOTO), { topK: 5 }));
-    classifier.close();
-
-    // LiteRT.js on the same model and input, one thread.
-    const model = await litert.loadAndCompile(new Uint8Array(readFileSync(file)), { accelerator: 'wasm' });
-    const typed = input.type === 'int8' ? new Int8Array(tensor.buffer, tensor.byteOffset, tensor.length) : new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length);
-    const litertMs = await time(async () => {
-      const t = new litert.Tensor(typed, [1, h, w, 3]);
-      const [out] = await model.run([t]);
-      if ((await out.data()).length === 0) throw new Error('LiteRT.js returned no scores');
-      t.delete();
-      out.delete();
-    });
-    model.delete();
-    rows.push({ model: name, path: classifier.info.path, cMs, oursMs, fileMs, litertMs });
+const f = (x) => x.toFixed(2);
+const lines = [
+  `${process.arch}, 1 thread, median of ${ITERATIONS}; invoke input: grace_hopper.bmp; JPEG→top5: parrot.jpg; one run of \`npm run bench\``,
+  '',
+  '| model | TFLite | path | C ref ms | ours ms | ours/C | JPEG→top5 ms | JPEG/invoke | LiteRT.js ms | LiteRT.js/ours | builtin kernels ms |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+];
+for (const i of generations[0].rows.keys())
+  for (const g of generations) {
+    const r = g.rows[i];
+    const lt = litertMs[r.model];
+    lines.push(`| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursMs / r.cMs)} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`);
   }
-  const f = (x) => x.toFixed(2);
-  console.log(`TFLite ${library.version} (${path.basename(path.dirname(library.path))}), 1 thread, grace_hopper.bmp, median of ${ITERATIONS}`);
-  console.log('| model | path | C ref ms | ours invoke ms | ours/C | file→top5 ms | file/invoke | LiteRT.js ms | ours/LiteRT |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows)
-    console.log(`| ${r.model.replace('.tflite', '')} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursMs / r.cMs)} | ${f(r.fileMs)} | ${f(r.fileMs / r.oursMs)} | ${f(r.litertMs)} | ${f(r.oursMs / r.litertMs)} |`);
+const shipped = generations[1];
+const worstVsLitert = Math.min(...shipped.rows.map((r) => litertMs[r.model] / r.oursMs));
+const worstVsC = Math.max(...shipped.rows.map((r) => r.oursMs / r.cMs));
+lines.push('', `TFLite ${shipped.version} (the library the snap ships): at least ${f(worstVsLitert)}x as fast as LiteRT.js on every fixture (goal 1.8x), at most ${f(worstVsC)}x the C reference (goal 1.05x).`);
+const builtinRatio = shipped.rows.map((r, i) => r.builtinMs / generations[0].rows[i].builtinMs);
+lines.push("", `Builtin kernels (no XNNPACK: what ops XNNPACK does not take run on), ${shipped.version} / 2.9: ${builtinRatio.map(f).join(', ')} (below 1 = faster than 2.9).`);
+const table = lines.join('\n');
+console.log(table);
+if (writeReadme) {
+  const text = readFileSync(README, 'utf8');
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${BEGIN} ... ${END} block`);
+  writeFileSync(README, `${text.slice(0, a + BEGIN.length)}\n${table}\n${text.slice(b)}`);
+  console.log('README.md: bench table replaced');
 }
-
-await main();

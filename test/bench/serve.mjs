@@ -25,6 +25,8 @@ const { values } = parseArgs({
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', '..', 'runtime', 'bin', 'coreforge-runtime.js');
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
+// The daemon runs on the library the snap ships: TFLite 2.19 ($COREFORGE_TFLITE_DIR, default ../shared/tflite).
+const tflite = path.join(process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite'), `linux-${process.arch}`, 'libtensorflowlite_c.so');
 const photo = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
 const workers = Math.max(1, availableParallelism());
 const TOTAL = Number(values.requests);
@@ -35,6 +37,7 @@ const started = Date.now();
 async function startDaemon(model) {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--workers', String(workers), '--queue', '64', '-m', path.join(fixtures, 'models', model), '-l', path.join(fixtures, 'models', 'imagenet_labels.txt')], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, COREFORGE_TFLITE_LIB: tflite },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -102,6 +105,7 @@ const report = { workers, cores: availableParallelism() };
     const one = await load(d.port, 1, 60);
     const four = await load(d.port, 4, 120);
     report.throughput = { model: values.model, one, four, ratio: four.rate / one.rate };
+    report.tflite = / TFLite ([\d.]+)$/m.exec(d.output())?.[1] ?? 'unknown';
   } finally {
     await stopDaemon(d);
   }
@@ -128,7 +132,7 @@ if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
   const { throughput: t, memory: m } = report;
   const f = (x) => x.toFixed(1);
-  console.log(`serve throughput (${t.model}, ${workers} workers on ${report.cores} cores, 1 thread each):`);
+  console.log(`serve throughput (${t.model}, TFLite ${report.tflite}, ${workers} workers on ${report.cores} cores, 1 thread each):`);
   console.log(`  1 client  ${f(t.one.rate)} req/s (p50 ${f(t.one.p50)} ms, p99 ${f(t.one.p99)} ms)`);
   console.log(`  4 clients ${f(t.four.rate)} req/s (p50 ${f(t.four.p50)} ms, p99 ${f(t.four.p99)} ms)  ratio ${t.ratio.toFixed(2)}x (goal >= 1.7x)`);
   console.log(`serve memory (${m.model}, daemon VmRSS): ${m.rss.map((r) => `${r.after === 0 ? 'idle' : `after ${r.after}`} ${f(r.mib)} MiB`).join(', ')}`);

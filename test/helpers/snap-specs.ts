@@ -16,6 +16,7 @@ const base: SnapSpec = {
   model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: '/p/models/mobilenet_v2_1.0_224_quant.tflite' },
   labels: { name: 'imagenet_labels.txt', source: '/p/models/imagenet_labels.txt' },
   service: { port: 8080, bind: '0.0.0.0', threads: 4, topK: 5 },
+  tflite: { kind: 'litert' },
 };
 
 export const SNAP_SPEC_CASES: Readonly<Record<string, SnapSpec>> = {
@@ -25,10 +26,12 @@ export const SNAP_SPEC_CASES: Readonly<Record<string, SnapSpec>> = {
     ...base,
     edgetpuModel: { name: 'mobilenet_v2_1.0_224_quant_edgetpu.tflite', source: '/p/models/mobilenet_v2_1.0_224_quant_edgetpu.tflite' },
     coral: { runtime: 'std', access: 'raw-usb', customDevice: 'coral-tpu', aptKey: TEST_APT_KEY },
+    tflite: { kind: 'tfjs' },
   },
   'arm64-coral-custom-device': {
     ...base,
     architectures: ['arm64'],
     coral: { runtime: 'max', access: 'custom-device', customDevice: 'coral-tpu', aptKey: TEST_APT_KEY },
+    tflite: { kind: 'tfjs' },
   },
 };

@@ -5,7 +5,7 @@ import { loadTfliteLibrary, locateTfliteLibrary } from '@coreforge/runtime';
 import type { SnapArch } from '@coreforge/snaps';
 import type { TfliteChoice } from '../config/types.js';
 import { BuilderError } from '../errors.js';
-import { defaultRepoRoot } from '../snap/pack.js';
+import { locateRuntime, tfliteLibraryFor } from '../snap/runtime-location.js';
 import { resolveTfliteLibrary } from '../snap/tflite-library.js';
 import type { TfliteProbe } from './doctor.js';
 
@@ -25,7 +25,7 @@ export async function probeTflite(env: Readonly<Record<string, string | undefine
   let note = '';
   if (project) {
     try {
-      const lib = resolveTfliteLibrary(project.choice, project.arch, defaultRepoRoot(), env);
+      const lib = resolveTfliteLibrary(project.choice, project.arch, tfliteLibraryFor(locateRuntime(), project.arch), env);
       note = ` (project: ${describeChoice(project.choice)} for ${project.arch}, from ${lib.source})`;
       if (project.arch !== HOST_ARCH) return { found: true, path: lib.file, ...(lib.version && { version: lib.version }), detail: `${lib.file}${note}` };
       explicit = lib.file;

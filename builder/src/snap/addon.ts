@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { SnapArch } from '@coreforge/snaps';
 import type { Run } from '../tools/run.js';
 import { listFiles } from './npm-cache.js';
+import { prebuiltAddonFor, type RuntimeLocation } from './runtime-location.js';
 
 export const ADDON_FILE = 'build/Release/coreforge_tflite.node';
 
@@ -22,8 +23,7 @@ async function addonSources(runtimeDir: string): Promise<string[]> {
 
 export interface AddonOptions {
   readonly run: Run;
-  readonly runtimeDir: string;
-  readonly repoRoot: string;
+  readonly location: RuntimeLocation;
   readonly cacheDir: string;
   readonly arch: SnapArch;
   readonly hostArch: SnapArch;
@@ -44,12 +44,15 @@ function nodeGypScript(): string {
 
 /** Path of the addon for `arch`, or undefined when the runtime has no addon yet (work in progress). */
 export async function addonFor(options: AddonOptions): Promise<string | undefined> {
-  const { runtimeDir, arch } = options;
-  if (!existsSync(path.join(runtimeDir, 'binding.gyp'))) return undefined;
+  const { arch } = options;
+  const { runtimeDir } = options.location;
   if (arch === options.hostArch) {
     const built = path.join(runtimeDir, ADDON_FILE);
-    return existsSync(built) ? built : undefined;
+    return existsSync(built) ? built : prebuiltAddonFor(options.location, arch);
   }
+  const prebuilt = prebuiltAddonFor(options.location, arch);
+  if (prebuilt) return prebuilt;
+  if (!existsSync(path.join(runtimeDir, 'binding.gyp'))) return undefined;
   const sources = await addonSources(runtimeDir);
   const hash = createHash('sha256');
   for (const rel of sources) hash.update(rel).update('\0').update(await readFile(path.join(runtimeDir, rel))).update('\0');
@@ -64,7 +67,8 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
   for (const rel of sources) await cp(path.join(runtimeDir, rel), path.join(temp, rel), { recursive: true });
   await cp(path.join(runtimeDir, 'package.json'), path.join(temp, 'package.json'));
   // binding.gyp resolves node-addon-api and tfjs-tflite-node (headers) from the build folder.
-  await symlink(path.join(options.repoRoot, 'node_modules'), path.join(temp, 'node_modules'));
+  const deps = options.location.nodeModules.find((d) => existsSync(path.join(d, 'node-addon-api'))) ?? options.location.nodeModules[0];
+  if (deps) await symlink(deps, path.join(temp, 'node_modules'));
   const triplet = arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
   await options.run(process.execPath, [nodeGypScript(), 'rebuild', `--arch=${arch}`, '--nodedir=/usr'], {
     cwd: temp,
@@ -75,7 +79,7 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
       CXX: `${triplet}-g++`,
       LINK: `${triplet}-g++`,
       AR: `${triplet}-ar`,
-      NODE_PATH: [path.join(runtimeDir, 'node_modules'), path.join(options.repoRoot, 'node_modules')].join(path.delimiter),
+      NODE_PATH: options.location.nodeModules.join(path.delimiter),
       COREFORGE_TARGET_ARCH: arch,
     },
     onOutput: (line) => options.onProgress?.(line),

@@ -1,6 +1,6 @@
 // Runs the rendered configure hook and launchers with the real /bin/sh and a recording snapctl on PATH.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderConfigureHook, renderEnvScript, renderServeScript } from '@coreforge/snaps';
@@ -60,11 +60,43 @@ describe('configure hook', () => {
     [{ threads: '0' }, 'cannot configure classifier: threads must be a number from 1 to 64, not "0"'],
     [{ bind: '$(id)' }, 'cannot configure classifier: bind must be an IPv4 or IPv6 address, not "$(id)"'],
     [{ model: 'missing.tflite' }, 'cannot configure classifier: model "missing.tflite" does not exist'],
+    [{ token: 'short' }, 'cannot configure classifier: token must be 16 to 256 characters long, not 5 (the value is not shown)'],
+    [{ token: 'abcdefghijklmnop$(id)' }, 'cannot configure classifier: token must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = - (the value is not shown)'],
   ])('rejects %o', (values, message) => {
     const c = setup(values as Record<string, string>);
     const r = spawnSync('/bin/sh', [c.hook], { env: c.env, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(message);
+  });
+
+  test('saves the token apart, mode 0600, never in config.env or on stderr; unsetting it removes the file', () => {
+    const token = 'Zm9vYmFyYmF6cXV4LXRva2VuLTEyMzQ1Njc4OTA=';
+    const c = setup({ token, port: '9000' });
+    const r = spawnSync('/bin/sh', [c.hook], { env: c.env, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const file = path.join(c.data, 'token');
+    expect(readFileSync(file, 'utf8')).toBe(`${token}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(c.data, 'config.env'), 'utf8')).not.toContain(token);
+    const bad = setup({ token: `${token}!` });
+    const refused = spawnSync('/bin/sh', [bad.hook], { env: bad.env, encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).not.toContain(token);
+    // Unset: the hook of a later "snap unset classifier token" gets an empty value.
+    const unset = setup({});
+    writeFileSync(path.join(unset.data, 'token'), `${token}\n`);
+    expect(spawnSync('/bin/sh', [unset.hook], { env: unset.env }).status).toBe(0);
+    expect(existsSync(path.join(unset.data, 'token'))).toBe(false);
+  });
+
+  test('the serve launcher passes the token file to the runtime when there is one', () => {
+    const c = setup({});
+    writeFileSync(path.join(c.data, 'token'), 'x'.repeat(20));
+    writeFileSync(path.join(c.snap, 'bin', 'node'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n');
+    chmodSync(path.join(c.snap, 'bin', 'node'), 0o755);
+    writeFileSync(path.join(c.snap, 'bin', 'serve'), renderServeScript(spec));
+    const out = execFileSync('/bin/sh', [path.join(c.snap, 'bin', 'serve')], { env: c.env, encoding: 'utf8' }).trim().split('\n');
+    expect(out.slice(-2)).toEqual(['--token-file', path.join(c.data, 'token')]);
   });
 
   test('the serve launcher passes the saved options to the runtime', () => {

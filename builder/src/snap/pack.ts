@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   NODE_VERSION,
   renderClassifyScript,
@@ -21,9 +20,10 @@ import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import type { Run } from '../tools/run.js';
 import { addonFor, ADDON_FILE } from './addon.js';
+import { locateRuntime, tfliteLibraryFor } from './runtime-location.js';
 import { findForeignElfs } from './elf.js';
 import { defaultCacheDir, listFiles, unpackedNpmPackage } from './npm-cache.js';
-import { resolveProductionDeps } from './prod-deps.js';
+import { resolveProductionDeps, STAGED_SEPARATELY } from './prod-deps.js';
 import { resolveTfliteLibrary, type ResolvedTflite } from './tflite-library.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
 import { isShipped, SNAP_EPOCH, StageTree } from './stage.js';
@@ -40,8 +40,8 @@ export interface PackOptions {
   readonly compression?: SnapCompression;
   /** Snap version (default 0.1.0). */
   readonly version?: string;
-  /** The coreforge checkout holding runtime/ and node_modules/ (default: found from this file). */
-  readonly repoRoot?: string;
+  /** The runtime package folder (default: @coreforge/runtime as Node resolves it: runtime/ in a checkout, node_modules/ when installed). */
+  readonly runtimeDir?: string;
   /** Keep the staged tree and return its path (for tests and the size report). */
   readonly keepStage?: boolean;
   /** Where $COREFORGE_TFLITE_DIR is read (default process.env). */
@@ -81,17 +81,13 @@ async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: 
   return out;
 }
 
-export function defaultRepoRoot(): string {
-  // builder/src/snap/pack.ts and builder/dist/snap/pack.js are both three levels below the checkout.
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-}
-
 async function stageRuntime(tree: StageTree, runtimeDir: string, warnings: string[]): Promise<void> {
   const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   // Only what Node needs at run time: no scripts (the install script would rebuild), no devDependencies.
   const slim: Record<string, unknown> = {};
   for (const key of ['name', 'version', 'type', 'license', 'main', 'exports', 'imports', 'bin', 'dependencies'])
     if (pkg[key] !== undefined) slim[key] = pkg[key];
+  if (slim.dependencies) slim.dependencies = Object.fromEntries(Object.entries(slim.dependencies as Record<string, string>).filter(([n]) => !STAGED_SEPARATELY.includes(n)));
   await tree.addText('runtime/package.json', `${JSON.stringify(slim, null, 2)}\n`);
   for (const folder of ['dist', 'bin', 'scripts']) {
     const dir = path.join(runtimeDir, folder);
@@ -99,16 +95,20 @@ async function stageRuntime(tree: StageTree, runtimeDir: string, warnings: strin
       if (folder !== 'scripts') warnings.push(`runtime/${folder} is missing: run "npx tsc -b"`);
       continue;
     }
-    for (const rel of await listFiles(dir)) if (isShipped(rel)) await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
+    for (const rel of await listFiles(dir))
+      if (isShipped(rel) && !(folder === 'scripts' && BUILD_TIME_SCRIPTS.includes(rel))) await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
   }
 }
+
+/** The runtime's install-time scripts: not needed on the device. */
+const BUILD_TIME_SCRIPTS: readonly string[] = ['install.cjs', 'pack-prebuilt.mjs'];
 
 /** Packs the inference snap for `options.arch` into `options.outDir`. */
 export async function packInferenceSnap(config: ProjectConfig, options: PackOptions): Promise<PackResult> {
   const { arch, run, signal } = options;
   const progress = options.onProgress ?? (() => undefined);
-  const repoRoot = options.repoRoot ?? defaultRepoRoot();
-  const runtimeDir = path.join(repoRoot, 'runtime');
+  const location = locateRuntime(options.runtimeDir);
+  const { runtimeDir } = location;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const spec = snapSpecFromConfig(config, { architectures: [arch], ...(options.version ? { version: options.version } : {}) });
   const compression = options.compression ?? spec.compression;
@@ -121,7 +121,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   }
   for (const [what, file] of [['model', config.inference.model], ['labels', config.inference.labels]] as const)
     if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
-  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, repoRoot, options.env ?? process.env);
+  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, tfliteLibraryFor(location, arch), options.env ?? process.env);
   const warnings: string[] = [];
   const work = await mkdtemp(path.join(os.tmpdir(), 'coreforge-snap-'));
   const tree = new StageTree(path.join(work, 'stage'));
@@ -133,15 +133,15 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     await tree.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
     progress('staging the runtime');
     await stageRuntime(tree, runtimeDir, warnings);
-    const addon = await addonFor({ run, runtimeDir, repoRoot, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
+    const addon = await addonFor({ run, location, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
     if (addon) await tree.addFile(`runtime/${ADDON_FILE}`, addon);
-    else warnings.push('the runtime addon is not built: run "npm run install -w runtime"');
+    else warnings.push(`the runtime addon for ${arch} is missing: neither a local build nor the prebuilt @coreforge/runtime-linux-${arch === 'amd64' ? 'x64' : 'arm64'} is installed`);
     const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Parameters<typeof resolveProductionDeps>[0];
     const deps = await resolveProductionDeps(pkg, {
       run,
       cacheDir,
       arch,
-      searchDirs: [path.join(runtimeDir, 'node_modules'), path.join(repoRoot, 'node_modules')],
+      searchDirs: location.nodeModules,
       signal,
       onProgress: progress,
     });

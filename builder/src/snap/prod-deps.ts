@@ -11,6 +11,9 @@ import { unpackedNpmPackage } from './npm-cache.js';
 /** Dependencies needed only to build the addon, never at run time. */
 export const BUILD_ONLY_DEPENDENCIES: readonly string[] = ['node-addon-api', 'node-gyp'];
 
+/** Dependencies the packer stages on its own (TFLite's library as the tflite part, the addon as the runtime's build). */
+export const STAGED_SEPARATELY: readonly string[] = ['tfjs-tflite-node', '@coreforge/runtime-linux-x64', '@coreforge/runtime-linux-arm64'];
+
 const NPM_CPU: Readonly<Record<SnapArch, string>> = { amd64: 'x64', arm64: 'arm64' };
 
 interface PackageJson {
@@ -66,9 +69,9 @@ export async function resolveProductionDeps(root: PackageJson, options: ResolveO
   const found = new Map<string, ResolvedPackage>();
   const queue: { name: string; range: string; optional: boolean }[] = [];
   const enqueue = (pkg: PackageJson) => {
-    for (const [name, range] of Object.entries(pkg.dependencies ?? {}))
-      if (!BUILD_ONLY_DEPENDENCIES.includes(name)) queue.push({ name, range, optional: false });
-    for (const [name, range] of Object.entries(pkg.optionalDependencies ?? {})) queue.push({ name, range, optional: true });
+    const skip = (name: string) => BUILD_ONLY_DEPENDENCIES.includes(name) || STAGED_SEPARATELY.includes(name);
+    for (const [name, range] of Object.entries(pkg.dependencies ?? {})) if (!skip(name)) queue.push({ name, range, optional: false });
+    for (const [name, range] of Object.entries(pkg.optionalDependencies ?? {})) if (!skip(name)) queue.push({ name, range, optional: true });
   };
   enqueue(root);
   while (queue.length > 0) {

@@ -10,7 +10,7 @@ import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Run } from '../tools/run.js';
 import { readCoralAptKey } from './coral-apt-key.js';
-import { defaultRepoRoot } from './pack.js';
+import { locateRuntime } from './runtime-location.js';
 import { packRuntime, runtimeTarballName } from './runtime-tarball.js';
 import { checkSnapcraftYaml } from './snapcraft-schema.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
@@ -61,14 +61,14 @@ async function copyFileAtomic(from: string, to: string, mode: number): Promise<v
 
 /** The snapcraft.yaml text alone (for --stdout): no files are packed or copied. */
 export async function renderSnapcraftYamlFor(config: ProjectConfig, options: SnapcraftProjectOptions): Promise<string> {
-  const runtimeDir = path.join(options.repoRoot ?? defaultRepoRoot(), 'runtime');
+  const runtimeDir = options.repoRoot ? path.join(options.repoRoot, 'runtime') : locateRuntime().runtimeDir;
   const project = await planSnapcraftProject(config, path.join(runtimeDir, await runtimeTarballName(runtimeDir)), options);
   return project.files[0]!.content!;
 }
 
 /** Packs the runtime, then writes every file of the project under `outDir` (each atomically). Returns the paths. */
 export async function writeSnapcraftProject(config: ProjectConfig, outDir: string, options: SnapcraftProjectOptions): Promise<{ version: string; paths: string[] }> {
-  const runtimeDir = path.join(options.repoRoot ?? defaultRepoRoot(), 'runtime');
+  const runtimeDir = options.repoRoot ? path.join(options.repoRoot, 'runtime') : locateRuntime().runtimeDir;
   const temp = await mkdtemp(path.join(os.tmpdir(), 'coreforge-runtime-pack-'));
   try {
     const tarball = await packRuntime(options.run, runtimeDir, temp, options.signal);

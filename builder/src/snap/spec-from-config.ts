@@ -32,5 +32,6 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
     labels: { name: path.basename(inf.labels), source: inf.labels },
     ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: 'coral-tpu', aptKey: options.coralAptKey ?? '' } } : {}),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
+    tflite: inf.tflite.kind === 'path' ? { kind: 'file', source: inf.tflite.path } : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
   };
 }

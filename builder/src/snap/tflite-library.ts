@@ -1,7 +1,7 @@
 // Where the libtensorflowlite_c a project ships comes from (inference.tflite), for each target architecture:
 //   2.19  $COREFORGE_TFLITE_DIR/linux-{x64,arm64}/libtensorflowlite_c.so (LiteRT v2.2.0 built with XNNPACK; the
 //         generated snapcraft project builds the same library from LiteRT's sources instead)
-//   2.9   the build tfjs-tflite-node ships (npm, a runtime devDependency)
+//   2.9   the build tfjs-tflite-node ships (npm, a dependency of @coreforge/runtime, found where npm installed it)
 //   path  that file (the packer checks its ELF architecture)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -23,15 +23,16 @@ export interface ResolvedTflite {
 }
 
 /** The library file for `arch`; throws FILE_NOT_FOUND with the way to get it. */
-export function resolveTfliteLibrary(choice: TfliteChoice, arch: SnapArch, repoRoot: string, env: Readonly<Record<string, string | undefined>>): ResolvedTflite {
+/** `tfjs29` is tfjs-tflite-node's library for `arch` where npm installed it (runtime-location.ts), if it is installed. */
+export function resolveTfliteLibrary(choice: TfliteChoice, arch: SnapArch, tfjs29: string | undefined, env: Readonly<Record<string, string | undefined>>): ResolvedTflite {
   if (choice.kind === 'path') {
     if (!existsSync(choice.path)) throw new BuilderError('FILE_NOT_FOUND', `cannot find the TFLite library "${choice.path}" (inference.tflite)`, 'fix inference.tflite, or use "2.19" or "2.9"');
     return { file: choice.path, source: 'inference.tflite' };
   }
   if (choice.version === '2.9') {
-    const file = path.join(repoRoot, 'node_modules', 'tfjs-tflite-node', 'cc_deps', `linux_${arch}`, 'libtensorflowlite_c.so');
-    if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.9 for ${arch}: "${file}" does not exist`, 'npm ci (tfjs-tflite-node is a runtime devDependency)');
-    return { file, version: '2.9', source: 'tfjs-tflite-node' };
+    if (!tfjs29 || !existsSync(tfjs29))
+      throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.9 for ${arch}: tfjs-tflite-node is not installed${tfjs29 ? ` ("${tfjs29}" does not exist)` : ''}`, 'reinstall Coreforge (tfjs-tflite-node is a dependency of @coreforge/runtime), or npm ci in a checkout');
+    return { file: tfjs29, version: '2.9', source: 'tfjs-tflite-node' };
   }
   const dir = env[TFLITE_DIR_ENV];
   const how = `set ${TFLITE_DIR_ENV} to a folder holding linux-x64/ and linux-arm64/libtensorflowlite_c.so built from LiteRT v2.2.0 (README "Which TFLite"), build the snap with snapcraft ("coreforge snap render", which builds it from source), or set inference.tflite to "2.9"`;

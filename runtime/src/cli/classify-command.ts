@@ -1,5 +1,4 @@
 // coreforge-runtime classify: one image, the seed's label_image output format.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClassifier } from '../classifier.js';
@@ -9,6 +8,7 @@ import type { ClassifyResult } from '../types.js';
 import type { RuntimeIO } from './main.js';
 import { intFlag, isUsageError, MODEL_OPTIONS, modelFlags } from './args.js';
 import { reportRuntimeError } from './report.js';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../read-file.js';
 
 const HELP = `usage: coreforge-runtime classify -i IMAGE [-m MODEL] [-l LABELS] [-k 5] [--threads N]
                                   [--delegate cpu|edgetpu|auto] [--edgetpu-model FILE] [--device usb]
@@ -53,12 +53,7 @@ export async function classifyCommand(args: readonly string[], io: RuntimeIO): P
     const classifier = await openClassifier(options, io.env);
     try {
       for (const w of classifier.warnings) io.err(`warning: ${w}`);
-      let image: Buffer;
-      try {
-        image = await readFile(values.image);
-      } catch (error) {
-        throw new RuntimeError('IMAGE_INVALID', `cannot read image "${values.image}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
-      }
+      const image = await readRegularFile(values.image, { what: 'image', maxBytes: MAX_IMAGE_FILE_BYTES, missing: 'IMAGE_INVALID', invalid: 'IMAGE_INVALID' });
       const runs: ClassifyResult[] = [];
       for (let i = 0; i < repeat; i++) runs.push(await classifier.classify(image, { topK }));
       const last = runs.at(-1)!;

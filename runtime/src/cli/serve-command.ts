@@ -1,6 +1,8 @@
 // coreforge-runtime serve: the inference daemon. Listens at once (503 while the interpreters load), and returns 0
 // after SIGTERM/SIGINT once in-flight requests have their answers and the classifiers are closed.
 import { availableParallelism } from 'node:os';
+import { DecodeBudget, DEFAULT_DECODE_BUDGET_BYTES } from '../decode-budget.js';
+import { readRegularFile } from '../read-file.js';
 import { parseArgs } from 'node:util';
 import { openClassifier } from '../classifier.js';
 import { ENV } from '../env.js';
@@ -26,6 +28,8 @@ GET /healthz (200 when ready, 503 while loading or shutting down); GET /metrics 
   --workers N     interpreters loaded side by side, one request each (default: CPU count / --threads)
   --queue N       requests that may wait for a free interpreter; more get 503 + Retry-After
   --max-body N    largest body in bytes (413 beyond); --max-pixels N: largest decoded image
+  --decode-memory N  bytes the decodes in flight may hold together (default 192 MiB; 503 + Retry-After beyond)
+  --token-file F  require "Authorization: Bearer <token>" on POST /v1/classify, token read from F (401 otherwise)
 Defaults come from the environment when set: ${Object.values(SERVE_ENV).join(', ')},
 ${ENV.MODEL}, ${ENV.LABELS}, ${ENV.THREADS}, ${ENV.DELEGATE}, ${ENV.EDGETPU_MODEL}.
 SIGTERM or SIGINT: stop accepting, answer the requests in flight, exit.
@@ -49,6 +53,15 @@ async function openClassifiers(count: number, options: ClassifierOptions, env: R
   throw failed.reason;
 }
 
+/** The bearer token: the first line of a small regular file, in the RFC 6750 token characters, 16 to 256 long. */
+async function readToken(file: string): Promise<string> {
+  const text = (await readRegularFile(file, { what: 'token file', maxBytes: 4096, missing: 'ARGUMENT_INVALID', invalid: 'ARGUMENT_INVALID' })).toString('utf8');
+  const token = text.split(/\r?\n/, 1)[0]!.trim();
+  if (!/^[A-Za-z0-9._~+/=-]{16,256}$/.test(token))
+    throw new RuntimeError('ARGUMENT_INVALID', `cannot use the token in "${file}": expected 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = -`, 'write a long random token, e.g. "openssl rand -hex 32"');
+  return token;
+}
+
 const hostPort = (address: string, port: number) => `${address.includes(':') ? `[${address}]` : address}:${port}`;
 
 export async function serveCommand(args: readonly string[], io: RuntimeIO, signals?: ServeSignals): Promise<number> {
@@ -64,6 +77,8 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
         queue: { type: 'string' },
         'max-body': { type: 'string' },
         'max-pixels': { type: 'string' },
+        'decode-memory': { type: 'string' },
+        'token-file': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -75,7 +90,10 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     const env = io.env;
     const { topK, ...model } = modelFlags(values, env, 'serve', 64);
     const workers = intFlag('workers', values.workers ?? env[SERVE_ENV.WORKERS], defaultWorkers(availableParallelism(), model.threads), 1, 64);
-    const classifierOptions: ClassifierOptions = { ...model, maxPixels: intFlag('max-pixels', values['max-pixels'] ?? env[SERVE_ENV.MAX_PIXELS], DEFAULT_MAX_PIXELS, 1) };
+    const decodeBudget = new DecodeBudget(intFlag('decode-memory', values['decode-memory'] ?? env[SERVE_ENV.DECODE_MEMORY], DEFAULT_DECODE_BUDGET_BYTES, 1));
+    const classifierOptions: ClassifierOptions = { ...model, maxPixels: intFlag('max-pixels', values['max-pixels'] ?? env[SERVE_ENV.MAX_PIXELS], DEFAULT_MAX_PIXELS, 1), decodeBudget };
+    const tokenFile = values['token-file'] ?? env[SERVE_ENV.TOKEN_FILE];
+    const token = tokenFile ? await readToken(tokenFile) : undefined;
     const bind = values.bind ?? env[SERVE_ENV.BIND] ?? DEFAULT_SERVER_OPTIONS.bind;
     const port = intFlag('port', values.port ?? env[SERVE_ENV.PORT], DEFAULT_SERVER_OPTIONS.port, 0, 65535);
     const service = createInferenceServer(() => openClassifiers(workers, classifierOptions, env), {
@@ -84,6 +102,7 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
       maxQueue: intFlag('queue', values.queue ?? env[SERVE_ENV.QUEUE], DEFAULT_SERVER_OPTIONS.maxQueue, 0),
       maxBodyBytes: intFlag('max-body', values['max-body'] ?? env[SERVE_ENV.MAX_BODY], DEFAULT_SERVER_OPTIONS.maxBodyBytes, 1),
       topK,
+      ...(token !== undefined && { token }),
       log: (text) => io.err(text),
     });
     try {

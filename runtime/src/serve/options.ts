@@ -19,6 +19,8 @@ export interface ServerOptions {
   readonly topK: number;
   /** The Retry-After (seconds) sent with 503 answers. */
   readonly retryAfterSeconds: number;
+  /** When set, POST /v1/classify needs `Authorization: Bearer <token>` (401 otherwise). Never logged. */
+  readonly token?: string;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -29,7 +31,8 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   bodyTimeoutMs: 15_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
-  drainTimeoutMs: 30_000,
+  // Well inside snapd's default stop timeout for services (30 s): in-flight inferences take milliseconds.
+  drainTimeoutMs: 10_000,
   topK: 5,
   retryAfterSeconds: 1,
 };

@@ -29,8 +29,10 @@ export interface ErrorReply {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export function errorReply(error: unknown): ErrorReply {
+export function errorReply(error: unknown, retryAfterSeconds = 1): ErrorReply {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  // The decode budget is full: come back shortly (the process does not grow instead).
+  if (error instanceof RuntimeError && error.code === 'IMAGE_BUSY') return { status: 503, code: error.code, message: error.message, headers: { 'retry-after': String(retryAfterSeconds) } };
   if (error instanceof RuntimeError) {
     const status = CLIENT_ERRORS[error.code];
     if (status) return { status, code: error.code, message: error.message, headers: {} };

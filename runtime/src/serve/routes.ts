@@ -1,6 +1,7 @@
 // The routes: POST /v1/classify, GET /healthz, GET /metrics; 404 and 405 for everything else. Every answer is
 // JSON (or Prometheus text), every refusal a JSON `{error: {code, message}}`; nothing a client sends throws out of
 // the handler.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ModelInfo } from '../types.js';
@@ -26,8 +27,20 @@ const ROUTES = ['/v1/classify', '/healthz', '/metrics'] as const;
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
+/** What a client may learn about the model: how it runs, never where files live on the device. */
 function modelSummary(info: ModelInfo) {
-  return { path: info.path, file: info.modelFile, threads: info.threads, inputs: info.inputs, library: info.library };
+  return { path: info.path, threads: info.threads, tflite: info.library.version };
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compares the bearer token in constant time (hashes first, so the length does not leak either). */
+function checkToken(req: IncomingMessage, token: string | undefined): void {
+  if (token === undefined) return;
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (!m || !timingSafeEqual(digest(m[1]!), digest(token)))
+    throw new HttpError(401, 'UNAUTHORIZED', `cannot classify: ${header ? 'the bearer token is wrong' : 'this service needs "Authorization: Bearer <token>"'}`, { 'www-authenticate': 'Bearer realm="coreforge"' });
 }
 
 function unavailable(phase: Phase, retryAfter: number): HttpError {
@@ -48,6 +61,7 @@ function parseTopK(url: URL, fallback: number): number {
 async function classify(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL, start: number): Promise<number> {
   const { options, metrics } = ctx;
   const { phase, pool } = ctx.state();
+  checkToken(req, options.token);
   if (phase !== 'ready' || !pool) throw unavailable(phase, options.retryAfterSeconds);
   const queueFull = () =>
     new HttpError(503, 'QUEUE_FULL', `cannot classify now: every interpreter is busy and ${options.maxQueue} requests are waiting`, { 'retry-after': String(options.retryAfterSeconds) });
@@ -89,6 +103,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     return 200;
   }
   const status = phase === 'ready' ? 200 : 503;
+  // Minimal: the state, how the model runs and the load; no file paths, no library location.
   const health = pool
     ? { status: phase === 'ready' ? 'ok' : phase, model: modelSummary(pool.classifiers[0]!.info), workers: pool.classifiers.length, queue: { depth: pool.queued, max: ctx.options.maxQueue }, inFlight: pool.busy }
     : { status: phase };
@@ -104,7 +119,7 @@ export function createRequestHandler(ctx: RouteContext): (req: IncomingMessage, 
     const label = (ROUTES as readonly string[]).includes(path) ? path : 'other';
     const done = (status: number) => ctx.metrics.request(label, status, (performance.now() - start) / 1000);
     route(ctx, req, res, start).then(done, (error: unknown) => {
-      const reply = errorReply(error);
+      const reply = errorReply(error, ctx.options.retryAfterSeconds);
       if (reply.status === 500) ctx.log(`error: ${req.method ?? ''} ${path.slice(0, 100)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       const draining: Record<string, string> = ctx.state().phase === 'draining' ? { connection: 'close' } : {};
       sendJson(res, reply.status, { error: { code: reply.code, message: reply.message } }, { ...reply.headers, ...draining });

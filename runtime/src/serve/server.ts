@@ -8,7 +8,7 @@ import { Metrics } from './metrics.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './options.js';
 import { ClassifierPool } from './pool.js';
 import { createRequestHandler, type Phase } from './routes.js';
-import { drainServer } from './shutdown.js';
+import { ConnectionTracker, drainServer } from './shutdown.js';
 
 /** Classifiers already open, or a function that opens them (the server answers 503 "starting" meanwhile). */
 export type ClassifierSource = readonly Classifier[] | (() => Promise<readonly Classifier[]>);
@@ -66,6 +66,7 @@ export function createInferenceServer(source: ClassifierSource, options: Inferen
     },
     handler,
   );
+  const connections = new ConnectionTracker(server);
   // Malformed HTTP (and Node's own header timeout): answer if the socket still can, never throw.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') {
@@ -99,7 +100,7 @@ export function createInferenceServer(source: ClassifierSource, options: Inferen
     close: () =>
       (closing ??= (async () => {
         phase = 'draining';
-        await drainServer(server, o.drainTimeoutMs);
+        await drainServer(server, connections, o.drainTimeoutMs);
         await loading.catch(() => undefined);
         pool?.close();
       })()),

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// One library generation, measured in its own process (a process loads one libtensorflowlite_c): per fixture model,
+// the C reference and our invoke on this library, and a JPEG file to top-5. Prints one JSON line.
+// usage: node test/bench/generation.mjs LIBRARY ITERATIONS (run by test/bench/run.mjs)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { loadTfliteLibrary, openClassifier } from '@coreforge/runtime';
+import { nativeAddon } from '../../runtime/dist/native.js';
+import { imageToRgb } from '../../runtime/dist/image.js';
+import { encodeInput } from '../../runtime/dist/tensors.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cache = path.join(here, '..', '.cache', 'bench');
+const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
+export const MODELS = ['mobilenet_v1_0.25_128_quant.tflite', 'mobilenet_v1_0.75_192_quant.tflite', 'mobilenet_v2_1.0_224_quant.tflite', 'tf2_mobilenet_v2_1.0_224_ptq.tflite'];
+const WARMUP = 3;
+const [library, iterationsArg] = process.argv.slice(2);
+const ITERATIONS = Number(iterationsArg ?? 30);
+const BMP = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
+const JPEG = readFileSync(path.join(fixtures, 'images', 'parrot.jpg'));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function time(fn) {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const t = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const s = performance.now();
+    await fn();
+    t.push(performance.now() - s);
+  }
+  return median(t);
+}
+
+function buildReference() {
+  mkdirSync(cache, { recursive: true });
+  const include = createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').includeDir();
+  const bin = path.join(cache, 'reference');
+  const r = spawnSync('gcc', ['-O2', '-I', include, '-o', bin, path.join(here, 'reference.c'), '-ldl'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot build the C reference: ${r.stderr}`);
+  return bin;
+}
+
+const lib = loadTfliteLibrary(library);
+const reference = buildReference();
+const rows = [];
+for (const name of MODELS) {
+  const file = path.join(fixtures, 'models', name);
+  const classifier = await openClassifier({ model: file, threads: 1, tfliteLibrary: library });
+  const input = classifier.info.inputs[0];
+  const [, h, w] = input.shape;
+  const native = { type: { uint8: 3, int8: 9, float32: 1 }[input.type], scale: input.quantization.scale, zeroPoint: input.quantization.zeroPoint, name: input.name };
+  const tensor = encodeInput(await imageToRgb(BMP, w, h), native);
+  const inputFile = path.join(cache, `${name}.${lib.version}.input`);
+  writeFileSync(inputFile, tensor);
+
+  // Ours: the addon's invoke from JS (input copy, AsyncWorker, Invoke, output copy), on a second interpreter with
+  // the flags the classifier chose; then the C reference with the same library and flags.
+  const flags = classifier.info.path === 'builtin' ? -1 : xnnpackFlagsOf(classifier);
+  const ours = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: flags });
+  const oursMs = await time(() => nativeAddon().invoke(ours.handle, tensor));
+  nativeAddon().destroy(ours.handle);
+  // The builtin kernels alone (no delegate): what ops XNNPACK does not take run on.
+  const builtin = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: -1 });
+  const builtinMs = await time(() => nativeAddon().invoke(builtin.handle, tensor));
+  nativeAddon().destroy(builtin.handle);
+  const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], { encoding: 'utf8' });
+  if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
+  const cMs = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
+
+  // A JPEG photo file to top-5: read, decode + resize, invoke, top-k.
+  const jpegMs = await time(async () => classifier.classify(JPEG, { topK: 5 }));
+  rows.push({ model: name, path: classifier.info.path, inputType: input.type, flags, cMs, oursMs, builtinMs, jpegMs, tensor: tensor.toString('base64') });
+  classifier.close();
+}
+process.stdout.write(`${JSON.stringify({ version: lib.version, library: lib.path, rows })}\n`);
+
+/** The XNNPACK flags behind the path the classifier printed (the bench runs the same choice elsewhere). */
+function xnnpackFlagsOf(c) {
+  const kinds = /^xnnpack(?:\((.*)\))?$/.exec(c.info.path)?.[1]?.split('+') ?? [];
+  return (kinds.includes('qs8') ? 1 : 0) | (kinds.includes('qu8') ? 2 : 0) | (kinds.includes('dynamic-fc') ? 8 : 0);
+}
