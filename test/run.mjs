@@ -34,10 +34,17 @@ for (const file of vitest?.state.getFiles() ?? []) {
   if (fileFailed && (file.tasks?.length ?? 0) === 0) failed++;
   walk(file.tasks ?? [], fileFailed);
 }
-// Errors vitest caught outside any test may hide a false pass: each one counts as a failure.
-const unhandled = vitest?.state.getUnhandledErrors().length ?? 0;
+// Errors vitest caught outside any test may hide a false pass: each one counts as a failure. The one exception
+// is vitest's own worker-to-runner RPC timeout ("[vitest-worker]: Timeout calling ..."), which a busy machine
+// causes: it delays a report, and every test's own result is still counted above.
+const isRpcTimeout = (e) => /^\[vitest-worker\]: Timeout calling/.test(String(e?.message ?? ''));
+const errors = vitest?.state.getUnhandledErrors() ?? [];
+const unhandled = errors.filter((e) => !isRpcTimeout(e)).length;
+const onlyRpcTimeouts = errors.length > 0 && unhandled === 0;
+if (onlyRpcTimeouts) console.log(`${errors.length} vitest worker RPC timeout(s) on a busy machine: not test failures`);
 if (unhandled > 0) console.log(`${unhandled} unhandled error(s) outside the tests (see above): counted as failed`);
 failed += unhandled;
 await vitest?.close();
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exitCode = failed > 0 || process.exitCode ? 1 : 0;
+// vitest sets a failing exit code for any unhandled error, the RPC timeouts included; our count decides.
+process.exitCode = failed > 0 || (process.exitCode && !onlyRpcTimeouts) ? 1 : 0;

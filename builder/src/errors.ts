@@ -17,6 +17,8 @@ export type BuilderErrorCode =
   | 'BOOT_TEST_FAILED'
   | 'RELEASE_REFUSED'
   | 'STORE_REFUSED'
+  | 'SEED_REFUSED'
+  | 'GADGET_BASE_INVALID'
   | 'BMAP_INVALID'
   | 'FLASH_REFUSED'
   | 'FLASH_FAILED'

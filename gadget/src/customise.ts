@@ -7,6 +7,8 @@ import type { GadgetYaml, Structure } from './types.js';
 export interface GadgetCustomisation {
   readonly target: GadgetTarget;
   readonly inferenceSnap: { readonly name: string; readonly id?: string };
+  /** Store id of the gadget snap being customised (the brand gadget's); default: the reference gadget's. */
+  readonly gadgetSnapId?: string;
   readonly service: { readonly port: number; readonly bind: string; readonly threads: number };
   /** How the inference snap reaches a Coral, when there is one. */
   readonly coral?: 'raw-usb' | 'custom-device';
@@ -20,6 +22,15 @@ export const GADGET_SNAP_ID: Record<GadgetTarget, string> = { 'pc-amd64': 'UqFzi
 /** The custom-device slot and plug name for the Coral USB Accelerator. */
 export const CORAL_SLOT = 'coral-usb';
 export const CORAL_CUSTOM_DEVICE = 'coral-tpu';
+
+/**
+ * The one place that names the inference snap's Coral plug: the raw-usb plug, or the custom-device plug, which the
+ * snap declares under its custom-device value (builder passes CORAL_CUSTOM_DEVICE to the snap spec). Gadget
+ * connections, the snap and every hint use this.
+ */
+export function coralPlugName(access: 'raw-usb' | 'custom-device'): string {
+  return access === 'raw-usb' ? 'raw-usb' : CORAL_CUSTOM_DEVICE;
+}
 
 export interface CustomisedGadget {
   readonly yaml: GadgetYaml & { readonly 'kernel-cmdline'?: { readonly append?: readonly string[]; readonly allow?: readonly string[] } };
@@ -55,10 +66,10 @@ export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): Cu
   if (c.coral) {
     if (!id)
       warnings.push(
-        `gadget connections apply only to snaps with a store id: the local inference snap "${c.inferenceSnap.name}" will not be connected at first boot; run "snap connect ${c.inferenceSnap.name}:${c.coral === 'raw-usb' ? 'raw-usb' : 'coral'}" on the device`,
+        `gadget connections apply only to snaps with a store id: the local inference snap "${c.inferenceSnap.name}" will not be connected at first boot; run "snap connect ${c.inferenceSnap.name}:${coralPlugName(c.coral)}" on the device`,
       );
     else {
-      const wanted = c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:coral`, slot: `${GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` };
+      const wanted = c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:${coralPlugName(c.coral)}`, slot: `${c.gadgetSnapId ?? GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` };
       if (!connections.some((x) => x.plug === wanted.plug && x.slot === wanted.slot)) connections.push(wanted);
     }
   }

@@ -27,7 +27,7 @@ describe('gadget customisation', () => {
 
   it('connects the Coral plug: raw-usb to the system slot, custom-device to the gadget slot', () => {
     expect(customiseGadget(base({ coral: 'raw-usb', inferenceSnap: { name: 'classifier', id: ID } })).yaml.connections).toEqual([{ plug: `${ID}:raw-usb`, slot: 'system:raw-usb' }]);
-    expect(customiseGadget(base({ coral: 'custom-device', inferenceSnap: { name: 'classifier', id: ID } })).yaml.connections).toEqual([{ plug: `${ID}:coral`, slot: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH:coral-usb' }]);
+    expect(customiseGadget(base({ coral: 'custom-device', inferenceSnap: { name: 'classifier', id: ID } })).yaml.connections).toEqual([{ plug: `${ID}:coral-tpu`, slot: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH:coral-usb' }]);
   });
 
   it('warns that a local, id-less inference snap gets no gadget connections, and names the snap connect to run', () => {

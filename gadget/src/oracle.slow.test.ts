@@ -54,7 +54,7 @@ describe.skipIf(!oracle.ok)(`snapd gadget oracle${oracle.ok ? '' : ` (skipped: $
     ['pc', '        role: system-save\n', '', 'ok'],
     ['pc', '        role: system-boot\n', '', 'ok'],
     ['pc', '        role: system-data\n', '', 'the system-seed role requires system-data to be defined'],
-    ['pc', '        role: system-seed\n', '', 'model requires system-seed partition, but no system-seed or system-seed-null partition found'],
+    ['pc', '        role: system-seed\n', '', 'model requires system-seed structure, but none was found'],
     ['pc', 'role: system-seed', 'role: system-seeed', 'invalid volume "pc": invalid structure #2 ("ubuntu-seed"): invalid role "system-seeed": unsupported role'],
     ['pc', 'bootloader: grub', 'bootloader: grubby', 'invalid volume "pc": bootloader must be one of grub, u-boot, android-boot, lk, piboot'],
     ['pc', '    bootloader: grub\n', '', 'bootloader not declared in any volume'],

@@ -90,9 +90,11 @@ export function validateGadget(g: GadgetYaml): void {
   }
   if (bootloaders === 0) fail('bootloader not declared in any volume');
   if (bootloaders > 1) fail('too many (2) bootloaders declared');
-  // UC20+ (snapd 2.57 gadget/validate.go): a seed, with data beside it; boot and save are checked by role only.
-  if (!roles.has('system-seed')) fail('model requires system-seed partition, but no system-seed or system-seed-null partition found');
+  // UC20+ (snapd 2.57 gadget/validate.go ensureRolesConsistency): a seed, with data beside it; boot and save are
+  // checked by role only.
+  if (!roles.has('system-seed') && !roles.has('system-data')) fail('model requires system-seed partition, but no system-seed or system-data partition found');
   if (!roles.has('system-data')) fail('the system-seed role requires system-data to be defined');
+  if (!roles.has('system-seed')) fail('model requires system-seed structure, but none was found');
   for (const key of Object.keys(g.defaults ?? {})) if (key !== 'system' && !SNAP_ID.test(key)) fail(`default stanza not keyed by "system" or snap-id: ${key}`);
   for (const c of g.connections ?? []) {
     if (!/^[a-zA-Z0-9]{32}:[a-z0-9-]+$/.test(c.plug)) fail(`gadget connection plug must be SNAP-ID:PLUG, not "${c.plug}"`);

@@ -79,7 +79,11 @@ describe('initramfs', () => {
 
   it('starts the snap command with snapd\'s environment and marks the serial log', () => {
     const init = initScript({ snapName: 'classifier', version: '0.1.0', command: 'bin/serve' }, 'amd64', ['kernel/fs/squashfs/squashfs.ko']);
-    expect(init).toContain('mount -t squashfs -o ro "$dev" /snap/classifier/x1');
+    expect(init).toContain('mount -t squashfs -o $opts "$dev" /snap/classifier/x1');
+    expect(init).toContain('opts=ro\n');
+    // The seed image boot: the snap file in the seed partition, through a loop device.
+    expect(init).toContain('dev=$(ls /seed/snaps/classifier_*.snap /seed/systems/*/snaps/classifier_*.snap 2>/dev/null | head -n 1)');
+    expect(init).toContain('opts=ro,loop');
     expect(init).toContain('export SNAP_ARCH=amd64 SNAP_DATA=/var/snap/classifier/x1 SNAP_COMMON=/var/snap/classifier/common');
     expect(init).toContain('"$SNAP/bin/serve" &');
     expect(init).toContain(MARK.serve);

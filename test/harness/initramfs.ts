@@ -20,6 +20,11 @@ export interface SnapApp {
 /** Lines the harness looks for in the serial log. */
 export const MARK = { init: 'coreforge-smoke: init', serve: 'coreforge-smoke: starting serve', exited: 'coreforge-smoke: serve exited' } as const;
 
+/**
+ * The /init script. With `coreforge.seed=DEV` on the kernel command line (the seed image boot) the snap is not a
+ * whole disk but the file snapd's seed writer put in the seed: DEV is mounted (vfat, read-only) and the inference
+ * snap's file in snaps/ or systems/<label>/snaps/ is mounted from it through a loop device.
+ */
 export function initScript(app: SnapApp, arch: Arch, modules: readonly string[]): string {
   const snapDir = `/snap/${app.snapName}/x1`;
   const libs = `/lib/${TRIPLET[arch]}:/usr/lib/${TRIPLET[arch]}`;
@@ -31,11 +36,22 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "${MARK.init} $(cut -d' ' -f1 /proc/uptime)s"
 for m in ${modules.join(' ')}; do insmod "/lib/modules/$m" 2>/dev/null || echo "coreforge-smoke: insmod $m failed"; done
-# The snap is the whole virtio disk (smoke VM) or a partition named on the kernel command line (image boot).
+# The snap is the whole virtio disk (smoke VM), a partition named on the kernel command line (image boot), or a
+# file in the seed on the partition named by coreforge.seed= (seed image boot).
 dev=$(sed -n 's/.*coreforge\\.snap=\\([^ ]*\\).*/\\1/p' /proc/cmdline); [ -n "$dev" ] || dev=/dev/vda
-i=0; while [ ! -b "$dev" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+seed=$(sed -n 's/.*coreforge\\.seed=\\([^ ]*\\).*/\\1/p' /proc/cmdline)
+opts=ro
+if [ -n "$seed" ]; then
+  i=0; while [ ! -b "$seed" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  mkdir -p /seed
+  if ! mount -t vfat -o ro "$seed" /seed; then echo "coreforge-smoke: cannot mount the seed $seed"; poweroff -f; fi
+  dev=$(ls /seed/snaps/${app.snapName}_*.snap /seed/systems/*/snaps/${app.snapName}_*.snap 2>/dev/null | head -n 1)
+  echo "coreforge-smoke: seed snap $dev"
+  opts=ro,loop
+fi
+i=0; while [ ! -e "$dev" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 mkdir -p ${snapDir} /var/snap/${app.snapName}/x1 /var/snap/${app.snapName}/common /root
-if ! mount -t squashfs -o ro "$dev" ${snapDir}; then echo "coreforge-smoke: cannot mount the snap"; poweroff -f; fi
+if ! mount -t squashfs -o $opts "$dev" ${snapDir}; then echo "coreforge-smoke: cannot mount the snap"; poweroff -f; fi
 ip link set lo up
 ip link set eth0 up
 ip addr add ${GUEST_IP}/24 dev eth0
@@ -84,8 +100,12 @@ async function builtinModules(modulesDir: string): Promise<Set<string>> {
   return new Set(text.split('\n').filter(Boolean).map((l) => path.basename(l, '.ko').replace(/-/g, '_')));
 }
 
-export async function buildInitramfs(assets: BootAssets, app: SnapApp): Promise<Buffer> {
-  const modules = await resolveModules(assets.modulesDir, SMOKE_MODULES, await moduleFiles(assets.modulesDir), await builtinModules(assets.modulesDir));
+/** What the seed image boot needs too: the vfat seed partition and a loop device for the snap file in it. */
+export const SEED_BOOT_MODULES = ['loop', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8', 'nls_iso8859_1'] as const;
+
+export async function buildInitramfs(assets: BootAssets, app: SnapApp, o: { seedBoot?: boolean } = {}): Promise<Buffer> {
+  const wanted = o.seedBoot ? [...SMOKE_MODULES, ...SEED_BOOT_MODULES] : SMOKE_MODULES;
+  const modules = await resolveModules(assets.modulesDir, wanted, await moduleFiles(assets.modulesDir), await builtinModules(assets.modulesDir));
   const entries: CpioEntry[] = [];
   for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'root', 'snap', 'var', 'usr', 'usr/lib', 'lib', 'lib/modules']) entries.push({ name: d, kind: 'dir' });
   entries.push({ name: 'bin/busybox', kind: 'file', mode: 0o755, data: await readFile(assets.busybox) });

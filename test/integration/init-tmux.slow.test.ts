@@ -41,8 +41,9 @@ describe.skipIf(!hasTmux)('coreforge init in a real terminal', () => {
     copyFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'), path.join(project, 'models', 'mobilenet.tflite'));
     copyFileSync(fixture('models/imagenet_labels.txt'), path.join(project, 'models', 'labels.txt'));
     const keys = path.join(tmp, 'keys');
+    // A CI machine sets CI, and the CLI never prompts under CI; the user at this terminal is not a CI job.
     const args = ['init', '--brand', 'acme', '--target', 'pc-amd64', '--model', 'vision-pc', '--display-name', 'Vision', '--grade', 'dangerous', '--accelerator', 'none'];
-    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', '-c', project, '-e', `COREFORGE_KEYS_DIR=${keys}`, '-e', 'NO_COLOR=1', process.execPath, CLI, ...args, ';', 'set-option', '-t', session, 'remain-on-exit', 'on');
+    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', '-c', project, '-e', `COREFORGE_KEYS_DIR=${keys}`, '-e', 'NO_COLOR=1', 'env', '-u', 'CI', process.execPath, CLI, ...args, ';', 'set-option', '-t', session, 'remain-on-exit', 'on');
     await waitFor('Project name');
     key('Enter'); // the folder name, "vision"
     await waitFor('TFLite model file');

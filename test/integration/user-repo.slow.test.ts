@@ -1,16 +1,17 @@
 // A user's repository, end to end, from packed tarballs: `npm pack` of every workspace plus the prebuilt addon
 // package for this host, installed into a clean temp prefix (npm install -g --prefix) and as a devDependency of
 // a project folder outside this repository; then, from that folder only: init --yes, config validate, snap pack,
-// build (stand-in ubuntu-image copied out of test/fake-bin) and test --snap. The commands run with the installed
+// build (the stand-in ubuntu-image of test/fake-bin with its seed oracle and test store) and test --snap. The commands run with the installed
 // bin, a PATH without this repository and a cwd outside it; the snap's runtime must be the installed one.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { FAKE_BIN } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { buildSeedOracle, seedSkipReason, standInStore } from '../helpers/seed-store.js';
 import { TFLITE_DIR } from '../helpers/tflite.js';
 
 const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'runtime', 'test', 'builder'];
@@ -19,6 +20,11 @@ const tarballs = path.join(tmp, 'tarballs');
 const prefix = path.join(tmp, 'prefix');
 const project = path.join(tmp, 'vision');
 const standIns = path.join(tmp, 'stand-in-bin');
+// The stand-in ubuntu-image runs snapd's seed writer (test/oracles/seed) against a test store made for the
+// user's brand key once the key exists (the real ubuntu-image asks the Snap Store).
+const oracle = buildSeedOracle();
+const oracleSkip = seedSkipReason(oracle);
+let standInEnv: Record<string, string> = {};
 const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'builder/package.json'), 'utf8')) as { version: string }).version;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -35,6 +41,7 @@ function userEnv(): Record<string, string> {
     COREFORGE_TFLITE_DIR: TFLITE_DIR,
     FAKE_LOG: path.join(tmp, 'fake.log'),
     NO_COLOR: '1',
+    ...standInEnv,
   };
 }
 
@@ -71,7 +78,8 @@ beforeAll(async () => {
   expect(readdirSync(tarballs).sort()).toEqual([...WORKSPACES.map((w) => `coreforge-${w}-${version}.tgz`), `coreforge-runtime-linux-${process.arch}-${version}.tgz`].sort());
   await npm(['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', ...files], tmp);
   mkdirSync(standIns);
-  copyFileSync(path.join(FAKE_BIN, 'ubuntu-image'), path.join(standIns, 'ubuntu-image'));
+  // Linked, not copied: the stand-in is test machinery and resolves its own imports from this repository.
+  symlinkSync(path.join(FAKE_BIN, 'ubuntu-image'), path.join(standIns, 'ubuntu-image'));
   mkdirSync(path.join(project, 'models'), { recursive: true });
   copyFileSync(fixture('models/mobilenet_v1_0.75_192_quant.tflite'), path.join(project, 'models', 'mobilenet.tflite'));
   copyFileSync(fixture('models/imagenet_labels.txt'), path.join(project, 'models', 'labels.txt'));
@@ -91,6 +99,10 @@ describe('a user repository outside this checkout, from packed tarballs', () => 
 
   it('init --yes, config validate, snap pack, build (stand-in ubuntu-image) and test --snap, all from the project folder', async () => {
     expect((await coreforge(['keys', 'create', 'acme-dev'])).exitCode).toBe(0);
+    expect(oracleSkip, 'the seed oracle the stand-in ubuntu-image runs').toBeUndefined();
+    const pub = path.join(tmp, 'acme-dev.pub');
+    expect((await coreforge(['keys', 'export-public', 'acme-dev', '-o', pub])).exitCode).toBe(0);
+    standInEnv = standInStore(path.join(tmp, 'store'), (oracle as { binary: string }).binary, 'acme', readFileSync(pub, 'utf8').trim()).env;
     const init = await coreforge(['init', '--yes', '--brand', 'acme']);
     expect(init.stderr).toBe('');
     expect(init.stdout).toBe('wrote coreforge.yaml\n');

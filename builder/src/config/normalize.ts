@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expandVariables } from './expand.js';
 import type { ConfigProblem } from './problem.js';
 import type { RawProject } from './raw.js';
-import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type ProjectConfig, type ReleaseConfig, type ReleaseStep, type TfliteChoice, type TfliteVersion } from './types.js';
+import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type GadgetBase, type ProjectConfig, type ReleaseConfig, type ReleaseStep, type Target, type TfliteChoice, type TfliteVersion } from './types.js';
 
 /** inference.tflite: the fastest library that fits the accelerator unless the user names one (a version or a file). */
 export function tfliteChoice(
@@ -112,11 +112,30 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       kernelCmdline: { append: g['kernel-cmdline']?.append ?? [], allow: g['kernel-cmdline']?.allow ?? [] },
       partitions: (g.partitions ?? []).map((p) => ({ name: p.name, size: p.size, filesystem: p.filesystem ?? 'ext4' })),
       ...(g['cloud-init'] !== undefined && { cloudConf: resolvePath(g['cloud-init'], 'gadget.cloud-init') }),
+      ...(g.base !== undefined && { base: gadgetBase(g.base, (v) => resolvePath(v, 'gadget.base')) }),
+      snapName: g['snap-name'] ?? defaultGadgetSnapName(raw.brand, raw.name, raw.target),
+      ...(g['snap-id'] !== undefined && { snapId: g['snap-id'] }),
     },
+    validationSets: (raw['validation-sets'] ?? []).map((v) => ({ accountId: v['account-id'] ?? raw.brand, name: v.name, ...(v.sequence !== undefined && { sequence: v.sequence }), mode: v.mode })),
     signing: { key: raw.signing?.key ?? 'default', backend: raw.signing?.backend ?? 'coreforge' },
     output: resolvePath(raw.output ?? 'out', 'output'),
     image: { ...(raw.image?.size !== undefined && { size: raw.image.size }), compression: raw.image?.compression ?? 'xz' },
     release: normalizeRelease(raw.release),
   };
   return { config, problems };
+}
+
+/** gadget.base: `NAME=TRACK/RISK` is a store snap; anything else (the schema wants `.snap`) a file. */
+function gadgetBase(value: string, resolve: (v: string) => string): GadgetBase {
+  const store = /^([a-z0-9-]+)=([a-z0-9.-]+\/[a-z]+)$/.exec(value);
+  return store ? { kind: 'store', name: store[1]!, channel: store[2]! } : { kind: 'file', file: resolve(value) };
+}
+
+const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
+
+/** BRAND-pc / BRAND-pi, or PROJECT-pc when the brand id is not usable in a snap name (a 32-character id). */
+export function defaultGadgetSnapName(brand: string, project: string, target: Target): string {
+  const board = target === 'pc-amd64' ? 'pc' : 'pi';
+  const byBrand = `${brand}-${board}`;
+  return SNAP_NAME.test(byBrand) && byBrand.length <= 40 && brand.length < 32 ? byBrand : `${project}-${board}`.slice(0, 40);
 }

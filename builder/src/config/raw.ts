@@ -40,7 +40,11 @@ export interface RawProject {
     'kernel-cmdline'?: { append?: string[]; allow?: string[] };
     partitions?: { name: string; size: string; filesystem?: 'ext4' | 'vfat' }[];
     'cloud-init'?: string;
+    base?: string;
+    'snap-name'?: string;
+    'snap-id'?: string;
   };
+  'validation-sets'?: { 'account-id'?: string; name: string; sequence?: number; mode: 'enforce' | 'prefer-enforce' }[];
   signing?: { key?: string; backend?: 'coreforge' | 'gpg' };
   output?: string;
   image?: { size?: string; compression?: 'xz' | 'none' };

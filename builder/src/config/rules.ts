@@ -2,6 +2,7 @@
 // Each rule is a small function that reports problems; none throws.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { gadgetChanges } from '../gadget/customisation.js';
 import type { ConfigProblem } from './problem.js';
 import type { ProjectConfig } from './types.js';
 
@@ -171,6 +172,16 @@ const releasePlanOrdered: Rule = ({ config, error }) => {
     error('release.health', 'give either a url or a command, not both');
 };
 
+const brandGadget: Rule = (ctx) => {
+  const { config, error } = ctx;
+  if (config.gadget.base?.kind === 'file') checkFile(ctx, 'gadget.base', config.gadget.base.file, 'gadget snap');
+  if (config.grade === 'dangerous' || config.gadget.snapId !== undefined) return;
+  // cloud.conf is refused above dangerous by its own rule.
+  const changes = gadgetChanges(config).filter((c) => c !== 'cloud.conf');
+  if (changes.length > 0)
+    error('gadget.snap-id', `the brand gadget "${config.gadget.snapName}" (derived because of ${changes.join(', ')}) needs its store id for grade "${config.grade}" (register it with: snapcraft register ${config.gadget.snapName}), or use grade "dangerous"`);
+};
+
 export const RULES: readonly Rule[] = [
   securedNeedsEncryption,
   storeSnapsNeedIds,
@@ -184,6 +195,7 @@ export const RULES: readonly Rule[] = [
   cloudInitOnlyDangerous,
   partitionsFit,
   releasePlanOrdered,
+  brandGadget,
 ];
 
 export function applyRules(

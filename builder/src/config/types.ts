@@ -111,6 +111,21 @@ export interface GadgetConfig {
   readonly partitions: readonly ExtraPartition[];
   /** Absolute path of a cloud-init file baked into the gadget (dangerous grade only). */
   readonly cloudConf?: string;
+  /** The gadget a brand gadget is derived from (gadget.base); undefined: the target's reference gadget from the store. */
+  readonly base?: GadgetBase;
+  /** Name of the derived brand gadget snap. */
+  readonly snapName: string;
+  readonly snapId?: string;
+}
+
+/** gadget.base: `pc=24/stable` (a store snap, fetched with snap download) or a local .snap file (absolute). */
+export type GadgetBase = { readonly kind: 'store'; readonly name: string; readonly channel: string } | { readonly kind: 'file'; readonly file: string };
+
+export interface ValidationSet {
+  readonly accountId: string;
+  readonly name: string;
+  readonly sequence?: number;
+  readonly mode: 'enforce' | 'prefer-enforce';
 }
 
 export interface SigningConfig {
@@ -141,6 +156,7 @@ export interface ProjectConfig {
   readonly snaps: readonly ExtraSnap[];
   readonly inference: InferenceConfig;
   readonly gadget: GadgetConfig;
+  readonly validationSets: readonly ValidationSet[];
   readonly signing: SigningConfig;
   readonly output: string;
   readonly image: ImageConfig;

@@ -1,11 +1,14 @@
-// coreforge gadget derive BASE.snap -o OUT.snap: how real projects customise the pc and pi gadgets. The
-// upstream gadget snap is unpacked, only its meta/gadget.yaml is changed (boot assets are kept byte for
-// byte), the result is validated with snapd's rules, then packed again with Debian's snap pack.
-import { applyCustomisation, renderGadgetYaml, validateGadget, type GadgetYaml } from '@coreforge/gadget';
-import { mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
+// Deriving a gadget from an upstream gadget snap: how real projects customise the pc and pi gadgets. The upstream
+// snap is unpacked; its meta/gadget.yaml is parsed (parseGadget), customised and validated with snapd's rules; for a
+// brand gadget (the prepare-gadget stage) the name and version in meta/snap.yaml change too, and the Coral
+// custom-device slot is declared there when the project uses it. Boot assets are kept byte for byte, and the tree
+// is packed again with Debian's snap pack (which checks gadget.yaml and that every content source exists).
+import { applyCustomisation, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
@@ -17,31 +20,91 @@ export interface DeriveOptions {
   readonly outSnap: string;
   readonly run: Run;
   readonly signal?: AbortSignal;
+  /** Make it the brand gadget: this name in meta/snap.yaml, and a version that says what it was derived from. */
+  readonly brandName?: string;
 }
 
-export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Promise<{ snapFile: string; warnings: readonly string[] }> {
+/** A snap version (at most 32 characters) saying "derived from VERSION, with this gadget.yaml". */
+export function derivedVersion(baseVersion: string, gadgetYaml: string): string {
+  const hash = createHash('sha256').update(gadgetYaml).digest('hex').slice(0, 8);
+  const head = baseVersion.replace(/[^a-zA-Z0-9:.+~-]/g, '-').slice(0, 32 - 1 - 8 - 3).replace(/[^a-zA-Z0-9+~]+$/, '');
+  return `${head || 'gadget'}+cf${hash}`;
+}
+
+/** rename, or copy + rename when the temporary folder is on another file system; the target appears whole. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    const partial = `${to}.partial`;
+    await copyFile(from, partial);
+    await rename(partial, to);
+  }
+}
+
+function setScalar(text: string, key: string, value: string): string {
+  const re = new RegExp(`^${key}:.*$`, 'm');
+  return re.test(text) ? text.replace(re, `${key}: ${JSON.stringify(value)}`) : `${key}: ${JSON.stringify(value)}\n${text}`;
+}
+
+export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Promise<{ snapFile: string; name: string; version: string; warnings: readonly string[] }> {
   const work = await mkdtemp(path.join(tmpdir(), 'coreforge-derive-'));
+  const where = path.basename(o.baseSnap);
   try {
     const tree = path.join(work, 'tree');
     await o.run('unsquashfs', ['-n', '-d', tree, o.baseSnap], { timeout: 300_000, ...(o.signal && { signal: o.signal }) });
-    const file = path.join(tree, 'meta', 'gadget.yaml');
-    let base: GadgetYaml;
+    const read = async (rel: string) => {
+      try {
+        return await readFile(path.join(tree, rel), 'utf8');
+      } catch (cause) {
+        throw new BuilderError('GADGET_BASE_INVALID', `cannot derive from "${o.baseSnap}": it has no readable ${rel}`, 'pass an upstream gadget snap (pc or pi)', { cause });
+      }
+    };
+    const snapYamlText = await read('meta/snap.yaml');
+    const snapYaml = parse(snapYamlText) as Record<string, unknown> | null;
+    if (snapYaml?.type !== 'gadget')
+      throw new BuilderError('GADGET_BASE_INVALID', `cannot derive from "${o.baseSnap}": it is a snap of type "${String(snapYaml?.type ?? 'app')}", not a gadget`, 'set gadget.base to a gadget snap (pc=24/stable, or a pc/pi .snap file)');
+    // snapd's seed writer refuses the same (seed/seedwriter checkBase), with these words.
+    if ((snapYaml.base ?? 'core') !== config.base)
+      throw new BuilderError('GADGET_BASE_INVALID', `cannot use gadget snap because its base "${String(snapYaml.base ?? 'core')}" is different from model base "${config.base}"`, `derive from a gadget built for ${config.base} (for UC24: pc=24/stable or pi=24/stable)`);
+    let data: unknown;
     try {
-      base = parse(await readFile(file, 'utf8')) as GadgetYaml;
+      data = parse(await read('meta/gadget.yaml'));
     } catch (cause) {
-      throw new BuilderError('INPUT_INVALID', `cannot derive from "${o.baseSnap}": it has no readable meta/gadget.yaml`, 'pass an upstream gadget snap (pc or pi)', { cause });
+      if (cause instanceof BuilderError) throw cause;
+      throw new BuilderError('GADGET_BASE_INVALID', `cannot derive from "${o.baseSnap}": its meta/gadget.yaml is not YAML: ${(cause as Error).message.split('\n')[0]}`, 'pass an upstream gadget snap (pc or pi)', { cause });
     }
-    const { yaml, warnings } = applyCustomisation(base, gadgetCustomisation(config));
+    const base = parseGadget(data, `${where}: meta/gadget.yaml`);
+    validateGadget(base); // a UC16 layout is refused here, as snapd refuses it
+    const custom = gadgetCustomisation(config);
+    const { yaml, warnings } = applyCustomisation(base, custom);
     validateGadget(yaml);
-    await writeFileAtomic(file, renderGadgetYaml(yaml, `Derived by coreforge from ${path.basename(o.baseSnap)}.`));
+    const gadgetText = renderGadgetYaml(yaml, `Derived by coreforge from ${where}.`);
+    await writeFileAtomic(path.join(tree, 'meta', 'gadget.yaml'), gadgetText);
+    let name = String(snapYaml.name);
+    let version = String(snapYaml.version);
+    if (o.brandName) {
+      name = o.brandName;
+      version = derivedVersion(version, gadgetText);
+      let text = setScalar(setScalar(snapYamlText, 'name', name), 'version', version);
+      if (custom.coral === 'custom-device') {
+        // The slot the inference snap's custom-device plug connects to (gadgetSnapYaml declares it).
+        const slots = (gadgetSnapYaml(custom, version).slots ?? {}) as Record<string, unknown>;
+        const doc = parse(text) as Record<string, unknown>;
+        doc.slots = { ...(doc.slots as Record<string, unknown> | undefined), ...slots };
+        text = stringify(doc, { lineWidth: 0 });
+      }
+      await writeFileAtomic(path.join(tree, 'meta', 'snap.yaml'), text);
+    }
     // The project's cloud-init user data (dangerous grade only, checked when the project file loads).
     if (config.gadget.cloudConf) await writeFileAtomic(path.join(tree, 'cloud.conf'), await readFile(config.gadget.cloudConf));
     const out = path.join(work, 'out');
     await o.run('snap', ['pack', tree, out], { timeout: 600_000, env: { SOURCE_DATE_EPOCH: '1704067200' }, ...(o.signal && { signal: o.signal }) });
     const packed = (await readdir(out)).find((f) => f.endsWith('.snap'));
     if (!packed) throw new BuilderError('TOOL_FAILED', 'snap pack finished but wrote no .snap file');
-    await rename(path.join(out, packed), o.outSnap);
-    return { snapFile: o.outSnap, warnings };
+    await moveFile(path.join(out, packed), o.outSnap);
+    return { snapFile: o.outSnap, name, version, warnings };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

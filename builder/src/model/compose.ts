@@ -1,6 +1,7 @@
 // ProjectConfig -> ModelSpec: the gadget, kernel, base, snapd, the inference snap and the project's extra snaps.
 import type { ModelSnap, ModelSpec } from '@coreforge/model-assertions';
 import type { ProjectConfig } from '../config/types.js';
+import { gadgetChanges } from '../gadget/customisation.js';
 
 /** Store ids of the snaps every Coreforge model lists (REFERENCE.md, checked against the store). */
 export const WELL_KNOWN_SNAP_IDS: Readonly<Record<string, string>> = {
@@ -21,8 +22,15 @@ function snap(name: string, type: ModelSnap['type'], defaultChannel: string, id:
   return { name, type, defaultChannel, ...((id ?? WELL_KNOWN_SNAP_IDS[name]) !== undefined && { id: id ?? WELL_KNOWN_SNAP_IDS[name] }), ...extra };
 }
 
-export function composeModel(config: ProjectConfig, timestamp: Date): ModelSpec {
+export interface ComposeOptions {
+  /** The model's revision (nextModelRevision decides it from the previously signed model). */
+  readonly revision?: number;
+}
+
+export function composeModel(config: ProjectConfig, timestamp: Date, o: ComposeOptions = {}): ModelSpec {
   const board = BOARD[config.target];
+  // A derived brand gadget (prepare-gadget) replaces the reference gadget in the model.
+  const gadget = gadgetChanges(config).length > 0 ? snap(config.gadget.snapName, 'gadget', 'latest/stable', config.gadget.snapId) : snap(board.gadget, 'gadget', '24/stable', undefined);
   return {
     brandId: config.brand,
     model: config.model,
@@ -32,7 +40,7 @@ export function composeModel(config: ProjectConfig, timestamp: Date): ModelSpec 
     grade: config.grade,
     ...(config.storageSafety !== (config.grade === 'secured' ? 'encrypted' : 'prefer-encrypted') && { storageSafety: config.storageSafety }),
     snaps: [
-      snap(board.gadget, 'gadget', '24/stable', undefined),
+      gadget,
       snap(board.kernel, 'kernel', '24/stable', undefined),
       snap(config.base, 'base', 'latest/stable', undefined),
       snap('snapd', 'snapd', 'latest/stable', undefined),
@@ -41,6 +49,10 @@ export function composeModel(config: ProjectConfig, timestamp: Date): ModelSpec 
         snap(s.name, s.type === 'core' ? 'core' : s.type, s.channel, s.id, { ...(s.presence && { presence: s.presence }), ...(s.modes && { modes: s.modes }) }),
       ),
     ],
+    ...(config.validationSets.length > 0 && {
+      validationSets: config.validationSets.map((v) => ({ accountId: v.accountId, name: v.name, ...(v.sequence !== undefined && { sequence: v.sequence }), mode: v.mode })),
+    }),
+    ...(o.revision !== undefined && o.revision > 0 && { revision: o.revision }),
     timestamp,
   };
 }

@@ -20,7 +20,7 @@ const config = (overrides: Partial<ProjectConfig> = {}) => ({ name: 'p', model: 
 /** Stages that write one file each and record that they ran; `failing` throws. */
 function stages(log: string[], failing?: StageName): Stage[] {
   const names: StageName[] = ['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest'];
-  const key = { 'pack-snap': 'snap', 'sign-model': 'model', 'build-image': 'image', 'compress-image': 'imageXz', 'write-manifest': 'manifest' } as const;
+  const key = { 'pack-snap': 'snap', 'prepare-gadget': 'gadget', 'sign-model': 'model', 'build-image': 'image', 'compress-image': 'imageXz', 'write-manifest': 'manifest' } as const;
   return names.map((name) => ({
     name,
     title: `do ${name}`,
@@ -62,7 +62,7 @@ describe('build pipeline', () => {
     const e = await buildImage({ ...base, config: config(), stages: stages([]), until: 'pack' }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('STAGE_UNKNOWN');
     expect((e as BuilderError).message).toBe('unknown stage "pack" for --until');
-    expect((e as BuilderError).hint).toBe('stages, in order: pack-snap, sign-model, build-image, compress-image, write-manifest');
+    expect((e as BuilderError).hint).toBe('stages, in order: pack-snap, prepare-gadget, sign-model, build-image, compress-image, write-manifest');
     const both = await buildImage({ ...base, config: config(), stages: stages([]), until: 'sign-model', thru: 'sign-model' }).catch((x: unknown) => x);
     expect((both as BuilderError).code).toBe('INPUT_INVALID');
   });

@@ -2,12 +2,14 @@
 import type { ProjectConfig } from '../config/types.js';
 import type { Run } from '../tools/run.js';
 
-export const STAGE_NAMES = ['pack-snap', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
+export const STAGE_NAMES = ['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** Files made by stages, absolute paths. Later stages read earlier stages' artifacts from here. */
 export interface Artifacts {
   readonly snap?: string;
+  /** The derived brand gadget snap (prepare-gadget), when the project changes the gadget. */
+  readonly gadget?: string;
   readonly model?: string;
   readonly image?: string;
   readonly imageXz?: string;
@@ -22,6 +24,12 @@ export interface BuildOptions {
   readonly snapcraft: boolean;
   /** Folder of the coreforge key store (default: the user's). */
   readonly keysDir?: string;
+  /** More local snap files for the image (--snap): asserted ones (with the .assert snap download writes) or extras. */
+  readonly snaps?: readonly string[];
+  /** ubuntu-image --channel: overrides every snap's channel (dangerous grade only). */
+  readonly channel?: string;
+  /** Model snaps the image takes from the store even though the build made them locally (--from-store). */
+  readonly fromStore?: readonly string[];
 }
 
 export interface BuildContext {

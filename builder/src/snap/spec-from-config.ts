@@ -1,5 +1,6 @@
 // ProjectConfig (coreforge.yaml) -> SnapSpec (the pure snaps/ input).
 import path from 'node:path';
+import { CORAL_CUSTOM_DEVICE } from '@coreforge/gadget';
 import type { SnapArch, SnapSpec } from '@coreforge/snaps';
 import type { ProjectConfig } from '../config/types.js';
 
@@ -30,7 +31,7 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
     model: { name: path.basename(inf.model), source: inf.model },
     ...(coral && inf.edgetpuModel ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: inf.edgetpuModel } } : {}),
     labels: { name: path.basename(inf.labels), source: inf.labels },
-    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: 'coral-tpu', aptKey: options.coralAptKey ?? '' } } : {}),
+    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: CORAL_CUSTOM_DEVICE, aptKey: options.coralAptKey ?? '' } } : {}),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
     tflite: inf.tflite.kind === 'path' ? { kind: 'file', source: inf.tflite.path } : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
   };

@@ -11,6 +11,8 @@ export interface UbuntuImageOptions {
   readonly workdir?: string;
   /** Local snap files to seed instead of the store's (the inference snap, a customised gadget). */
   readonly snaps: readonly string[];
+  /** --channel: every snap's channel (snapd refuses it above grade dangerous; planSnapSources decides). */
+  readonly channel?: string;
   readonly imageSize?: string;
   readonly validation?: 'ignore' | 'enforce';
   readonly sectorSize?: 512 | 4096;
@@ -25,6 +27,7 @@ export function ubuntuImageArgs(o: UbuntuImageOptions): string[] {
   const args = ['snap', '--output-dir', o.outputDir];
   if (o.workdir !== undefined) args.push('--workdir', o.workdir);
   for (const snap of o.snaps) args.push('--snap', snap);
+  if (o.channel !== undefined) args.push('--channel', o.channel);
   if (o.imageSize !== undefined) args.push('--image-size', o.imageSize);
   if (o.sectorSize !== undefined) args.push('--sector-size', String(o.sectorSize));
   if (o.validation !== undefined) args.push('--validation', o.validation);

@@ -16,7 +16,12 @@ interface BuildFlags {
   snapcraft?: boolean;
   keysDir?: string;
   json?: boolean;
+  snap: string[];
+  channel?: string;
+  fromStore: string[];
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const registerBuild: RegisterCommand = (program, ctx) => {
   program
@@ -30,6 +35,9 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
     .option('-w, --workdir <dir>', 'scratch folder (default: <output>/.coreforge-build)')
     .option('--snapcraft', 'build the inference snap with snapcraft instead of the offline packer')
     .option('--keys-dir <dir>', 'key store folder')
+    .option('--snap <file>', 'another local snap for the image: with its .assert (from snap download) for signed grades, or an extra snap (dangerous); repeatable', collect, [])
+    .option('--channel <channel>', "ubuntu-image --channel: every snap's channel (dangerous grade only)")
+    .option('--from-store <name>', 'take this model snap from the store at the model\'s channel instead of the local build; repeatable', collect, [])
     .option('--json', 'print the result as JSON (no progress output)')
     .addHelpText('after', `\nStages: ${STAGE_NAMES.join(', ')}\n\nExamples:\n  $ coreforge build\n  $ coreforge build --until build-image\n  $ coreforge build --resume --json`)
     .action(async (opts: BuildFlags) => {
@@ -37,7 +45,13 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
       const request = {
         config,
         stages: STAGES,
-        options: { snapcraft: Boolean(opts.snapcraft), ...(opts.keysDir && { keysDir: path.resolve(ctx.cwd, opts.keysDir) }) },
+        options: {
+          snapcraft: Boolean(opts.snapcraft),
+          ...(opts.keysDir && { keysDir: path.resolve(ctx.cwd, opts.keysDir) }),
+          ...(opts.snap.length > 0 && { snaps: opts.snap.map((f) => path.resolve(ctx.cwd, f)) }),
+          ...(opts.channel !== undefined && { channel: opts.channel }),
+          ...(opts.fromStore.length > 0 && { fromStore: opts.fromStore }),
+        },
         workdir: opts.workdir ? path.resolve(ctx.cwd, opts.workdir) : defaultWorkdir(config),
         resume: Boolean(opts.resume),
         ...(opts.until !== undefined && { until: opts.until }),

@@ -1,5 +1,5 @@
 // coreforge gadget render|validate, coreforge udev-rules
-import { customiseGadget, EDGETPU_UDEV_RULES, gadgetSnapYaml, GadgetError, renderGadgetYaml, validateGadget, type GadgetYaml } from '@coreforge/gadget';
+import { customiseGadget, EDGETPU_UDEV_RULES, gadgetSnapYaml, GadgetError, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,13 +52,13 @@ export const registerGadget: RegisterCommand = (program, ctx) => {
       } catch (cause) {
         throw new BuilderError('INPUT_INVALID', `cannot read gadget.yaml "${file}": ${(cause as Error).message.split('\n')[0]}`, undefined, { cause });
       }
-      if (typeof data !== 'object' || data === null) throw new GadgetError('GADGET_YAML_INVALID', `${file}: expected a map with "volumes"`);
-      validateGadget(data as GadgetYaml);
+      const g = parseGadget(data, file);
+      validateGadget(g);
       // What snap pack checks too: in a gadget folder (…/meta/gadget.yaml), every content file must exist.
       const abs = path.resolve(ctx.cwd, file);
       if (path.basename(path.dirname(abs)) === 'meta') {
         const root = path.dirname(path.dirname(abs));
-        for (const [name, vol] of Object.entries((data as GadgetYaml).volumes ?? {}))
+        for (const [name, vol] of Object.entries(g.volumes))
           for (const [i, s] of vol.structure.entries())
             for (const c of s.content ?? []) {
               const rel = c.image ?? c.source;

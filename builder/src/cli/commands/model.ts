@@ -1,11 +1,11 @@
 // coreforge model compose|sign|verify|show
-import { decodeModel, modelHeaders, verifyModel } from '@coreforge/model-assertions';
+import { decodeModel, encodeHeaders, modelHeaders, orderModelHeaders, verifyModel } from '@coreforge/model-assertions';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
 import { BuilderError } from '../../errors.js';
 import { composeModel } from '../../model/compose.js';
-import { signProjectModel } from '../../model/sign.js';
+import { composeNextModel, signProjectModel } from '../../model/sign.js';
 import type { RegisterCommand } from './index.js';
 
 async function readText(file: string, what: string): Promise<string> {
@@ -58,11 +58,20 @@ export const registerModel: RegisterCommand = (program, ctx) => {
 
   model
     .command('show')
-    .description('print a model assertion decoded, readable')
-    .argument('<file>', 'model assertion')
+    .description('print a model assertion decoded, readable; without FILE, the headers the next build will sign')
+    .argument('[file]', 'model assertion')
+    .option('-c, --config <file>', 'project file (without FILE)', DEFAULT_PROJECT_FILE)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ coreforge model show out/acme.model')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ coreforge model show out/acme.model\n  $ coreforge model show -c examples/classifier/coreforge.yaml')
+    .action(async (file: string | undefined, opts: { json?: boolean; config: string }) => {
+      if (file === undefined) {
+        // What will be signed: the composed headers, revision included (raised over the last signed model when they changed).
+        const config = await loadProjectConfig(path.resolve(ctx.cwd, opts.config), { env: ctx.env });
+        const spec = await composeNextModel(config, path.join(config.output, `${config.model}.model`), new Date());
+        const headers = modelHeaders(spec);
+        ctx.out(opts.json ? JSON.stringify(headers, null, 2) : `${encodeHeaders(orderModelHeaders(headers))}\nsign-key-sha3-384: (the key "${config.signing.key}" adds it when signing)`);
+        return;
+      }
       const m = decodeModel(await readText(file, 'model'));
       if (opts.json) {
         const { headers: _headers, ...rest } = m;
@@ -76,6 +85,8 @@ export const registerModel: RegisterCommand = (program, ctx) => {
         `base:         ${m.base}`,
         `grade:        ${m.grade}, storage-safety ${m.storageSafety}`,
         `timestamp:    ${m.timestamp}`,
+        `revision:     ${typeof m.headers.revision === 'string' ? m.headers.revision : '0'}`,
+        ...(Array.isArray(m.headers['validation-sets']) ? [`validation-sets: ${JSON.stringify(m.headers['validation-sets'])}`] : []),
         `signed by:    ${m.signKeySha3384}`,
         'snaps:',
         ...m.snaps.map((s) => `  ${s.name.padEnd(20)} ${s.type.padEnd(7)} ${s.defaultChannel.padEnd(14)} ${s.id ?? '(no id)'}${s.presence ? ` ${s.presence}` : ''}`),

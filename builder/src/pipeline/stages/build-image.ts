@@ -1,27 +1,43 @@
-// build-image: ubuntu-image snap MODEL --snap <inference snap> -> out/<model>.img (gadget, kernel, base from the store)
-import { mkdir, rename, rm } from 'node:fs/promises';
+// build-image: ubuntu-image snap MODEL --snap ... -> out/<model>.img. Which snaps are local and which come from
+// the store is decided first, by grade (image/snap-sources.ts), so that what snapd's seed writer would refuse is
+// refused here, before ubuntu-image runs, with snapd's reason and what to do instead.
+import { decodeModel } from '@coreforge/model-assertions';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError } from '../../errors.js';
+import { inspectLocalSnap } from '../../image/local-snaps.js';
+import { planSnapSources } from '../../image/snap-sources.js';
 import { runUbuntuImage, UBUNTU_IMAGE_REQUIRED_TOOLS } from '../../tools/ubuntu-image.js';
 import type { Stage } from '../stage.js';
 
 export const buildImageStage: Stage = {
   name: 'build-image',
   title: 'Build the Ubuntu Core image (ubuntu-image)',
-  requiredTools: () => UBUNTU_IMAGE_REQUIRED_TOOLS,
+  requiredTools: () => [...UBUNTU_IMAGE_REQUIRED_TOOLS, 'unsquashfs'],
   async run(ctx) {
-    const { artifacts, config } = ctx;
+    const { artifacts, config, options } = ctx;
     if (!artifacts.model) throw new BuilderError('STAGE_FAILED', 'cannot build the image: no signed model assertion (run the "sign-model" stage first)');
+    const model = decodeModel(await readFile(artifacts.model, 'utf8'));
+    const fromStore = new Set(options.fromStore ?? []);
+    const files = [artifacts.gadget, artifacts.snap, ...(options.snaps ?? [])].filter((f): f is string => f !== undefined);
+    const local = [];
+    for (const file of files) {
+      const info = await inspectLocalSnap(ctx.run, file, model.base, ctx.signal);
+      if (!fromStore.has(info.name)) local.push(info);
+    }
+    const plan = planSnapSources({ grade: model.grade, modelSnaps: model.snaps, local, ...(options.channel !== undefined && { channel: options.channel }) });
+    for (const w of plan.warnings) ctx.warn(w);
+    for (const s of plan.sources) ctx.log(`${s.name}: ${s.origin === 'store' ? `store, ${s.channel}` : `${s.origin} ${path.basename(s.file!)}`}`);
     const outputDir = path.join(ctx.workdir, 'ubuntu-image-out');
     await rm(outputDir, { recursive: true, force: true });
     await mkdir(outputDir, { recursive: true });
-    const snaps = artifacts.snap ? [artifacts.snap] : [];
     const images = await runUbuntuImage(
       ctx.run,
       {
         modelAssertion: artifacts.model,
         outputDir,
-        snaps,
+        snaps: plan.snapArgs,
+        ...(plan.channel !== undefined && { channel: plan.channel }),
         ...(config.image.size !== undefined && { imageSize: config.image.size }),
       },
       { signal: ctx.signal, onOutput: ctx.log },

@@ -1,9 +1,14 @@
-// build-image -> compress-image -> write-manifest against the FAKE ubuntu-image (test/fake-bin) and the real xz.
+// build-image -> compress-image -> write-manifest with the real xz and unsquashfs, a real signed model and a real
+// snap; ubuntu-image is answered by the injected run (STYLE P9): the stand-in on PATH is tested in test/integration.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { signingKeyFromPem, signModel } from '@coreforge/model-assertions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packSnapTree, standInApp } from '../../../../test/helpers/seed-store.js';
 import { withFakeTools } from '../../../../test/helpers/fake-tools.js';
 import type { ProjectConfig } from '../../config/types.js';
 import { BuilderError } from '../../errors.js';
@@ -21,7 +26,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const withEnv = (extra: Record<string, string> = {}): Run => (tool, args, o = {}) => run(tool, args, { ...o, env: { ...withFakeTools(process.env, { FAKE_LOG: fakeLog, ...extra }), ...o.env } });
+/** ubuntu-image answered from a table: its argv logged, pc.img written into --output-dir, or a failure. */
+const withEnv = (extra: { FAKE_EXIT?: string } = {}): Run => async (tool, args, o = {}) => {
+  if (tool !== 'ubuntu-image') return run(tool, args, o);
+  writeFileSync(fakeLog, JSON.stringify({ tool, argv: args }) + '\n', { flag: 'a' });
+  if (extra.FAKE_EXIT) throw new BuilderError('TOOL_FAILED', `ubuntu-image ${args.join(' ')} failed (exit code ${extra.FAKE_EXIT}):\nError: fake failure requested by FAKE_EXIT`);
+  const out = args[args.indexOf('--output-dir') + 1]!;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'pc.img'), Buffer.alloc(1 << 20, 'pc'));
+  return { command: tool, exitCode: 0, stdout: '', stderr: '' };
+};
+const key = signingKeyFromPem(generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
 function project(): ProjectConfig {
   return {
@@ -33,9 +48,13 @@ function project(): ProjectConfig {
 
 function priorArtifacts() {
   const model = path.join(dir, 'acme-pc.model');
-  writeFileSync(model, 'type: model\nauthority-id: acme\n\nSIG\n');
+  const snapd = (name: string, type: 'gadget' | 'kernel' | 'base' | 'snapd', id: string) => ({ name, type, defaultChannel: 'latest/stable', id });
+  writeFileSync(model, signModel({
+    brandId: 'acme', model: 'acme-pc', architecture: 'amd64', base: 'core24', grade: 'dangerous', timestamp: new Date('2026-12-01T00:00:00Z'),
+    snaps: [snapd('pc', 'gadget', 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH'), snapd('pc-kernel', 'kernel', 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza'), snapd('core24', 'base', 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM'), snapd('snapd', 'snapd', 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4'), { name: 'classifier', type: 'app', defaultChannel: 'latest/stable' }],
+  }, key));
   const snap = path.join(dir, 'classifier_0.1_amd64.snap');
-  writeFileSync(snap, 'hsqs');
+  copyFileSync(packSnapTree(standInApp('classifier')), snap);
   return { model, snap };
 }
 

@@ -1,4 +1,5 @@
 // sign-model: compose the model assertion from the project and sign it -> out/<model>.model
+import { coralPlugName } from '@coreforge/gadget';
 import path from 'node:path';
 import { signProjectModel } from '../../model/sign.js';
 import type { Stage } from '../stage.js';
@@ -10,7 +11,7 @@ export const signModelStage: Stage = {
   async run(ctx) {
     const { config } = ctx;
     if (config.inference.accelerator !== 'none' && config.inference.snapId === undefined) {
-      const plug = config.inference.coralAccess === 'raw-usb' ? 'raw-usb' : 'coral';
+      const plug = coralPlugName(config.inference.coralAccess);
       ctx.warn(`the inference snap "${config.inference.snapName}" has no store id, so snapd applies no gadget connections to it: after first boot run "snap connect ${config.inference.snapName}:${plug}"`);
     }
     const { file } = await signProjectModel(config, {
