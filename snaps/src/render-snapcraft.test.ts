@@ -55,6 +55,7 @@ describe('renderSnapcraftYaml', () => {
       ['snap/local/launchers/bin/classify', '755', 'text'],
       ['snap/local/launchers/bin/serve', '755', 'text'],
       ['snap/local/runtime/coreforge-runtime-0.1.0.tgz', '644', '/tmp/pack/coreforge-runtime-0.1.0.tgz'],
+      ['snap/local/tflite/CMakeLists.txt', '644', 'text'],
       ['snap/local/model/mobilenet_v2_1.0_224_quant.tflite', '644', '/p/models/mobilenet_v2_1.0_224_quant.tflite'],
       ['snap/local/model/imagenet_labels.txt', '644', '/p/models/imagenet_labels.txt'],
     ]);
@@ -84,13 +85,16 @@ describe('the tflite part (TFLite 2.19 from LiteRT with the CMake plugin)', () =
     expect(ours.join('\n')).toContain('string(APPEND CMAKE_CXX_FLAGS " -march=x86-64-v2")');
   });
 
-  test('every part source is a path inside the project folder, or a checksummed download', () => {
+  test('every part source is a path inside the project folder, a checksummed download, or a git repository at a pinned commit', () => {
     for (const [name, spec] of Object.entries(SNAP_SPEC_CASES)) {
       const files = renderSnapcraftProject(spec);
-      const doc = parse(files[0]!.content!) as { parts: Record<string, { source?: string; 'source-checksum'?: string }> };
+      const doc = parse(files[0]!.content!) as {
+        parts: Record<string, { source?: string; 'source-type'?: string; 'source-checksum'?: string; 'source-commit'?: string }>;
+      };
       for (const [part, def] of Object.entries(doc.parts)) {
         if (def.source === undefined) continue;
-        if (/^https:/.test(def.source)) expect(def['source-checksum'], `${name} ${part}`).toMatch(/^sha512\//);
+        if (/^https:/.test(def.source) && def['source-type'] === 'git') expect(def['source-commit'], `${name} ${part}`).toMatch(/^[0-9a-f]{40}$/);
+        else if (/^https:/.test(def.source)) expect(def['source-checksum'], `${name} ${part}`).toMatch(/^sha512\//);
         else expect(files.some((f) => f.path === def.source || f.path.startsWith(`${def.source}/`)), `${name} ${part}: ${def.source}`).toBe(true);
       }
     }

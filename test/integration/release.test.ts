@@ -2,7 +2,7 @@
 // a store kept in a folder): upload to edge -> beta 20% -> beta 50% -> beta 100% -> candidate -> stable, each
 // snapcraft call and the store after each step checked; next refuses before the soak time and when the health
 // gate fails; rollback returns a channel to its previous revision; --dry-run runs nothing.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -204,5 +204,42 @@ describe('coreforge keys register', { timeout: 120_000 }, () => {
     expect(registered.map((k) => k.name)).toEqual(['acme-dev']);
     expect(registered[0]!.request).toContain(`public-key-sha3-384: ${id}`);
     expect(`${r.stdout}${dry.stdout}`).not.toMatch(/PRIVATE KEY|BEGIN PGP/);
+  });
+});
+
+describe("the README's release workflow, command by command", { timeout: 300_000 }, () => {
+  test('register, build --snapcraft (the stand-in packs), upload the snap of that build, next, status --json', async () => {
+    const dir = path.join(tmp, 'readme');
+    const readmeStore = path.join(dir, 'store');
+    const project = path.join(dir, 'coreforge.yaml');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(project, [
+      'name: classifier', 'target: pc-amd64', 'brand: acme', 'model: acme-classifier-pc', 'grade: dangerous', 'inference:',
+      `  model: ${fixture('models/mobilenet_v1_0.25_128_quant.tflite')}`, `  labels: ${fixture('models/imagenet_labels.txt')}`, '  version: 2.0.0', 'output: out', '',
+    ].join('\n'));
+    const env = withFakeTools(process.env, { SNAPCRAFT_STANDIN_STORE: readmeStore, SNAPCRAFT_STANDIN_NOW: '2026-12-10T10:00:00Z', COREFORGE_RELEASE_NOW: '2026-12-10T10:00:00Z', FAKE_LOG: log });
+    const readme = async (...args: string[]) => {
+      writeFileSync(log, '');
+      const r = await cli([...args, '-c', project], env);
+      return { ...r, calls: calls() };
+    };
+    expect(await readme('release', 'register')).toMatchObject({ exitCode: 0, calls: [['register', 'classifier', '--yes']] });
+    // The whole build past pack-snap is build.slow.test.ts's; the snap is what release upload takes.
+    const build = await readme('build', '--snapcraft', '--thru', 'pack-snap');
+    expect(build.stderr).toBe('');
+    expect(build.exitCode).toBe(0);
+    const snap = path.join(dir, 'out', 'classifier_2.0.0_amd64.snap');
+    expect(build.calls).toEqual([['pack', '--use-lxd', '--build-for', 'amd64', '--output', snap]]);
+    const up = await readme('release', 'upload');
+    expect(up.stderr).toBe('');
+    expect(up.calls).toEqual([['status', 'classifier'], ['upload', snap, '--release', 'latest/edge']]);
+    expect(up.stdout).toContain('revision 1 is on latest/edge (plan step 1 of 6 done)');
+    const next = await readme('release', 'next');
+    expect(next.calls).toEqual([['status', 'classifier'], ['release', 'classifier', '1', 'latest/beta', '--progressive', '20'], ['status', 'classifier']]);
+    const status = await readme('release', 'status', '--json');
+    expect(JSON.parse(status.stdout)).toEqual(expect.arrayContaining([
+      { track: 'latest', arch: 'amd64', risk: 'edge', following: false, revision: 1, version: '2.0.0' },
+      { track: 'latest', arch: 'amd64', risk: 'beta', following: false, progressive: { revision: 1, percent: 20, version: '2.0.0' } },
+    ]));
   });
 });
