@@ -15,6 +15,8 @@ import { PartFailed, runParts } from '../helpers/craft-parts.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { fixture } from '../helpers/fixtures.js';
 import { projectConfig } from '../helpers/project-config.js';
+import { tflite219 } from '../helpers/tflite.js';
+import type { ProjectConfig } from '../../builder/src/config/types.js';
 
 const CACHE = path.join(REPO_ROOT, 'test', '.cache');
 const tmp = mkdtempSync(path.join(tmpdir(), 'coreforge-parts-'));
@@ -56,8 +58,15 @@ function tfliteTarball(): string {
 }
 
 const MODEL = 'models/mobilenet_v1_0.25_128_quant.tflite';
-const config = (dir: string) =>
-  projectConfig({ inference: { model: fixture(MODEL), labels: fixture('models/imagenet_labels.txt'), version: '1.2.3' } }, dir);
+// TFLite 2.19 (the CPU default) is built by the tflite part from LiteRT's git sources with CMake, which needs
+// GitHub and an hour of CPU: not here. Its CMakeLists is checked against the build of ../shared/tflite in
+// render-snapcraft.test.ts; here the same 2.19 library comes in as `inference.tflite: <file>` (a dump part), and
+// 2.9 (a Coral project's) from tfjs-tflite-node's checksummed tarball.
+type Tflite = ProjectConfig['inference']['tflite'];
+const TFLITE_219: Tflite = { kind: 'path', path: tflite219('x64'), defaulted: false };
+const TFLITE_29: Tflite = { kind: 'version', version: '2.9', defaulted: false };
+const config = (dir: string, tflite: Tflite) =>
+  projectConfig({ inference: { model: fixture(MODEL), labels: fixture('models/imagenet_labels.txt'), version: '1.2.3', tflite } }, dir);
 
 let npmCache: string;
 let downloads: Record<string, string>;
@@ -66,8 +75,8 @@ beforeAll(() => {
   downloads = { [TFLITE_PACKAGE.tarball]: tfliteTarball() };
 }, 600_000);
 
-function classify(prime: string): { status: number | null; out: string } {
-  const r = spawnSync('sh', [path.join(prime, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp')], {
+function classify(prime: string, extra: readonly string[] = []): { status: number | null; out: string } {
+  const r = spawnSync('sh', [path.join(prime, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp'), ...extra], {
     env: { PATH: process.env.PATH, SNAP: prime, SNAP_ARCH: 'amd64', SNAP_DATA: path.join(tmp, 'data') },
     encoding: 'utf8',
     timeout: 120_000,
@@ -75,12 +84,22 @@ function classify(prime: string): { status: number | null; out: string } {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** The TFLite version the primed snap's runtime loaded (classify --json reports it). */
+function runtimeVersion(prime: string): string {
+  const r = classify(prime, ['--json']);
+  const info = (JSON.parse(r.out) as { model: { library: { version: string } } }).model;
+  return `TFLite ${info.library.version}`;
+}
+
 describe('the rendered snapcraft project, built as craft-parts builds it', () => {
-  test('every part builds offline from sources inside the folder, and the primed snap classifies', async () => {
-    const projectDir = path.join(tmp, 'project');
-    const { version } = await writeSnapcraftProject(config(projectDir), projectDir, { run, architectures: ['amd64'] });
+  test.each([
+    ['2.19', TFLITE_219, 'TFLite 2.19.0'],
+    ['2.9', TFLITE_29, 'TFLite 2.9'],
+  ] as const)('with TFLite %s, every part builds offline from sources inside the folder, and the primed snap classifies', async (name, tflite, banner) => {
+    const projectDir = path.join(tmp, `project-${name}`);
+    const { version } = await writeSnapcraftProject(config(projectDir, tflite), projectDir, { run, architectures: ['amd64'] });
     expect(version).toBe('1.2.3');
-    const { prime, logs } = runParts({ projectDir, workDir: path.join(tmp, 'work'), downloads, npmCache, arch: 'amd64' });
+    const { prime, logs } = runParts({ projectDir, workDir: path.join(tmp, `work-${name}`), downloads, npmCache, arch: 'amd64' });
     expect(logs.runtime).toMatch(/added \d+ packages?/);
     for (const file of ['runtime/bin/coreforge-runtime.js', 'runtime/build/Release/coreforge_tflite.node', 'lib/libtensorflowlite_c.so', `model/${path.basename(MODEL)}`, 'model/imagenet_labels.txt', 'bin/classify', 'bin/serve', 'bin/node'])
       expect(existsSync(path.join(prime, file)), file).toBe(true);
@@ -89,6 +108,7 @@ describe('the rendered snapcraft project, built as craft-parts builds it', () =>
     const result = classify(prime);
     expect(result.out).toMatch(/^\d\.\d+: \d+:.*\ntime: [\d.]+ms/m);
     expect(result.status).toBe(0);
+    expect(runtimeVersion(prime)).toContain(banner);
   }, 600_000);
 
   // Every entry of runtime/package.json "files" is needed: without it the npm part fails or the snap cannot classify.
@@ -100,7 +120,7 @@ describe('the rendered snapcraft project, built as craft-parts builds it', () =>
     for (const f of [...pkg.files, 'package.json']) cpSync(path.join(REPO_ROOT, 'runtime', f), path.join(runtimeCopy, f), { recursive: true });
     writeFileSync(path.join(runtimeCopy, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(REPO_ROOT, 'runtime', 'package.json'), 'utf8')), files: pkg.files.filter((f) => f !== entry) }, null, 2));
     const projectDir = path.join(root, 'project');
-    await writeSnapcraftProject(config(projectDir), projectDir, { run, architectures: ['amd64'], repoRoot: root });
+    await writeSnapcraftProject(config(projectDir, TFLITE_219), projectDir, { run, architectures: ['amd64'], repoRoot: root });
     let failed: string | undefined;
     try {
       const { prime } = runParts({ projectDir, workDir: path.join(root, 'work'), downloads, npmCache, arch: 'amd64' });
@@ -111,5 +131,7 @@ describe('the rendered snapcraft project, built as craft-parts builds it', () =>
       failed = error.message;
     }
     expect(failed, `removing "${entry}" went unnoticed`).toBeDefined();
+    // ...and it is the runtime that fails (the npm part or the snap's classify), not another part.
+    expect(failed).toMatch(/^part "runtime" failed|^classify: /);
   }, 600_000);
 });
