@@ -24,16 +24,31 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The runtime's production closure, as installed for this machine, from the lock file. */
 function runtimeClosure(): string[] {
-  const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
-  const seen = new Map<string, string>();
-  const visit = (name: string) => {
-    const entry = lock.packages[`node_modules/${name}`];
-    if (seen.has(name) || !entry || !existsSync(path.join(REPO_ROOT, 'node_modules', name))) return;
-    seen.set(name, entry.version);
-    for (const d of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(d);
+  const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> }>;
   };
-  for (const d of Object.keys(lock.packages.runtime?.dependencies ?? {})) visit(d);
-  return [...seen].map(([n, v]) => `${n}@${v}`).sort();
+  const seen = new Set<string>();
+  const specs = new Set<string>();
+  /** Where npm put `name` for the package at `from`: its own node_modules, else its parents', as Node resolves. */
+  const locate = (from: string, name: string): string | undefined => {
+    for (let at = from; ; at = at.includes('/node_modules/') ? at.slice(0, at.lastIndexOf('/node_modules/')) : '') {
+      const location = at === '' ? `node_modules/${name}` : `${at}/node_modules/${name}`;
+      if (lock.packages[location]) return location;
+      if (at === '') return undefined;
+    }
+  };
+  const visit = (from: string, name: string) => {
+    const location = locate(from, name);
+    if (!location || seen.has(location) || !existsSync(path.join(REPO_ROOT, location))) return;
+    seen.add(location);
+    const entry = lock.packages[location]!;
+    specs.add(`${name}@${entry.version}`);
+    // npm install (7+) installs peer dependencies too (tfjs-tflite-node -> @tensorflow/tfjs-tflite -> tfjs-core).
+    const peers = Object.keys(entry.peerDependencies ?? {}).filter((d) => !entry.peerDependenciesMeta?.[d]?.optional);
+    for (const d of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers]) visit(location, d);
+  };
+  for (const d of Object.keys(lock.packages.runtime?.dependencies ?? {})) visit('', d);
+  return [...specs].sort();
 }
 
 /** An npm cache with the closure's metadata and tarballs (filled once from the registry, like snapcraft's pull). */
@@ -75,19 +90,19 @@ beforeAll(() => {
   downloads = { [TFLITE_PACKAGE.tarball]: tfliteTarball() };
 }, 600_000);
 
-function classify(prime: string, extra: readonly string[] = []): { status: number | null; out: string } {
+function classify(prime: string, extra: readonly string[] = []): { status: number | null; out: string; stdout: string } {
   const r = spawnSync('sh', [path.join(prime, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp'), ...extra], {
     env: { PATH: process.env.PATH, SNAP: prime, SNAP_ARCH: 'amd64', SNAP_DATA: path.join(tmp, 'data') },
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 /** The TFLite version the primed snap's runtime loaded (classify --json reports it). */
 function runtimeVersion(prime: string): string {
   const r = classify(prime, ['--json']);
-  const info = (JSON.parse(r.out) as { model: { library: { version: string } } }).model;
+  const info = (JSON.parse(r.stdout) as { model: { library: { version: string } } }).model;
   return `TFLite ${info.library.version}`;
 }
 
