@@ -1,8 +1,12 @@
 // A project's changes to the reference gadget: defaults for the inference snap, connections, the Coral
 // access mode, kernel command line and extra partitions.
 import { GadgetError } from './errors.js';
-import { GADGET_SNAP, referenceLayout, type GadgetTarget } from './layouts.js';
+import { BOARD_SNAP_IDS, GADGET_SNAP, referenceLayout, type GadgetTarget } from './layouts.js';
 import type { GadgetYaml, Structure } from './types.js';
+
+/** File systems an extra partition may have. */
+export const PARTITION_FILESYSTEMS = ['ext4', 'vfat'] as const;
+export type PartitionFilesystem = (typeof PARTITION_FILESYSTEMS)[number];
 
 export interface GadgetCustomisation {
   readonly target: GadgetTarget;
@@ -13,11 +17,14 @@ export interface GadgetCustomisation {
   /** How the inference snap reaches a Coral, when there is one. */
   readonly coral?: 'raw-usb' | 'custom-device';
   readonly kernelCmdline: { readonly append: readonly string[]; readonly allow: readonly string[] };
-  readonly partitions: readonly { readonly name: string; readonly size: string; readonly filesystem: 'ext4' | 'vfat' }[];
+  readonly partitions: readonly { readonly name: string; readonly size: string; readonly filesystem: PartitionFilesystem }[];
 }
 
 /** Store ids of the reference gadget snaps (connections name the slot's snap by id). */
-export const GADGET_SNAP_ID: Record<GadgetTarget, string> = { 'pc-amd64': 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pi-arm64': 'YbGa9O3dAXl88YLI6Y1bGG74pwBxZyKg' };
+export const GADGET_SNAP_ID: Record<GadgetTarget, string> = { 'pc-amd64': BOARD_SNAP_IDS[GADGET_SNAP['pc-amd64']]!, 'pi-arm64': BOARD_SNAP_IDS[GADGET_SNAP['pi-arm64']]! };
+
+/** The file at the root of a gadget snap whose cloud-init user data snapd applies (dangerous models only). */
+export const CLOUD_CONF = 'cloud.conf';
 
 /** The custom-device slot and plug name for the Coral USB Accelerator. */
 export const CORAL_SLOT = 'coral-usb';

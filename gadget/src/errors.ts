@@ -13,3 +13,11 @@ export class GadgetError extends Error {
   }
 }
 Object.defineProperty(GadgetError.prototype, 'name', { value: 'GadgetError', enumerable: false });
+// A brand, as execa's isExecaError: the guard below needs neither instanceof nor the class's name.
+const brand = Symbol('GadgetError');
+Object.defineProperty(GadgetError.prototype, brand, { value: true, enumerable: false });
+
+/** True for a GadgetError (or a subclass of it). */
+export function isGadgetError(error: unknown): error is GadgetError {
+  return typeof error === 'object' && error !== null && brand in error;
+}

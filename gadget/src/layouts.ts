@@ -52,3 +52,21 @@ export function referenceLayout(target: GadgetTarget): GadgetYaml {
 
 /** The gadget snap each target starts from (its store name). */
 export const GADGET_SNAP: Record<GadgetTarget, string> = { 'pc-amd64': 'pc', 'pi-arm64': 'pi' };
+
+/** The channel of the targets' reference gadget and kernel snaps (Ubuntu Core 24). */
+export const REFERENCE_CHANNEL = '24/stable';
+
+/** The kernel snap of each target's reference model (its store name). */
+export const KERNEL_SNAP: Record<GadgetTarget, string> = { 'pc-amd64': 'pc-kernel', 'pi-arm64': 'pi-kernel' };
+
+/** The snap architecture each target runs. */
+export const ARCH_OF_TARGET = { 'pc-amd64': 'amd64', 'pi-arm64': 'arm64' } as const satisfies Record<GadgetTarget, string>;
+export type TargetArch = (typeof ARCH_OF_TARGET)[GadgetTarget];
+
+/** Store ids of the targets' reference gadget and kernel snaps (REFERENCE.md, checked against the store). */
+export const BOARD_SNAP_IDS: Readonly<Record<string, string>> = {
+  pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH',
+  'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza',
+  pi: 'YbGa9O3dAXl88YLI6Y1bGG74pwBxZyKg',
+  'pi-kernel': 'jeIuP6tfFrvAdic8DMWqHmoaoukAPNbJ',
+};

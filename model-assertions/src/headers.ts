@@ -1,6 +1,7 @@
 // Shared header checkers, one message style (snapd asserts/header_checks.go).
 import type { HeaderValue } from './codec.js';
 import { headerError } from './errors.js';
+import { ACCOUNT_ID } from './names.js';
 
 export type RawHeaders = Readonly<Record<string, HeaderValue | undefined>>;
 
@@ -41,8 +42,6 @@ export function requireTimestamp(h: RawHeaders, name: string): string {
   return v;
 }
 
-/** Account ids: 32 alphanumerics (store-generated) or 2-28 lowercase letters, digits and dashes. */
-export const ACCOUNT_ID = /^(?:[a-z0-9A-Z]{32}|[-a-z0-9]{2,28})$/;
 
 export function requireAccountId(h: RawHeaders, name: string): string {
   const v = requireString(h, name);

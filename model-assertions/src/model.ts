@@ -2,15 +2,21 @@
 // into an immutable ModelAssertion. Only UC20+ models (with the extended "snaps" header) are produced here.
 import type { HeaderValue, Headers } from './codec.js';
 import { headerError } from './errors.js';
-import { ACCOUNT_ID, formatTimestamp, optionalEnum, optionalList, optionalString, requireAccountId, requireString, requireTimestamp, type RawHeaders } from './headers.js';
+import { ACCOUNT_ID, isSnapName, MODEL_NAME, SNAP_ID, type ValidationSetMode } from './names.js';
+import { formatTimestamp, optionalEnum, optionalList, optionalString, requireAccountId, requireString, requireTimestamp, type RawHeaders } from './headers.js';
 
 export const GRADES = ['secured', 'signed', 'dangerous'] as const;
 export type Grade = (typeof GRADES)[number];
 export const STORAGE_SAFETIES = ['prefer-unencrypted', 'prefer-encrypted', 'encrypted'] as const;
 export type StorageSafety = (typeof STORAGE_SAFETIES)[number];
+/** snapd's storage-safety when the model does not say: encrypted for secured, prefer-encrypted otherwise. */
+export function defaultStorageSafety(grade: Grade): StorageSafety {
+  return grade === 'secured' ? 'encrypted' : 'prefer-encrypted';
+}
 export const SNAP_TYPES = ['app', 'base', 'gadget', 'kernel', 'core', 'snapd'] as const;
 export type SnapType = (typeof SNAP_TYPES)[number];
 export const PRESENCES = ['required', 'optional'] as const;
+export type Presence = (typeof PRESENCES)[number];
 export const MODES = ['run', 'install', 'recover', 'factory-reset', 'ephemeral'] as const;
 
 export interface ModelSnap {
@@ -18,7 +24,7 @@ export interface ModelSnap {
   readonly id?: string;
   readonly type: SnapType;
   readonly defaultChannel: string;
-  readonly presence?: 'required' | 'optional';
+  readonly presence?: Presence;
   readonly modes?: readonly string[];
 }
 
@@ -36,7 +42,7 @@ export interface ModelSpec {
   readonly revision?: number;
   readonly serialAuthority?: readonly string[];
   readonly systemUserAuthority?: readonly string[] | '*';
-  readonly validationSets?: readonly { readonly accountId?: string; readonly name: string; readonly sequence?: number; readonly mode: 'enforce' | 'prefer-enforce' }[];
+  readonly validationSets?: readonly { readonly accountId?: string; readonly name: string; readonly sequence?: number; readonly mode: ValidationSetMode }[];
 }
 
 export interface ModelAssertion {
@@ -100,9 +106,8 @@ export function orderModelHeaders(h: Readonly<Record<string, HeaderValue>>): [st
   return [...first, ...rest, ...last].filter((k) => h[k] !== undefined).map((k) => [k, h[k]!]);
 }
 
-const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
-const MODEL_NAME = /^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$/;
-const SNAP_ID = /^[a-z0-9A-Z]{32}$/;
+/** snapd's validModel (any case); uppercase is refused after it, with its own message. */
+const MODEL_NAME_ANY_CASE = new RegExp(MODEL_NAME.source, 'i');
 const RISKS = ['stable', 'candidate', 'beta', 'edge'];
 /** Bases snapd knows the snap id of (snap/naming/wellknown.go; core24 from snapd 2.61). */
 const WELL_KNOWN_BASES = ['core', 'core18', 'core20', 'core22', 'core24'];
@@ -126,7 +131,7 @@ function parseSnap(entry: HeaderValue, grade: Grade): ModelSnap {
   const m = entry as RawHeaders;
   const name = optionalString(m, 'name');
   if (name === undefined || name === '') throw headerError('"name" of snap is mandatory');
-  if (name.length < 2 || name.length > 40 || !SNAP_NAME.test(name)) throw headerError(`invalid snap name "${name}"`);
+  if (!isSnapName(name)) throw headerError(`invalid snap name "${name}"`);
   const id = optionalString(m, 'id');
   if (id === undefined && grade !== 'dangerous') throw headerError(`"id" of snap "${name}" is mandatory for ${grade} grade model`);
   if (id !== undefined && !SNAP_ID.test(id)) throw headerError(`"id" of snap "${name}" contains invalid characters: "${id}"`);
@@ -152,7 +157,7 @@ export function parseModel(h: RawHeaders): ModelAssertion {
     throw headerError(`authority-id and brand-id must match, model assertions are expected to be signed by the brand: "${authorityId}" != "${brandId}"`);
   requireString(h, 'series');
   const model = requireString(h, 'model');
-  if (!MODEL_NAME.test(model)) throw headerError(`"model" header contains invalid characters: "${model}"`);
+  if (!MODEL_NAME_ANY_CASE.test(model)) throw headerError(`"model" header contains invalid characters: "${model}"`);
   if (model !== model.toLowerCase()) throw headerError('"model" header cannot contain uppercase letters');
   const architecture = requireString(h, 'architecture');
   const displayName = optionalString(h, 'display-name');
@@ -160,7 +165,7 @@ export function parseModel(h: RawHeaders): ModelAssertion {
   const given = optionalEnum(h, 'storage-safety', STORAGE_SAFETIES, 'storage-safety for model');
   if (grade === 'secured' && given !== undefined && given !== 'encrypted')
     throw headerError('secured grade model must not have storage-safety overridden, only "encrypted" is valid');
-  const storageSafety = given ?? (grade === 'secured' ? 'encrypted' : 'prefer-encrypted');
+  const storageSafety = given ?? defaultStorageSafety(grade);
   const base = requireString(h, 'base');
   const list = optionalList(h, 'snaps');
   if (list === undefined) throw headerError('"snaps" header is mandatory for a model with a grade');

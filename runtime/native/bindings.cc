@@ -1,5 +1,5 @@
-// The JS-facing functions. Arguments are validated in TypeScript first (runtime/src/native.ts); these
-// checks only keep a wrong call from crashing the process.
+// The JS-facing functions. Arguments are validated in TypeScript first (runtime/src/validate.ts and the callers in
+// classifier.ts, library.ts, edgetpu.ts); these checks only keep a wrong call from crashing the process.
 #include "bindings.h"
 
 #include <memory>
@@ -26,19 +26,18 @@ Napi::Object TensorToJs(Napi::Env env, const TensorInfo& t) {
   return o;
 }
 
-// A JS Error whose `code` field carries the RuntimeErrorCode (JS branches on it, never on the text).
-Napi::Error CodedError(Napi::Env env, const NativeError& e) {
-  Napi::Error error = Napi::Error::New(env, e.message);
-  error.Set("code", Napi::String::New(env, e.code.empty() ? "INFERENCE_FAILED" : e.code));
-  return error;
-}
-
 Handle* Unwrap(const Napi::Value& value) {
   if (!value.IsExternal()) return nullptr;
   auto* handle = value.As<Napi::External<Handle>>().Data();
   return handle != nullptr && *handle ? handle : nullptr;
 }
 }  // namespace
+
+Napi::Error CodedError(Napi::Env env, const NativeError& e) {
+  Napi::Error error = Napi::Error::New(env, e.message);
+  error.Set("code", Napi::String::New(env, e.code.empty() ? "INFERENCE_FAILED" : e.code));
+  return error;
+}
 
 Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "bindings.h"
+
 namespace coreforge {
 
 InferWorker::InferWorker(Napi::Env env, std::unique_ptr<InferBaton> baton)
@@ -22,9 +24,7 @@ void InferWorker::Execute() {
 void InferWorker::OnOK() {
   Napi::Env env = Env();
   if (!baton_->err.empty()) {
-    Napi::Error error = Napi::Error::New(env, baton_->err.message);
-    error.Set("code", Napi::String::New(env, baton_->err.code));
-    deferred_.Reject(error.Value());
+    deferred_.Reject(CodedError(env, baton_->err).Value());
     return;
   }
   Napi::Object result = Napi::Object::New(env);

@@ -65,7 +65,7 @@ function createInterpreter(data: Buffer, name: string, options: Parameters<Retur
     return nativeAddon().createInterpreter(data, options);
   } catch (error) {
     if (nativeCode(error) === 'EDGETPU_UNAVAILABLE')
-      throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot use the Edge TPU: ${(error as Error).message}`, 'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu', { cause: error });
+      throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot use the Edge TPU: ${nativeError(error, stack).message}`, 'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu', { cause: error });
     throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${nativeError(error, stack).message}`, undefined, { cause: error });
   }
 }

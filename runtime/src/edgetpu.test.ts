@@ -36,6 +36,8 @@ describe('Edge TPU delegate (test double)', () => {
     const e = (await openClassifier({ model: TPU, delegate: 'edgetpu', device: 'usb:0' }, env('none')).catch((x: unknown) => x)) as RuntimeError;
     expect(e.code).toBe('EDGETPU_UNAVAILABLE');
     expect(e.message).toBe('cannot use the Edge TPU: no Edge TPU device found for device "usb:0"');
+    // The addon's code is a field of its error, apart from the message (nothing parses it out of the text).
+    expect(e.cause).toMatchObject({ code: 'EDGETPU_UNAVAILABLE', message: 'no Edge TPU device found for device "usb:0"' });
     expect(calls()).toEqual(['option device=usb:0', 'create -> NULL']);
   });
 

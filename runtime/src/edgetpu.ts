@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ENV } from './env.js';
 import { RuntimeError } from './errors.js';
+import { HOST_TRIPLET } from './library.js';
 import { nativeAddon } from './native.js';
 
 export const EDGETPU_CUSTOM_OP = 'edgetpu-custom-op';
@@ -12,8 +13,8 @@ export function locateEdgetpuLibrary(env: Readonly<Record<string, string | undef
   const candidates = [
     env[ENV.EDGETPU_LIB],
     env[ENV.SNAP] ? path.join(env[ENV.SNAP]!, 'lib', LIBRARY) : undefined,
-    env[ENV.SNAP] ? path.join(env[ENV.SNAP]!, 'usr', 'lib', process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu', LIBRARY) : undefined,
-    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/${LIBRARY}`,
+    env[ENV.SNAP] ? path.join(env[ENV.SNAP]!, 'usr', 'lib', HOST_TRIPLET, LIBRARY) : undefined,
+    `/usr/lib/${HOST_TRIPLET}/${LIBRARY}`,
     `/usr/local/lib/${LIBRARY}`,
   ];
   return candidates.find((c): c is string => c !== undefined && existsSync(c));

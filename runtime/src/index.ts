@@ -1,6 +1,6 @@
 // Public surface of @coreforge/runtime (STYLE P1): re-exports only.
 export { openClassifier, checkModelData } from './classifier.js';
-export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export { isRuntimeError, RuntimeError, type RuntimeErrorCode } from './errors.js';
 export { locateTfliteLibrary, loadTfliteLibrary, type LoadedLibrary } from './library.js';
 export { ENV, SERVE_ENV } from './env.js';
 export { parseLabels } from './labels.js';

@@ -10,7 +10,9 @@ import { nativeAddon, nativeCode, type XnnpackLayout } from './native.js';
 
 const debug = debuglog('coreforge:runtime');
 const LIBRARY = 'libtensorflowlite_c.so';
-const SYSTEM_DIRS = ['/usr/local/lib', '/usr/lib', `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`];
+/** This machine's Debian multiarch triplet (/usr/lib/<triplet>; inside a snap, $SNAP/usr/lib/<triplet>). */
+export const HOST_TRIPLET = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+const SYSTEM_DIRS = ['/usr/local/lib', '/usr/lib', `/usr/lib/${HOST_TRIPLET}`];
 
 export interface LibraryCandidate {
   readonly source: string;

@@ -1,7 +1,7 @@
 // Loads the compiled addon (a local build, or the prebuilt package for this platform) and describes its functions.
 import { createRequire } from 'node:module';
 import { debuglog } from 'node:util';
-import { RuntimeError } from './errors.js';
+import { RUNTIME_ERROR_CODES, RuntimeError, type RuntimeErrorCode } from './errors.js';
 
 const debug = debuglog('coreforge:runtime');
 
@@ -39,10 +39,10 @@ export interface NativeAddon {
 /** Which TfLiteXNNPackDelegateOptions struct the loaded library takes (chosen natively from TfLiteVersion()). */
 export type XnnpackLayout = '2.9' | '2.19' | 'none';
 
-/** The RuntimeErrorCode the addon put on its error (`error.code`), if any. */
-export function nativeCode(error: unknown): string | undefined {
+/** The RuntimeErrorCode the addon put on its error (`error.code`, a field apart from the message), if any. */
+export function nativeCode(error: unknown): RuntimeErrorCode | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return (RUNTIME_ERROR_CODES as readonly unknown[]).includes(code) ? (code as RuntimeErrorCode) : undefined;
 }
 
 let addon: NativeAddon | undefined;

@@ -1,6 +1,6 @@
 // The POSIX sh files inside the snap: app wrappers and the configure hook. They run under snapd and under the
 // smoke VM's busybox sh (which sets SNAP, SNAP_DATA, SNAP_COMMON, SNAP_NAME, SNAP_ARCH but has no snapctl).
-import type { SnapSpec } from './spec.js';
+import { ARCH_TRIPLET, type SnapSpec } from './spec.js';
 
 /** Where things live inside the snap (relative to $SNAP). */
 export const SNAP_LAYOUT = {
@@ -26,9 +26,7 @@ export function renderEnvScript(spec: SnapSpec): string {
   // libedgetpu and libusb come from Debian packages (stage-packages), which install under usr/lib/<triplet>.
   const edgetpu = spec.coral
     ? `case "\${SNAP_ARCH:-}" in
-  amd64) CF_TRIPLET=x86_64-linux-gnu ;;
-  arm64) CF_TRIPLET=aarch64-linux-gnu ;;
-esac
+${Object.entries(ARCH_TRIPLET).map(([arch, triplet]) => `  ${arch}) CF_TRIPLET=${triplet} ;;\n`).join('')}esac
 export LD_LIBRARY_PATH="$SNAP/usr/lib/$CF_TRIPLET:$LD_LIBRARY_PATH"
 export COREFORGE_EDGETPU_LIB="$SNAP/usr/lib/$CF_TRIPLET/libedgetpu.so.1"
 `

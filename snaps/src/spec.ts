@@ -4,6 +4,9 @@ import { SnapSpecError } from './errors.js';
 export const SNAP_ARCHES = ['amd64', 'arm64'] as const;
 export type SnapArch = (typeof SNAP_ARCHES)[number];
 
+/** The Debian multiarch triplet of each architecture (`$SNAP/usr/lib/<triplet>`, cross toolchains' prefix). */
+export const ARCH_TRIPLET = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' } as const satisfies Record<SnapArch, string>;
+
 export const SNAP_COMPRESSIONS = ['xz', 'lzo'] as const;
 export type SnapCompression = (typeof SNAP_COMPRESSIONS)[number];
 
@@ -64,7 +67,11 @@ export interface SnapSpec {
   readonly tflite?: TfliteSource;
 }
 
-const SNAP_NAME = /^(?=.*[a-z])[a-z0-9](?:-?[a-z0-9])*$/;
+/**
+ * snapd's snap-name rule. Owned by @coreforge/model-assertions (names.ts), which this leaf may not import: this copy
+ * is spelled the same and pinned to it by builder/src/config/leaf-facts.test.ts.
+ */
+export const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/;
 const BIND = /^[0-9A-Fa-f.:]+$/;

@@ -14,12 +14,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeBmap } from '../../builder/dist/flash/write-bmap.js';
 import { run } from '../../builder/dist/tools/run.js';
+import { median } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', '..', 'builder', 'dist', 'cli', 'main.js');
 const MIB = 1024 * 1024;
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-bench-flash-'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function makeImage() {
   const file = path.join(dir, 'disk.img');

@@ -6,41 +6,30 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadTfliteLibrary, openClassifier } from '@coreforge/runtime';
 import { nativeAddon } from '../../runtime/dist/native.js';
 import { imageToRgb } from '../../runtime/dist/image.js';
 import { encodeInput } from '../../runtime/dist/tensors.js';
+import { median, timeMedian, WARMUP } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cache = path.join(here, '..', '.cache', 'bench');
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 export const MODELS = ['mobilenet_v1_0.25_128_quant.tflite', 'mobilenet_v1_0.75_192_quant.tflite', 'mobilenet_v2_1.0_224_quant.tflite', 'tf2_mobilenet_v2_1.0_224_ptq.tflite'];
-const WARMUP = 3;
 const [library, iterationsArg] = process.argv.slice(2);
 const ITERATIONS = Number(iterationsArg ?? 30);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BMP = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
 const JPEG = readFileSync(path.join(fixtures, 'images', 'parrot.jpg'));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function time(fn) {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const t = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
-  }
-  return median(t);
-}
+const time = (fn) => timeMedian(fn, ITERATIONS);
 
 function buildReference() {
   mkdirSync(cache, { recursive: true });
   const include = createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').includeDir();
   const bin = path.join(cache, 'reference');
-  const r = spawnSync('gcc', ['-O2', '-I', include, '-o', bin, path.join(here, 'reference.c'), '-ldl'], { encoding: 'utf8' });
+  const r = spawnSync('g++', ['-O2', '-std=c++17', '-I', include, '-I', path.join(here, '..', '..', 'runtime', 'native'), '-o', bin, path.join(here, 'reference.cc'), '-ldl'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cannot build the C reference: ${r.stderr}`);
   return bin;
 }
@@ -61,20 +50,29 @@ for (const name of MODELS) {
   // Ours: the addon's invoke from JS (input copy, AsyncWorker, Invoke, output copy), on a second interpreter with
   // the flags the classifier chose; then the C reference with the same library and flags.
   const flags = classifier.info.path === 'builtin' ? -1 : xnnpackFlagsOf(classifier);
+  // Interleaved in ROUNDS so that a change in the machine's load between the two hits both alike: each round
+  // times the C reference, then ours; ours/C is the median of the rounds' ratios.
   const ours = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: flags });
-  const oursMs = await time(() => nativeAddon().invoke(ours.handle, tensor));
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], { encoding: 'utf8' });
+    if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
+    const c = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
+    const o = await time(() => nativeAddon().invoke(ours.handle, tensor));
+    rounds.push({ c, o });
+  }
   nativeAddon().destroy(ours.handle);
+  const cMs = median(rounds.map((r) => r.c));
+  const oursMs = median(rounds.map((r) => r.o));
+  const oursOverC = median(rounds.map((r) => r.o / r.c));
   // The builtin kernels alone (no delegate): what ops XNNPACK does not take run on.
   const builtin = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: -1 });
   const builtinMs = await time(() => nativeAddon().invoke(builtin.handle, tensor));
   nativeAddon().destroy(builtin.handle);
-  const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], { encoding: 'utf8' });
-  if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
-  const cMs = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
 
   // A JPEG photo file to top-5: read, decode + resize, invoke, top-k.
   const jpegMs = await time(async () => classifier.classify(JPEG, { topK: 5 }));
-  rows.push({ model: name, path: classifier.info.path, inputType: input.type, flags, cMs, oursMs, builtinMs, jpegMs, tensor: tensor.toString('base64') });
+  rows.push({ model: name, path: classifier.info.path, inputType: input.type, flags, cMs, oursMs, oursOverC, builtinMs, jpegMs, tensor: tensor.toString('base64') });
   classifier.close();
 }
 process.stdout.write(`${JSON.stringify({ version: lib.version, library: lib.path, rows })}\n`);

@@ -10,32 +10,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadLiteRtForNode } from './litert-shim.mjs';
+import { timeMedian } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 const tfliteDir = process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
-const WARMUP = 3;
 const writeReadme = process.argv.includes('--write-readme');
 const README = path.join(here, '..', '..', 'README.md');
 const BEGIN = '<!-- bench:begin (node test/bench/run.mjs --write-readme) -->';
 const END = '<!-- bench:end -->';
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function time(fn) {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const t = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
-  }
-  return median(t);
-}
+const time = (fn) => timeMedian(fn, ITERATIONS);
 
 const libraries = [
   { label: '2.9', file: createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').libraryFor() },
@@ -69,7 +57,7 @@ for (const row of generations[0].rows) {
 
 const f = (x) => x.toFixed(2);
 const lines = [
-  `${process.arch}, 1 thread, median of ${ITERATIONS}; invoke input: grace_hopper.bmp; JPEG→top5: parrot.jpg; one run of \`npm run bench\``,
+  `${process.arch}, 1 thread, median of ${ITERATIONS}; ours/C: median of 5 interleaved rounds (BENCH_ROUNDS); invoke input: grace_hopper.bmp; JPEG→top5: parrot.jpg; one run of \`npm run bench\``,
   '',
   '| model | TFLite | path | C ref ms | ours ms | ours/C | JPEG→top5 ms | JPEG/invoke | LiteRT.js ms | LiteRT.js/ours | builtin kernels ms |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -78,11 +66,11 @@ for (const i of generations[0].rows.keys())
   for (const g of generations) {
     const r = g.rows[i];
     const lt = litertMs[r.model];
-    lines.push(`| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursMs / r.cMs)} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`);
+    lines.push(`| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`);
   }
 const shipped = generations[1];
 const worstVsLitert = Math.min(...shipped.rows.map((r) => litertMs[r.model] / r.oursMs));
-const worstVsC = Math.max(...shipped.rows.map((r) => r.oursMs / r.cMs));
+const worstVsC = Math.max(...shipped.rows.map((r) => r.oursOverC));
 lines.push('', `TFLite ${shipped.version} (the library the snap ships): at least ${f(worstVsLitert)}x as fast as LiteRT.js on every fixture (goal 1.8x), at most ${f(worstVsC)}x the C reference (goal 1.05x).`);
 const builtinRatio = shipped.rows.map((r, i) => r.builtinMs / generations[0].rows[i].builtinMs);
 lines.push("", `Builtin kernels (no XNNPACK: what ops XNNPACK does not take run on), ${shipped.version} / 2.9: ${builtinRatio.map(f).join(', ')} (below 1 = faster than 2.9).`);

@@ -113,6 +113,7 @@ const report = { workers, cores: availableParallelism() };
 {
   const d = await startDaemon(values['memory-model']);
   try {
+    if (TOTAL < 100) throw new Error('--requests must be at least 100 (memory growth is measured from request 100)');
     const checkpoints = [100, 1000, 2500, TOTAL].filter((n) => n <= TOTAL);
     const rss = [{ after: 0, mib: rssMiB(d.pid) }];
     let done = 0;

@@ -2,13 +2,15 @@
 // modules), busybox-static, and the C/C++ runtime libraries the snap's programs need from the base.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { SNAP_ARCHES, type SnapArch } from '@coreforge/snaps';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { HarnessError } from './errors.js';
 import type { RunLike } from './process.js';
 
-export const ARCHES = ['amd64', 'arm64'] as const;
-export type Arch = (typeof ARCHES)[number];
+/** The architectures the boot tests run: the snap architectures. */
+export const ARCHES = SNAP_ARCHES;
+export type Arch = SnapArch;
 
 export interface BootAssets {
   readonly arch: Arch;

@@ -21,3 +21,11 @@ export class HarnessError extends Error {
   }
 }
 Object.defineProperty(HarnessError.prototype, 'name', { value: 'HarnessError', enumerable: false });
+// A brand, as execa's isExecaError: the guard below needs neither instanceof nor the class's name.
+const brand = Symbol('HarnessError');
+Object.defineProperty(HarnessError.prototype, brand, { value: true, enumerable: false });
+
+/** True for a HarnessError (or a subclass of it). */
+export function isHarnessError(error: unknown): error is HarnessError {
+  return typeof error === 'object' && error !== null && brand in error;
+}

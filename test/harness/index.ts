@@ -1,7 +1,7 @@
 // Public surface of the boot-test harness (@coreforge/test/harness): re-exports only.
 export { ARCHES, defaultCacheDir, fetchBootAssets, type Arch, type BootAssets } from './boot-assets.js';
 export { writeCpio, type CpioEntry } from './cpio.js';
-export { HarnessError, type HarnessErrorCode } from './errors.js';
+export { HarnessError, isHarnessError, type HarnessErrorCode } from './errors.js';
 export { buildTestDiskImage, FIRMWARE, runImageBootTest, testDiskGrubCfg, testDiskPartitionArgs, type ImageBootOptions } from './image.js';
 export { kvmProbeArgs, probeKvm, probeKvmStatus, type KvmProbeOptions, type KvmProbeResult } from './kvm-probe.js';
 export { imageVmArgs, QEMU_BINARY, smokeVmArgs, type ImageVmOptions, type SmokeVmOptions } from './qemu-args.js';

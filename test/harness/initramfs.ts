@@ -1,5 +1,6 @@
 // The smoke VM's initramfs: busybox, the kernel modules, the base's C/C++ libraries, and an /init that
 // mounts the snap like snapd would and starts its serve app with snapd's environment.
+import { ARCH_TRIPLET } from '@coreforge/snaps';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,7 +8,6 @@ import type { Arch, BootAssets } from './boot-assets.js';
 import { writeCpio, type CpioEntry } from './cpio.js';
 import { resolveModules, SMOKE_MODULES } from './modules.js';
 
-export const TRIPLET: Record<Arch, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
 export const GUEST_IP = '10.0.2.15';
 
 export interface SnapApp {
@@ -27,7 +27,7 @@ export const MARK = { init: 'coreforge-smoke: init', serve: 'coreforge-smoke: st
  */
 export function initScript(app: SnapApp, arch: Arch, modules: readonly string[]): string {
   const snapDir = `/snap/${app.snapName}/x1`;
-  const libs = `/lib/${TRIPLET[arch]}:/usr/lib/${TRIPLET[arch]}`;
+  const libs = `/lib/${ARCH_TRIPLET[arch]}:/usr/lib/${ARCH_TRIPLET[arch]}`;
   return `#!/bin/busybox sh
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run
 /bin/busybox --install -s /bin
@@ -118,7 +118,7 @@ export async function buildInitramfs(assets: BootAssets, app: SnapApp, o: { seed
   }
   // The base's libraries: glibc (with its loader), libstdc++, libgcc_s. No gconv, docs or locales.
   const skip = (r: string) => /(^|\/)(gconv|audit|modules|share|doc)(\/|$)/.test(r);
-  const triplet = TRIPLET[assets.arch];
+  const triplet = ARCH_TRIPLET[assets.arch];
   await addTree(entries, assets.rootfs, path.join('lib', triplet), skip);
   await addTree(entries, assets.rootfs, 'lib64', skip);
   await addTree(entries, assets.rootfs, path.join('usr', 'lib', triplet), skip);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { referenceLayout } from '@coreforge/gadget';
 import { buildGoOracle, runOracle, type OracleBuild } from './go-oracle.js';
 
 export const SEED_ORACLE_TAGS = ['withtestkeys', 'nosecboot'] as const;
@@ -170,50 +171,10 @@ export const STORE_IDS = { pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pc-kernel': 
 
 /** The pc reference layout with a smaller ubuntu-seed (256M instead of 1200M), so test disks stay small. */
 export function standInPcGadgetYaml(): string {
-  return `volumes:
-  pc:
-    schema: gpt
-    bootloader: grub
-    structure:
-      - name: mbr
-        role: mbr
-        type: mbr
-        size: 440
-        content:
-          - image: pc-boot.img
-      - name: BIOS Boot
-        type: DA,21686148-6449-6E6F-744E-656564454649
-        size: 1M
-        offset: 1M
-        offset-write: mbr+92
-        content:
-          - image: pc-core.img
-      - name: ubuntu-seed
-        role: system-seed
-        filesystem: vfat
-        type: EF,C12A7328-F81F-11D2-BA4B-00A0C93EC93B
-        size: 256M
-        content:
-          - source: grubx64.efi
-            target: EFI/boot/grubx64.efi
-          - source: shim.efi.signed
-            target: EFI/boot/bootx64.efi
-      - name: ubuntu-boot
-        role: system-boot
-        filesystem: ext4
-        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
-        size: 750M
-      - name: ubuntu-save
-        role: system-save
-        filesystem: ext4
-        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
-        size: 32M
-      - name: ubuntu-data
-        role: system-data
-        filesystem: ext4
-        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
-        size: 1G
-`;
+  const { volumes } = referenceLayout('pc-amd64');
+  const pc = volumes.pc!;
+  const structure = pc.structure.map((s) => (s.role === 'system-seed' ? { ...s, size: '256M' } : s));
+  return stringify({ volumes: { pc: { ...pc, structure } } }, { lineWidth: 0 });
 }
 
 /** A UC16-era pc layout (no system-seed, no system-data): what canonical/pc-gadget's default branch still has. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BuilderError } from '../errors.js';
+import { GadgetError } from '@coreforge/gadget';
+import { ModelAssertionError } from '@coreforge/model-assertions';
+import { BuilderError, ToolError } from '../errors.js';
 import { reportError } from './report-error.js';
 
 describe('reportError: the one place errors become output and exit codes', () => {
@@ -10,11 +12,19 @@ describe('reportError: the one place errors become output and exit codes', () =>
 
   it('honours an expected error exit code, and other packages\' typed errors', () => {
     expect(reportError(new BuilderError('CANCELLED', 'build cancelled', undefined, { exitCode: 130 })).exitCode).toBe(130);
-    class GadgetError extends Error {
-      readonly code = 'GADGET_INVALID';
-    }
-    Object.defineProperty(GadgetError.prototype, 'name', { value: 'GadgetError' });
-    expect(reportError(new GadgetError('volume "pc": bad'))).toEqual({ text: 'error: volume "pc": bad', exitCode: 1 });
+    expect(reportError(new GadgetError('GADGET_INVALID', 'volume "pc": bad'))).toEqual({ text: 'error: volume "pc": bad', exitCode: 1 });
+    expect(reportError(new ModelAssertionError('MODEL_HEADER_INVALID', '"gadget" header is mandatory', 'add gadget'))).toEqual({ text: 'error: "gadget" header is mandatory\nhint: add gadget', exitCode: 1 });
+  });
+
+  it('recognises our errors by their brand: a look-alike with the same name and a code is an internal error', () => {
+    const lookalike = Object.assign(new Error('volume "pc": bad'), { name: 'GadgetError', code: 'GADGET_INVALID' });
+    expect(reportError(lookalike).exitCode).toBe(70);
+  });
+
+  it('prints a failed tool as message + hint, and keeps what ran as fields', () => {
+    const e = new ToolError('TOOL_FAILED', '"snap pack x" failed (exit code 1):\nerror: bad', { command: 'snap pack x', toolExitCode: 1, stderr: 'error: bad' });
+    expect(e).toMatchObject({ code: 'TOOL_FAILED', command: 'snap pack x', toolExitCode: 1, stderr: 'error: bad', exitCode: 1 });
+    expect(reportError(e)).toEqual({ text: 'error: "snap pack x" failed (exit code 1):\nerror: bad', exitCode: 1 });
   });
 
   it('prints an internal error with its stack and says it is a bug', () => {

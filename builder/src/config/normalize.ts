@@ -1,4 +1,6 @@
 // Applies defaults and resolves paths: RawProject -> ProjectConfig (STYLE P3, step 3).
+import { GADGET_SNAP } from '@coreforge/gadget';
+import { defaultStorageSafety, isSnapName } from '@coreforge/model-assertions';
 import path from 'node:path';
 import { expandVariables } from './expand.js';
 import type { ConfigProblem } from './problem.js';
@@ -80,7 +82,7 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
     model: raw.model,
     displayName: raw['display-name'] ?? raw.model,
     grade,
-    storageSafety: raw['storage-safety'] ?? (grade === 'secured' ? 'encrypted' : 'prefer-encrypted'),
+    storageSafety: raw['storage-safety'] ?? defaultStorageSafety(grade),
     base: raw.base ?? 'core24',
     snaps: (raw.snaps ?? []).map((s) => ({
       name: s.name,
@@ -131,11 +133,9 @@ function gadgetBase(value: string, resolve: (v: string) => string): GadgetBase {
   return store ? { kind: 'store', name: store[1]!, channel: store[2]! } : { kind: 'file', file: resolve(value) };
 }
 
-const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
-
 /** BRAND-pc / BRAND-pi, or PROJECT-pc when the brand id is not usable in a snap name (a 32-character id). */
 export function defaultGadgetSnapName(brand: string, project: string, target: Target): string {
-  const board = target === 'pc-amd64' ? 'pc' : 'pi';
+  const board = GADGET_SNAP[target];
   const byBrand = `${brand}-${board}`;
-  return SNAP_NAME.test(byBrand) && byBrand.length <= 40 && brand.length < 32 ? byBrand : `${project}-${board}`.slice(0, 40);
+  return isSnapName(byBrand) && brand.length < 32 ? byBrand : `${project}-${board}`.slice(0, 40);
 }

@@ -1,20 +1,22 @@
-// The project file as the schema admits it (kebab-case keys, defaults not applied yet).
+// The project file as the schema admits it (kebab-case keys, defaults not applied yet). Enum fields use the
+// types of types.ts (from the leaf packages), which leaf-facts.test.ts pins to the schema's enums.
+import type { Accelerator, Base, CoralAccess, EdgetpuRuntime, ExtraSnapType, Grade, ImageCompression, PartitionFilesystem, Presence, SigningBackend, SnapCompression, StorageSafety, Target, ValidationSetMode } from './types.js';
 
 export interface RawProject {
   name: string;
-  target: 'pc-amd64' | 'pi-arm64';
+  target: Target;
   brand: string;
   model: string;
   'display-name'?: string;
-  grade?: 'dangerous' | 'signed' | 'secured';
-  'storage-safety'?: 'encrypted' | 'prefer-encrypted' | 'prefer-unencrypted';
-  base?: 'core24';
+  grade?: Grade;
+  'storage-safety'?: StorageSafety;
+  base?: Base;
   snaps?: {
     name: string;
     id?: string;
-    type?: 'app' | 'base' | 'core' | 'snapd';
+    type?: ExtraSnapType;
     channel?: string;
-    presence?: 'required' | 'optional';
+    presence?: Presence;
     modes?: string[];
   }[];
   inference: {
@@ -23,14 +25,14 @@ export interface RawProject {
     model: string;
     'edgetpu-model'?: string;
     labels: string;
-    accelerator?: 'none' | 'coral-usb' | 'coral-pcie';
-    'edgetpu-runtime'?: 'std' | 'max';
-    'coral-access'?: 'raw-usb' | 'custom-device';
+    accelerator?: Accelerator;
+    'edgetpu-runtime'?: EdgetpuRuntime;
+    'coral-access'?: CoralAccess;
     port?: number;
     bind?: string;
     threads?: number;
     'top-k'?: number;
-    compression?: 'xz' | 'lzo';
+    compression?: SnapCompression;
     version?: string;
     'coral-apt-key'?: string;
     /** A version or a path; YAML reads an unquoted 2.19 as a number (normalize checks it). */
@@ -38,16 +40,16 @@ export interface RawProject {
   };
   gadget?: {
     'kernel-cmdline'?: { append?: string[]; allow?: string[] };
-    partitions?: { name: string; size: string; filesystem?: 'ext4' | 'vfat' }[];
+    partitions?: { name: string; size: string; filesystem?: PartitionFilesystem }[];
     'cloud-init'?: string;
     base?: string;
     'snap-name'?: string;
     'snap-id'?: string;
   };
-  'validation-sets'?: { 'account-id'?: string; name: string; sequence?: number; mode: 'enforce' | 'prefer-enforce' }[];
-  signing?: { key?: string; backend?: 'coreforge' | 'gpg' };
+  'validation-sets'?: { 'account-id'?: string; name: string; sequence?: number; mode: ValidationSetMode }[];
+  signing?: { key?: string; backend?: SigningBackend };
   output?: string;
-  image?: { size?: string; compression?: 'xz' | 'none' };
+  image?: { size?: string; compression?: ImageCompression };
   release?: {
     track?: string;
     plan?: { channel: 'edge' | 'beta' | 'candidate' | 'stable'; percent?: number; soak?: string }[];

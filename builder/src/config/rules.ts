@@ -1,5 +1,6 @@
 // Semantic rules over the normalized project (STYLE P3, step 4): the Ubuntu Core rules users trip on.
 // Each rule is a small function that reports problems; none throws.
+import { CLOUD_CONF, GADGET_SNAP, KERNEL_SNAP } from '@coreforge/gadget';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { gadgetChanges } from '../gadget/customisation.js';
@@ -78,7 +79,7 @@ const presenceOnlyForApps: Rule = ({ config, error }) => {
 };
 
 const snapNamesUnique: Rule = ({ config, error }) => {
-  const gadgetKernel = config.target === 'pc-amd64' ? ['pc', 'pc-kernel'] : ['pi', 'pi-kernel'];
+  const gadgetKernel = [GADGET_SNAP[config.target], KERNEL_SNAP[config.target]];
   const implicit = new Set([...gadgetKernel, config.base, 'snapd', config.inference.snapName]);
   const seen = new Set<string>();
   config.snaps.forEach((s, i) => {
@@ -177,7 +178,7 @@ const brandGadget: Rule = (ctx) => {
   if (config.gadget.base?.kind === 'file') checkFile(ctx, 'gadget.base', config.gadget.base.file, 'gadget snap');
   if (config.grade === 'dangerous' || config.gadget.snapId !== undefined) return;
   // cloud.conf is refused above dangerous by its own rule.
-  const changes = gadgetChanges(config).filter((c) => c !== 'cloud.conf');
+  const changes = gadgetChanges(config).filter((c) => c !== CLOUD_CONF);
   if (changes.length > 0)
     error('gadget.snap-id', `the brand gadget "${config.gadget.snapName}" (derived because of ${changes.join(', ')}) needs its store id for grade "${config.grade}" (register it with: snapcraft register ${config.gadget.snapName}), or use grade "dangerous"`);
 };

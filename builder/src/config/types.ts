@@ -1,17 +1,25 @@
 // The typed, normalized project file (coreforge.yaml after read -> schema -> normalize -> rules).
 // YAML keys are kebab-case; TypeScript fields are camelCase. Every path here is absolute.
 
-export const TARGETS = ['pc-amd64', 'pi-arm64'] as const;
-export type Target = (typeof TARGETS)[number];
+// Enums and rules owned by a leaf package are imported from it (one definition each); the JSON Schema's copies
+// are pinned to them field by field by leaf-facts.test.ts.
+import type { GadgetTarget, PartitionFilesystem, TargetArch } from '@coreforge/gadget';
+import type { Grade as ModelGrade, Presence, SnapType as ModelSnapType, StorageSafety as ModelStorageSafety, ValidationSetMode } from '@coreforge/model-assertions';
+import type { CoralAccessKind, CoralRuntime, SnapCompression as SnapsCompression } from '@coreforge/snaps';
 
-export const ARCH_OF_TARGET = { 'pc-amd64': 'amd64', 'pi-arm64': 'arm64' } as const satisfies Record<Target, string>;
-export type Arch = (typeof ARCH_OF_TARGET)[Target];
+export { ARCH_OF_TARGET, TARGETS } from '@coreforge/gadget';
+export type Target = GadgetTarget;
+export type Arch = TargetArch;
 
-export const GRADES = ['dangerous', 'signed', 'secured'] as const;
-export type Grade = (typeof GRADES)[number];
+export { GRADES, MODES, PRESENCES, SNAP_TYPES, STORAGE_SAFETIES, VALIDATION_SET_MODES } from '@coreforge/model-assertions';
+export { PARTITION_FILESYSTEMS } from '@coreforge/gadget';
+export type { PartitionFilesystem, Presence, ValidationSetMode };
+export type Grade = ModelGrade;
+export type StorageSafety = ModelStorageSafety;
+export type SnapType = ModelSnapType;
 
-export const STORAGE_SAFETIES = ['encrypted', 'prefer-encrypted', 'prefer-unencrypted'] as const;
-export type StorageSafety = (typeof STORAGE_SAFETIES)[number];
+/** The project's model name: snapd's rule, and at most this long. */
+export const MODEL_NAME_MAX_LENGTH = 64;
 
 export const BASES = ['core24'] as const;
 export type Base = (typeof BASES)[number];
@@ -19,29 +27,34 @@ export type Base = (typeof BASES)[number];
 export const ACCELERATORS = ['none', 'coral-usb', 'coral-pcie'] as const;
 export type Accelerator = (typeof ACCELERATORS)[number];
 
-export const EDGETPU_RUNTIMES = ['std', 'max'] as const;
-export type EdgetpuRuntime = (typeof EDGETPU_RUNTIMES)[number];
+/** libedgetpu1-std or libedgetpu1-max (the snap's Coral runtime). */
+export { CORAL_RUNTIMES as EDGETPU_RUNTIMES } from '@coreforge/snaps';
+export type EdgetpuRuntime = CoralRuntime;
 
 /** How the inference snap reaches a Coral: the `raw-usb` system slot, or a `custom-device` slot in the gadget. */
-export const CORAL_ACCESS = ['raw-usb', 'custom-device'] as const;
-export type CoralAccess = (typeof CORAL_ACCESS)[number];
+export { CORAL_ACCESSES as CORAL_ACCESS } from '@coreforge/snaps';
+export type CoralAccess = CoralAccessKind;
 
-export const SNAP_COMPRESSIONS = ['xz', 'lzo'] as const;
-export type SnapCompression = (typeof SNAP_COMPRESSIONS)[number];
+export { SNAP_COMPRESSIONS } from '@coreforge/snaps';
+export type SnapCompression = SnapsCompression;
 
 export const IMAGE_COMPRESSIONS = ['xz', 'none'] as const;
 export type ImageCompression = (typeof IMAGE_COMPRESSIONS)[number];
 
-export const SNAP_TYPES = ['app', 'base', 'gadget', 'kernel', 'core', 'snapd'] as const;
-export type SnapType = (typeof SNAP_TYPES)[number];
+/** The snap types an extra snap (`snaps:`) may have: the gadget and the kernel come from the target. */
+export const EXTRA_SNAP_TYPES = ['app', 'base', 'core', 'snapd'] as const satisfies readonly SnapType[];
+export type ExtraSnapType = (typeof EXTRA_SNAP_TYPES)[number];
+
+export const SIGNING_BACKENDS = ['coreforge', 'gpg'] as const;
+export type SigningBackend = (typeof SIGNING_BACKENDS)[number];
 
 /** An extra store snap listed in the model assertion. */
 export interface ExtraSnap {
   readonly name: string;
   readonly id?: string;
-  readonly type: SnapType;
+  readonly type: ExtraSnapType;
   readonly channel: string;
-  readonly presence?: 'required' | 'optional';
+  readonly presence?: Presence;
   readonly modes?: readonly string[];
 }
 
@@ -103,7 +116,7 @@ export interface ReleaseConfig {
 export interface ExtraPartition {
   readonly name: string;
   readonly size: string;
-  readonly filesystem: 'ext4' | 'vfat';
+  readonly filesystem: PartitionFilesystem;
 }
 
 export interface GadgetConfig {
@@ -125,13 +138,13 @@ export interface ValidationSet {
   readonly accountId: string;
   readonly name: string;
   readonly sequence?: number;
-  readonly mode: 'enforce' | 'prefer-enforce';
+  readonly mode: ValidationSetMode;
 }
 
 export interface SigningConfig {
   /** Name of the signing key in the coreforge key store (or in gpg with backend "gpg"). */
   readonly key: string;
-  readonly backend: 'coreforge' | 'gpg';
+  readonly backend: SigningBackend;
 }
 
 export interface ImageConfig {

@@ -1,5 +1,5 @@
 // ProjectConfig -> the gadget customisation (defaults, connections, Coral access, kernel command line, partitions).
-import type { GadgetCustomisation } from '@coreforge/gadget';
+import { CLOUD_CONF, type GadgetCustomisation } from '@coreforge/gadget';
 import type { ProjectConfig } from '../config/types.js';
 
 export function gadgetCustomisation(config: ProjectConfig): GadgetCustomisation {
@@ -32,6 +32,6 @@ export function gadgetChanges(config: ProjectConfig): string[] {
   if (inf.accelerator !== 'none' && inf.coralAccess === 'custom-device') changes.push('the Coral custom-device slot');
   if (g.kernelCmdline.append.length + g.kernelCmdline.allow.length > 0) changes.push('the kernel command line');
   if (g.partitions.length > 0) changes.push('extra partitions');
-  if (g.cloudConf !== undefined) changes.push('cloud.conf');
+  if (g.cloudConf !== undefined) changes.push(CLOUD_CONF);
   return changes;
 }

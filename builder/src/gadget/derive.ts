@@ -3,7 +3,7 @@
 // brand gadget (the prepare-gadget stage) the name and version in meta/snap.yaml change too, and the Coral
 // custom-device slot is declared there when the project uses it. Boot assets are kept byte for byte, and the tree
 // is packed again with Debian's snap pack (which checks gadget.yaml and that every content source exists).
-import { applyCustomisation, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
+import { applyCustomisation, CLOUD_CONF, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Run } from '../tools/run.js';
+import { SNAP_EPOCH } from '../snap/stage.js';
 import { gadgetCustomisation } from './customisation.js';
 
 export interface DeriveOptions {
@@ -41,6 +42,14 @@ async function moveFile(from: string, to: string): Promise<void> {
     await copyFile(from, partial);
     await rename(partial, to);
   }
+}
+
+/**
+ * Writes the project's cloud-init user data as the gadget's cloud.conf (dangerous grade only, checked when the
+ * project file loads; ubuntu-image refuses --cloud-init for UC20+ models, a dangerous gadget's cloud.conf is honoured).
+ */
+export async function writeCloudConf(config: ProjectConfig, gadgetDir: string): Promise<void> {
+  if (config.gadget.cloudConf) await writeFileAtomic(path.join(gadgetDir, CLOUD_CONF), await readFile(config.gadget.cloudConf));
 }
 
 function setScalar(text: string, key: string, value: string): string {
@@ -97,10 +106,9 @@ export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Pro
       }
       await writeFileAtomic(path.join(tree, 'meta', 'snap.yaml'), text);
     }
-    // The project's cloud-init user data (dangerous grade only, checked when the project file loads).
-    if (config.gadget.cloudConf) await writeFileAtomic(path.join(tree, 'cloud.conf'), await readFile(config.gadget.cloudConf));
+    await writeCloudConf(config, tree);
     const out = path.join(work, 'out');
-    await o.run('snap', ['pack', tree, out], { timeout: 600_000, env: { SOURCE_DATE_EPOCH: '1704067200' }, ...(o.signal && { signal: o.signal }) });
+    await o.run('snap', ['pack', tree, out], { timeout: 600_000, env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) }, ...(o.signal && { signal: o.signal }) });
     const packed = (await readdir(out)).find((f) => f.endsWith('.snap'));
     if (!packed) throw new BuilderError('TOOL_FAILED', 'snap pack finished but wrote no .snap file');
     await moveFile(path.join(out, packed), o.outSnap);

@@ -1,6 +1,6 @@
 // The signing-key store: one PKCS#8 PEM file per key, 0600, in a 0700 folder. Private material is
 // never printed, logged or copied into outputs; a key file readable by others is refused.
-import { accountKeyRequest, publicKeyOf, signingKeyFromPem, type SigningKey } from '@coreforge/model-assertions';
+import { accountKeyRequest, publicKeyOf, SNAP_NAME, signingKeyFromPem, type SigningKey } from '@coreforge/model-assertions';
 import { generateKeyPair } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 
-const KEY_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
+/** Key names follow the snap-name rule (without its length limit). */
+const KEY_NAME = SNAP_NAME;
 const SUFFIX = '.key';
 
 export function defaultKeysDir(env: Readonly<Record<string, string | undefined>>): string {

@@ -1,22 +1,21 @@
 // ProjectConfig -> ModelSpec: the gadget, kernel, base, snapd, the inference snap and the project's extra snaps.
-import type { ModelSnap, ModelSpec } from '@coreforge/model-assertions';
+import { BOARD_SNAP_IDS, GADGET_SNAP, KERNEL_SNAP, REFERENCE_CHANNEL } from '@coreforge/gadget';
+import { defaultStorageSafety, type ModelSnap, type ModelSpec } from '@coreforge/model-assertions';
 import type { ProjectConfig } from '../config/types.js';
 import { gadgetChanges } from '../gadget/customisation.js';
 
-/** Store ids of the snaps every Coreforge model lists (REFERENCE.md, checked against the store). */
+/**
+ * Store ids of the snaps every Coreforge model lists (REFERENCE.md, checked against the store): the gadget and
+ * kernel snaps of the targets (owned by @coreforge/gadget), the bases, snapd and common extra snaps.
+ */
 export const WELL_KNOWN_SNAP_IDS: Readonly<Record<string, string>> = {
   snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4',
   core22: 'amcUKQILKXHHTlmSa7NMdnXSx02dNeeT',
   core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM',
-  pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH',
-  'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza',
-  pi: 'YbGa9O3dAXl88YLI6Y1bGG74pwBxZyKg',
-  'pi-kernel': 'jeIuP6tfFrvAdic8DMWqHmoaoukAPNbJ',
+  ...BOARD_SNAP_IDS,
   'console-conf': 'ASctKBEHzVt3f1pbZLoekCvcigRjtuqw',
   'network-manager': 'RmBXKl6HO6YOC2DE4G2q1JzWImC04EUy',
 };
-
-const BOARD = { 'pc-amd64': { gadget: 'pc', kernel: 'pc-kernel' }, 'pi-arm64': { gadget: 'pi', kernel: 'pi-kernel' } } as const;
 
 function snap(name: string, type: ModelSnap['type'], defaultChannel: string, id: string | undefined, extra: Partial<ModelSnap> = {}): ModelSnap {
   return { name, type, defaultChannel, ...((id ?? WELL_KNOWN_SNAP_IDS[name]) !== undefined && { id: id ?? WELL_KNOWN_SNAP_IDS[name] }), ...extra };
@@ -28,9 +27,8 @@ export interface ComposeOptions {
 }
 
 export function composeModel(config: ProjectConfig, timestamp: Date, o: ComposeOptions = {}): ModelSpec {
-  const board = BOARD[config.target];
   // A derived brand gadget (prepare-gadget) replaces the reference gadget in the model.
-  const gadget = gadgetChanges(config).length > 0 ? snap(config.gadget.snapName, 'gadget', 'latest/stable', config.gadget.snapId) : snap(board.gadget, 'gadget', '24/stable', undefined);
+  const gadget = gadgetChanges(config).length > 0 ? snap(config.gadget.snapName, 'gadget', 'latest/stable', config.gadget.snapId) : snap(GADGET_SNAP[config.target], 'gadget', REFERENCE_CHANNEL, undefined);
   return {
     brandId: config.brand,
     model: config.model,
@@ -38,10 +36,10 @@ export function composeModel(config: ProjectConfig, timestamp: Date, o: ComposeO
     architecture: config.arch,
     base: config.base,
     grade: config.grade,
-    ...(config.storageSafety !== (config.grade === 'secured' ? 'encrypted' : 'prefer-encrypted') && { storageSafety: config.storageSafety }),
+    ...(config.storageSafety !== defaultStorageSafety(config.grade) && { storageSafety: config.storageSafety }),
     snaps: [
       gadget,
-      snap(board.kernel, 'kernel', '24/stable', undefined),
+      snap(KERNEL_SNAP[config.target], 'kernel', REFERENCE_CHANNEL, undefined),
       snap(config.base, 'base', 'latest/stable', undefined),
       snap('snapd', 'snapd', 'latest/stable', undefined),
       snap(config.inference.snapName, 'app', 'latest/stable', config.inference.snapId),

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { SnapArch } from '@coreforge/snaps';
+import { ARCH_TRIPLET, type SnapArch } from '@coreforge/snaps';
 import type { Run } from '../tools/run.js';
 import { listFiles } from './npm-cache.js';
 import { prebuiltAddonFor, type RuntimeLocation } from './runtime-location.js';
@@ -69,7 +69,7 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
   // binding.gyp resolves node-addon-api and tfjs-tflite-node (headers) from the build folder.
   const deps = options.location.nodeModules.find((d) => existsSync(path.join(d, 'node-addon-api'))) ?? options.location.nodeModules[0];
   if (deps) await symlink(deps, path.join(temp, 'node_modules'));
-  const triplet = arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  const triplet = ARCH_TRIPLET[arch];
   await options.run(process.execPath, [nodeGypScript(), 'rebuild', `--arch=${arch}`, '--nodedir=/usr'], {
     cwd: temp,
     signal: options.signal,

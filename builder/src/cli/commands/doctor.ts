@@ -1,4 +1,5 @@
 // coreforge doctor [--json] [-c FILE] [--arch amd64|arm64]
+import { SNAP_ARCHES } from '@coreforge/snaps';
 import { Option } from 'commander';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +16,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
     .description('check the host tools the pipeline needs and say how to install what is missing')
     .option('--json', 'print the report as JSON')
     .option('-c, --config <file>', 'project file whose target decides what is required', DEFAULT_PROJECT_FILE)
-    .addOption(new Option('--arch <arch>', 'target architecture to check for (default: from the project file, else amd64)').choices(['amd64', 'arm64']))
+    .addOption(new Option('--arch <arch>', 'target architecture to check for (default: from the project file, else amd64)').choices(SNAP_ARCHES))
     .addHelpText('after', '\nExit code 0 when the configured pipeline can run, 1 when a required tool is missing.\n\nExamples:\n  $ coreforge doctor\n  $ coreforge doctor --json --arch arm64')
     .action(async (opts: { json?: boolean; config: string; arch?: Arch }) => {
       let arch = opts.arch;

@@ -8,7 +8,7 @@ import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
 import { BuilderError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { gadgetCustomisation } from '../../gadget/customisation.js';
-import { deriveGadget } from '../../gadget/derive.js';
+import { deriveGadget, writeCloudConf } from '../../gadget/derive.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerGadget: RegisterCommand = (program, ctx) => {
@@ -35,8 +35,7 @@ export const registerGadget: RegisterCommand = (program, ctx) => {
       await writeFileAtomic(path.join(dir, 'meta', 'gadget.yaml'), text);
       const note = custom.coral === 'custom-device' ? '# The coral-usb custom-device slot uses udev-tagging "for-device", which needs snapd 2.66 or newer on the device.\n' : '';
       await writeFileAtomic(path.join(dir, 'meta', 'snap.yaml'), `${note}${stringify(gadgetSnapYaml(custom, '24-coreforge'), { lineWidth: 0 })}`);
-      // ubuntu-image refuses --cloud-init for UC20+ models; a dangerous gadget's cloud.conf is honoured instead.
-      if (config.gadget.cloudConf) await writeFileAtomic(path.join(dir, 'cloud.conf'), await readFile(config.gadget.cloudConf));
+      await writeCloudConf(config, dir);
       ctx.out(`wrote ${path.join(opts.output, 'meta', 'gadget.yaml')} and meta/snap.yaml (add the reference gadget's boot assets before packing)`);
     });
 

@@ -1,5 +1,6 @@
 // The wizard's questions as data (STYLE P10): one row per project field, each with its flag and its check.
-import { ACCELERATORS, CORAL_ACCESS, EDGETPU_RUNTIMES, GRADES, TARGETS, type Accelerator, type CoralAccess, type EdgetpuRuntime, type Grade, type Target } from '../../config/types.js';
+import { ACCOUNT_ID, isSnapName, MODEL_NAME, SNAP_ID, SNAP_NAME } from '@coreforge/model-assertions';
+import { ACCELERATORS, CORAL_ACCESS, EDGETPU_RUNTIMES, GRADES, TARGETS, type Accelerator, type CoralAccess, type EdgetpuRuntime, type Grade, type Target, MODEL_NAME_MAX_LENGTH } from '../../config/types.js';
 
 export type { ProjectAnswers } from '../../config/answers.js';
 
@@ -31,21 +32,18 @@ export const CORAL_ACCESS_CHOICES: readonly { value: CoralAccess; name: string; 
   { value: 'custom-device', name: 'custom-device', description: 'a gadget slot for the Edge TPU only; needs snapd 2.66 or newer' },
 ];
 
-const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
-const ACCOUNT_ID = /^(?:[a-z0-9A-Z]{32}|[-a-z0-9]{2,28})$/;
-const MODEL_NAME = /^[a-z0-9](?:-?[a-z0-9])*$/;
 
 /** Returns true, or the message to show (inquirer's validate contract). */
 export type Check = (value: string) => true | string;
 
 export const checks = {
-  name: (v) => (v.length >= 2 && v.length <= 40 && SNAP_NAME.test(v)) || 'expected 2-40 lowercase letters, digits and single dashes, with at least one letter',
+  name: (v) => isSnapName(v) || 'expected 2-40 lowercase letters, digits and single dashes, with at least one letter',
   brand: (v) => ACCOUNT_ID.test(v) || 'expected your store account id: 2-28 lowercase letters, digits and dashes (or a 32-character id)',
-  model: (v) => (v.length <= 64 && MODEL_NAME.test(v)) || 'expected lowercase letters, digits and single dashes (snapd refuses uppercase)',
+  model: (v) => (v.length <= MODEL_NAME_MAX_LENGTH && MODEL_NAME.test(v)) || 'expected lowercase letters, digits and single dashes (snapd refuses uppercase)',
   displayName: (v) => (v.trim().length > 0 && v.length <= 255) || 'expected a non-empty name of at most 255 characters',
   signingKey: (v) => SNAP_NAME.test(v) || 'expected a key name: lowercase letters, digits and single dashes, with at least one letter',
   file: (v) => v.trim().length > 0 || 'expected a file path',
-  snapId: (v) => /^[a-zA-Z0-9]{32}$/.test(v) || 'expected the snap\'s store id: 32 letters and digits (snapcraft register NAME, then snap info NAME)',
+  snapId: (v) => SNAP_ID.test(v) || 'expected the snap\'s store id: 32 letters and digits (snapcraft register NAME, then snap info NAME)',
 } satisfies Record<string, Check>;
 
 /** The project-name default the prompt shows and --yes takes: the folder name made a snap name ("My_Project" -> "my-project"). */

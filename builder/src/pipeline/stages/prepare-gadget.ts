@@ -3,7 +3,7 @@
 // (gadget.base). The base is a local .snap or a store snap fetched with `snap download`; the derived snap (only
 // meta/gadget.yaml, and name/version in meta/snap.yaml, change) is packed with snap pack -> out/<name>_<version>.snap.
 // The model (sign-model, next) names it. Without changes the stage does nothing and the model names pc/pi.
-import { GADGET_SNAP } from '@coreforge/gadget';
+import { GADGET_SNAP, REFERENCE_CHANNEL } from '@coreforge/gadget';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError, isExpectedError } from '../../errors.js';
@@ -17,7 +17,7 @@ export function snapDownloadArgs(name: string, channel: string, dir: string): st
 }
 
 async function baseGadgetFile(ctx: BuildContext, work: string): Promise<string> {
-  const base = ctx.config.gadget.base ?? { kind: 'store' as const, name: GADGET_SNAP[ctx.config.target], channel: '24/stable' };
+  const base = ctx.config.gadget.base ?? { kind: 'store' as const, name: GADGET_SNAP[ctx.config.target], channel: REFERENCE_CHANNEL };
   if (base.kind === 'file') return base.file;
   ctx.log(`snap download ${base.name} --channel=${base.channel}`);
   try {

@@ -1,5 +1,5 @@
 /*
- * The benchmark's reference: the same libtensorflowlite_c driven from plain C, with the same delegate
+ * The benchmark's reference: the same libtensorflowlite_c driven from plain C++ (no N-API, no JS), with the same delegate
  * choice as the runtime. Per iteration: copy the input in, Invoke, copy the output out (what one
  * classification costs the runtime). Prints one time in milliseconds per line.
  * The XNNPACK options struct is chosen by TfLiteVersion(), as the runtime does (2.9: 8 bytes; 2.19: 64 bytes,
@@ -7,28 +7,17 @@
  * usage: reference LIB MODEL INPUT_FILE ITERATIONS XNNPACK_FLAGS(-1 = none)
  */
 #include <dlfcn.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "tensorflow/lite/c/c_api.h"
+#include "tflite_api.h"
 
-typedef struct { int32_t num_threads; uint32_t flags; } XnnpackOptions29; /* TFLite 2.9 */
-typedef struct {                                                          /* TFLite 2.19 (LiteRT v2.2.0) */
-  int32_t num_threads;
-  uint32_t runtime_flags;
-  uint32_t flags;
-  void* weights_cache;
-  bool handle_variable_ops;
-  const char* weight_cache_file_path;
-  int weight_cache_file_descriptor;
-  void* weight_cache_provider;
-  bool weight_cache_lock_memory;
-} XnnpackOptions219;
-_Static_assert(sizeof(XnnpackOptions219) == 64, "2.19 layout");
+// The two XNNPACK options layouts are the runtime's own (runtime/native/tflite_api.h), not restated here.
+using coreforge::XnnpackOptions219;
+using coreforge::XnnpackOptions29;
 
 #define LOAD(name) name##_t name = (name##_t)dlsym(lib, #name); if (!name) { fprintf(stderr, "missing %s\n", #name); return 2; }
 typedef const char* (*TfLiteVersion_t)(void);
@@ -66,17 +55,17 @@ int main(int argc, char** argv) {
   if (!model) { fprintf(stderr, "cannot load model\n"); return 1; }
   TfLiteInterpreterOptions* options = TfLiteInterpreterOptionsCreate();
   TfLiteInterpreterOptionsSetNumThreads(options, 1);
-  long flags = strtol(argv[5], NULL, 10);
+  long flags = strtol(argv[5], nullptr, 10);
   if (flags >= 0) {
-    TfLiteDelegate* delegate = NULL;
+    TfLiteDelegate* delegate = nullptr;
     if (strncmp(version, "2.9.", 4) == 0) {
-      XnnpackOptions29 xo = {0, (uint32_t)flags};
+      XnnpackOptions29 xo = {0, static_cast<uint32_t>(flags)};
       delegate = TfLiteXNNPackDelegateCreate(&xo);
     } else if (strncmp(version, "2.19.", 5) == 0) {
       LOAD(TfLiteXNNPackDelegateOptionsDefault)
       XnnpackOptions219 xo = TfLiteXNNPackDelegateOptionsDefault();
       xo.num_threads = 0;
-      xo.flags = (uint32_t)flags;
+      xo.flags = static_cast<uint32_t>(flags);
       delegate = TfLiteXNNPackDelegateCreate(&xo);
     } else {
       fprintf(stderr, "TFLite %s: unknown XNNPACK options layout\n", version);
@@ -89,8 +78,8 @@ int main(int argc, char** argv) {
   TfLiteTensor* in = TfLiteInterpreterGetInputTensor(interp, 0);
   const TfLiteTensor* out = TfLiteInterpreterGetOutputTensor(interp, 0);
   size_t in_size = TfLiteTensorByteSize(in), out_size = TfLiteTensorByteSize(out);
-  unsigned char* input = malloc(in_size);
-  unsigned char* output = malloc(out_size);
+  unsigned char* input = static_cast<unsigned char*>(malloc(in_size));
+  unsigned char* output = static_cast<unsigned char*>(malloc(out_size));
   FILE* f = fopen(argv[3], "rb");
   if (!f || fread(input, 1, in_size, f) != in_size) { fprintf(stderr, "cannot read %zu input bytes\n", in_size); return 1; }
   fclose(f);
