@@ -73,7 +73,8 @@ export interface SnapSpec {
  */
 export const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/;
+/** snapd's rule for a snap version (snap/validate.go ValidateVersion): at most 32 characters. */
+export const SNAP_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/;
 const BIND = /^[0-9A-Fa-f.:]+$/;
 const CUSTOM_DEVICE = /^[a-z](?:-?[a-z0-9])*$/;
 const TARBALL = /(^|\/)[A-Za-z0-9][A-Za-z0-9._-]*\.tgz$/;
@@ -91,7 +92,7 @@ function checkInteger(field: string, value: number, min: number, max: number): v
 export function validateSnapSpec(spec: SnapSpec): SnapSpec {
   if (spec.name.length < 2 || spec.name.length > 40 || !SNAP_NAME.test(spec.name))
     throw invalid('name', `must be 2-40 lowercase letters, digits and single dashes, not "${spec.name}"`);
-  if (!VERSION.test(spec.version)) throw invalid('version', `must be a snap version (at most 32 characters), not "${spec.version}"`);
+  if (!SNAP_VERSION.test(spec.version)) throw invalid('version', `must be a snap version (at most 32 characters), not "${spec.version}"`);
   if (spec.summary.length === 0 || spec.summary.length > 78) throw invalid('summary', 'must be 1-78 characters');
   if (spec.architectures.length === 0) throw invalid('architectures', 'must list at least one architecture');
   for (const arch of spec.architectures)

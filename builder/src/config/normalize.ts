@@ -33,6 +33,9 @@ export interface NormalizeContext {
 }
 
 const SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+/** The form of a soak time in the project file (`30m`, `24h`, `2d`). */
+export const DURATION = /^[0-9]+[smhd]$/;
+export const RELEASE_DEFAULTS = { track: 'latest', percent: 100, soak: '0s', healthTimeoutSeconds: 60 } as const;
 
 /** `24h` -> 86400 (the schema has checked the form). */
 export function parseDuration(text: string): number {
@@ -51,11 +54,11 @@ export const DEFAULT_RELEASE_PLAN: readonly ReleaseStep[] = [
 
 function normalizeRelease(raw: RawProject['release']): ReleaseConfig {
   const r = raw ?? {};
-  const plan = r.plan?.map((s) => ({ channel: s.channel, percent: s.percent ?? 100, soakSeconds: parseDuration(s.soak ?? '0s') })) ?? DEFAULT_RELEASE_PLAN;
+  const plan = r.plan?.map((s) => ({ channel: s.channel, percent: s.percent ?? RELEASE_DEFAULTS.percent, soakSeconds: parseDuration(s.soak ?? RELEASE_DEFAULTS.soak) })) ?? DEFAULT_RELEASE_PLAN;
   const health = r.health && (r.health.url !== undefined || r.health.command !== undefined)
-    ? { ...(r.health.url !== undefined && { url: r.health.url }), ...(r.health.command !== undefined && { command: r.health.command }), timeoutSeconds: r.health.timeout ?? 60 }
+    ? { ...(r.health.url !== undefined && { url: r.health.url }), ...(r.health.command !== undefined && { command: r.health.command }), timeoutSeconds: r.health.timeout ?? RELEASE_DEFAULTS.healthTimeoutSeconds }
     : undefined;
-  return { track: r.track ?? 'latest', plan, ...(health && { health }) };
+  return { track: r.track ?? RELEASE_DEFAULTS.track, plan, ...(health && { health }) };
 }
 
 export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { config: ProjectConfig; problems: ConfigProblem[] } {

@@ -1,6 +1,7 @@
 // The inference snap's version: `inference.version`, else what snapcraft's `version: git` would make of the
 // project folder (craft-parts GitSource.generate_version): `git describe --dirty`, a tag N commits back as
 // `TAG+gitN.HASH`, a pure tag as itself, and an untagged repository as `0+git.HASH`.
+import { SNAP_VERSION } from '@coreforge/snaps';
 import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import type { Run } from '../tools/run.js';
@@ -14,8 +15,6 @@ export function versionFromGitDescribe(described: string | undefined, always: st
   if (!m?.groups) return described.trim();
   return `${m.groups.tag}+git${m.groups.ahead}.${m.groups.commit}`;
 }
-
-const SNAP_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/;
 
 export async function resolveSnapVersion(config: ProjectConfig, run: Run): Promise<string> {
   if (config.inference.version !== undefined) return config.inference.version;
