@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: ['*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...slow],
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**', ...slow],
         },
       },
       {
@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'slow',
           include: slow,
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**'],
           testTimeout: 600_000,
           // a beforeAll of a slow suite packs real snaps or builds VM disks: minutes on 2 loaded cores
           hookTimeout: 900_000,

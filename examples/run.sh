@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled example, end to end, on a machine without the Snap Store:
 # install what is missing, check the project file and the host, pack the inference snap offline,
-# sign the model assertion, render the gadget, then boot the snap in QEMU and classify a photo inside the VM.
+# sign the model assertion, render the gadget, then boot the snap in QEMU and classify a photo inside the VM,
+# then install it under a real snapd in a VM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup
@@ -18,3 +19,10 @@ cf snap pack -c "$project" --arch amd64 -o out/example
 snapfile=$(ls -t out/example/*_amd64.snap | head -1)
 cf snap size "$snapfile"
 cf test --snap "$snapfile" --arch amd64 --accel tcg --expect "military uniform" --report-dir out/example/boot-report
+# The same snap under Debian's real snapd in a VM: install, services, snap set, plugs, AppArmor/seccomp.
+# Its disk is built once from Debian's packages (mmdebstrap, root) and cached in test/.cache/snapd.
+if [ "$(id -u)" -eq 0 ]; then
+  cf test --snapd "$snapfile" --accel tcg --expect "military uniform" --cache-dir test/.cache/snapd --report-dir out/example/snapd-report
+else
+  echo "snapd VM skipped: building its disk (mmdebstrap, mkfs.ext4 -d) needs root"
+fi

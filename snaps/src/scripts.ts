@@ -75,7 +75,8 @@ exec "$SNAP/${SNAP_LAYOUT.node}" "$SNAP/${SNAP_LAYOUT.runtimeMain}" serve -m "$C
 
 /**
  * The configure hook: reads port, bind, threads and model with `snapctl get`, checks them, saves them to
- * `$SNAP_DATA/config.env` (temp file + rename) and restarts the service when it is running. `token` is checked
+ * `$SNAP_DATA/config.env` (temp file + rename) and restarts the service when it is running and the saved
+ * values changed (snapd runs the hook at install after starting the service: no restart then). `token` is checked
  * (16 to 256 RFC 6750 token characters; never echoed) and saved apart, in `$SNAP_DATA/token` with mode 0600;
  * unsetting it removes the file.
  */
@@ -119,14 +120,22 @@ if [ -n "$model" ]; then
   [ -r "$path" ] || fail "model \\"$model\\" does not exist"
   echo "CF_MODEL=$path" >> "$tmp"
 fi
+old=""
+[ -r "$out" ] && old=$(cat "$out")
+new=$(cat "$tmp")
 mv "$tmp" "$out"
 tokenfile="$SNAP_DATA/${SNAP_LAYOUT.tokenFile}"
+oldtoken=""
+[ -r "$tokenfile" ] && oldtoken=$(cat "$tokenfile")
 if [ -n "$token" ]; then
   (umask 077 && printf '%s\n' "$token" > "$tokenfile.tmp")
   mv "$tokenfile.tmp" "$tokenfile"
 else
   rm -f "$tokenfile"
 fi
+# snapd runs this hook at install right after starting the service, which has just read these values:
+# restart it only when the saved values changed (snap set, or gadget defaults at install).
+[ "$new" = "$old" ] && [ "$token" = "$oldtoken" ] && exit 0
 if snapctl services "$SNAP_INSTANCE_NAME.serve" | awk 'NR == 2 { exit ($3 == "active") ? 0 : 1 }'; then
   snapctl restart "$SNAP_INSTANCE_NAME.serve"
 fi

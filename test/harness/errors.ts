@@ -8,7 +8,9 @@ export type HarnessErrorCode =
   | 'CLASSIFY_FAILED'
   | 'WRONG_LABEL'
   | 'QEMU_FAILED'
-  | 'INPUT_INVALID';
+  | 'INPUT_INVALID'
+  | 'VM_DISK_FAILED'
+  | 'SNAPD_STEP_FAILED';
 
 export class HarnessError extends Error {
   constructor(

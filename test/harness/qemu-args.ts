@@ -77,3 +77,39 @@ export function imageVmArgs(o: ImageVmOptions): string[] {
     '-device', 'virtio-net-pci,netdev=net0,romfile=',
   ];
 }
+
+export interface SnapdVmOptions extends Omit<VmOptions, 'hostPort' | 'guestPort'> {
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly cmdline: string;
+  readonly disk: string;
+  /** Boot the disk on a throwaway overlay (tests); the preparation boot writes to it. */
+  readonly snapshot: boolean;
+  /** The second serial port (ttyS1): a Unix socket QEMU listens on, the host's command channel. */
+  readonly agentSocket: string;
+  /** Read-only input disk (a tar archive), /dev/disk/by-id/virtio-cf-input in the guest. */
+  readonly input?: string;
+  /** Writable output disk, /dev/disk/by-id/virtio-cf-output in the guest. */
+  readonly output?: string;
+  readonly forwards: readonly { readonly hostPort: number; readonly guestPort: number }[];
+}
+
+/** The snapd VM: Debian's kernel and initrd, the ext4 root disk, input/output disks, the agent's serial port, offline user networking. */
+export function snapdVmArgs(o: SnapdVmOptions): string[] {
+  const fwd = o.forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
+  return [
+    ...vmBase({ ...o, hostPort: 0, guestPort: 0 }, 2048),
+    '-serial', `unix:${o.agentSocket},server=on,wait=off`,
+    '-kernel', o.kernel,
+    '-initrd', o.initrd,
+    '-append', o.cmdline,
+    // snapshot=on for the root disk only: -snapshot would also throw away what the guest writes to the output disk.
+    '-drive', `file=${o.disk},if=none,id=root,format=raw${o.snapshot ? ',snapshot=on' : ',discard=unmap'}`,
+    '-device', 'virtio-blk-pci,drive=root',
+    ...(o.input ? ['-drive', `file=${o.input},if=none,id=input,format=raw,readonly=on`, '-device', 'virtio-blk-pci,drive=input,serial=cf-input'] : []),
+    ...(o.output ? ['-drive', `file=${o.output},if=none,id=output,format=raw`, '-device', 'virtio-blk-pci,drive=output,serial=cf-output'] : []),
+    '-netdev', `user,id=net0,restrict=on${fwd}`,
+    '-device', 'virtio-net-pci,netdev=net0,romfile=',
+    '-device', 'virtio-rng-pci',
+  ];
+}

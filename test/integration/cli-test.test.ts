@@ -10,12 +10,24 @@ const work = mkdtempSync(path.join(tmpdir(), 'coreforge-cli-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('coreforge test', () => {
-  it('needs exactly one of --snap or --image', () => {
+  it('needs exactly one of --snap, --snapd or --image', () => {
     const none = runCli(['test'], { cwd: work });
     expect(none.exitCode).toBe(1);
-    expect(none.stderr).toContain('cannot run a boot test: pass exactly one of --snap FILE or --image FILE');
+    expect(none.stderr).toContain('cannot run a boot test: pass exactly one of --snap FILE, --snapd FILE or --image FILE');
     const both = runCli(['test', '--snap', 'a.snap', '--image', 'b.img'], { cwd: work });
-    expect(both.stderr).toContain('pass exactly one of --snap FILE or --image FILE');
+    expect(both.stderr).toContain('pass exactly one of --snap FILE, --snapd FILE or --image FILE');
+    const snapd = runCli(['test', '--snap', 'a.snap', '--snapd', 'a.snap'], { cwd: work });
+    expect(snapd.exitCode).toBe(1);
+  });
+
+  it('refuses the snapd VM on arm64 and names a missing allow-list', () => {
+    writeFileSync(path.join(work, 'x.snap'), 'not a snap');
+    const arm = runCli(['test', '--snapd', 'x.snap', '--arch', 'arm64'], { cwd: work });
+    expect(arm.exitCode).toBe(1);
+    expect(arm.stderr).toContain('cannot run the snapd VM on arm64: it is amd64 only');
+    const list = runCli(['test', '--snapd', 'x.snap', '--allow-list', 'nope.json'], { cwd: work });
+    expect(list.exitCode).toBe(1);
+    expect(list.stderr).toMatch(/cannot read the denial allow-list ".*nope\.json": it does not exist/);
   });
 
   it('names a missing snap and a bad timeout', () => {

@@ -29,6 +29,7 @@ const RUN_BY: Readonly<Record<string, RunBy>> = {
     evidence: "'test', '--snap', 'out/vision_0.1.0_amd64.snap', '--image-file', 'grace_hopper.bmp', '--expect', 'military uniform'",
   },
   'npx coreforge ci init': { test: 'test/integration/user-repo.slow.test.ts', evidence: "'ci', 'init'" },
+  'coreforge test --snapd out/classifier_0.1.0_amd64.snap --junit out/junit-snapd.xml': { test: 'test/boot/snapd.test.ts', evidence: "'test', '--snapd', snapFile" },
   'coreforge flash --list': { test: 'test/integration/cli-flash.test.ts', evidence: "runCli(['flash', '--list']" },
   'sudo coreforge flash --device /dev/sdb': { test: 'test/integration/flash-loop.slow.test.ts', evidence: "'--device', dev, '--yes'", how: 'as root onto a loop device standing in for the card (no card is attached here)' },
   'classifier.classify -i photo.jpg': { test: 'runtime/src/cli/classify-command.test.ts', evidence: "classifyCommand(['-i'", how: 'on a device; the app runs coreforge-runtime classify, which this test runs' },

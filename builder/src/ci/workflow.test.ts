@@ -15,4 +15,12 @@ describe('ci workflow', () => {
     expect(own).not.toContain(DEFAULT_PHOTO_URL);
     expect(own).toContain('--image-file "test/cat.jpg" --expect "Egyptian cat"');
   });
+  it('runs the snapd VM test for an amd64 project only, after the smoke VM, with its disk cached', () => {
+    const amd = renderWorkflow(projectConfig({}, '/repo'), { projectFile: 'coreforge.yaml', expect: '653' });
+    expect(amd).toContain('npx --no-install coreforge test --snapd out/classifier_*_amd64.snap --image-file "$RUNNER_TEMP/photo.bmp" --expect "653" --cache-dir .coreforge/snapd-vm');
+    expect(amd.indexOf('test --snapd')).toBeGreaterThan(amd.indexOf('test --snap '));
+    expect(amd).toContain('apt-get install -y --no-install-recommends mmdebstrap');
+    const arm = renderWorkflow(projectConfig({ target: 'pi-arm64', arch: 'arm64' } as never, '/repo'), { projectFile: 'coreforge.yaml', expect: '653' });
+    expect(arm).not.toContain('--cache-dir .coreforge/snapd-vm');
+  });
 });

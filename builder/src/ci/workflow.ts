@@ -164,12 +164,27 @@ jobs:
 ${photoStep(o)}      - name: Boot-test the ${arch} snap in the smoke VM
         run: ${coreforge} test --snap ${snapGlob} --arch ${arch} --image-file "${photo}" --expect ${expect} --junit ${out}/junit-snap.xml
       # coreforge test --snapd (the snap under Debian's real snapd in a VM) goes here, as its own step.
-      - uses: actions/upload-artifact@v4
+${arch === 'amd64' ? snapdStep(snapGlob, photo, expect, out, coreforge) : ''}      - uses: actions/upload-artifact@v4
         if: always()
         with:
           name: coreforge-snap-report
           path: |
             ${out}/test-report/
-            ${out}/junit-snap.xml
+            ${out}/junit-snap.xml${arch === 'amd64' ? `
+            ${out}/snapd-report/
+            ${out}/junit-snapd.xml` : ''}
 ${imageJob}`;
+}
+
+/** coreforge test --snapd (amd64): the snap under Debian's real snapd in a VM. Its disk is built with mmdebstrap
+ * (root; it mounts /proc and /sys in its chroot) and cached between runs. */
+function snapdStep(snapGlob: string, photo: string, expect: string, out: string, coreforge: string): string {
+  return `      - run: apt-get install -y --no-install-recommends mmdebstrap
+      - uses: actions/cache@v4
+        with:
+          path: .coreforge/snapd-vm
+          key: coreforge-snapd-vm-v1
+      - name: Test the amd64 snap under a real snapd (Debian VM)
+        run: ${coreforge} test --snapd ${snapGlob} --image-file "${photo}" --expect ${expect} --cache-dir .coreforge/snapd-vm --report-dir ${out}/snapd-report --junit ${out}/junit-snapd.xml
+`;
 }

@@ -39,6 +39,7 @@ export function capabilities(project: DoctorProject | undefined): readonly Capab
     { name: 'pack the snap with snapcraft (coreforge build --snapcraft)', needs: ['snapcraft'], required: coral },
     { name: 'OTA delta report (coreforge snap delta)', needs: ['delta'], required: !coral },
     { name: `boot-test the ${arch} snap (coreforge test --snap)`, needs: [`test-${arch}`], required: true },
+    { name: 'test the snap under a real snapd (coreforge test --snapd)', needs: ['snapd-vm', 'test-amd64'], required: false, ...(arch === 'arm64' && { refused: 'the snapd VM is amd64 only' }) },
     { name: 'build the image (coreforge build)', needs: ['image', 'compress'], required: false },
     {
       name: 'boot-test the image (coreforge test --image)',

@@ -72,6 +72,15 @@ describe('doctor', () => {
     expect(renderDoctorTable(report)).toContain(`  no   KVM acceleration for the boot tests: ${HANGS}`);
   });
 
+  it('says what mmdebstrap is for and what the first snapd VM disk build costs', async () => {
+    const missing = Object.fromEntries((await runDoctor(options(tableRun(HOST), { arch: 'amd64' }))).entries.map((e) => [e.name, e]));
+    expect(missing.mmdebstrap).toMatchObject({ found: false, required: false, neededFor: ['snapd-vm'] });
+    expect(missing.mmdebstrap?.hint).toMatch(/^sudo apt-get install mmdebstrap \(for coreforge test --snapd/);
+    const found = Object.fromEntries((await runDoctor(options(tableRun({ ...HOST, mmdebstrap: { stdout: 'mmdebstrap 1.3.5\n' } }), { arch: 'amd64' }))).entries.map((e) => [e.name, e]));
+    expect(found.mmdebstrap).toMatchObject({ found: true, version: '1.3.5' });
+    expect(found.mmdebstrap?.detail).toMatch(/first coreforge test --snapd builds its VM disk .* \(cached afterwards\)/);
+  });
+
   it('is not ready for arm64 without the cross compiler and qemu-system-aarch64', async () => {
     const report = await runDoctor(options(tableRun(HOST), { arch: 'arm64' }));
     expect(report.ok).toBe(false);

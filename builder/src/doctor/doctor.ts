@@ -80,7 +80,7 @@ async function checkTool(check: ToolCheck, options: DoctorOptions, required: boo
     if (check.versionCommand) result = await options.run(check.versionCommand.command, check.versionCommand.args, { timeout: 10_000, reject: false }).catch(() => result);
     const text = probe.versionFrom === 'stderr' ? result.stderr : `${result.stdout}\n${result.stderr}`;
     const version = check.version?.exec(text)?.[1] ?? null;
-    return { ...base, found: true, version, hint: null };
+    return { ...base, found: true, version, hint: null, ...(check.note && { detail: check.note }) };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'TOOL_NOT_FOUND') return { ...base, found: false, version: null };

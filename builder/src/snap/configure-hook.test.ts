@@ -47,6 +47,24 @@ describe('configure hook', () => {
     expect(c.log()).toContain('restart classifier.serve');
   });
 
+  test('does not restart the running service when the saved values did not change (install: snapd runs the hook after starting it)', () => {
+    const c = setup({}, 'active');
+    expect(spawnSync('/bin/sh', [c.hook], { env: c.env }).status).toBe(0);
+    expect(readFileSync(path.join(c.data, 'config.env'), 'utf8')).toBe('');
+    expect(c.log()).not.toContain('restart');
+    const again = setup({ port: '9000' }, 'active');
+    writeFileSync(path.join(again.data, 'config.env'), 'CF_PORT=9000\n');
+    expect(spawnSync('/bin/sh', [again.hook], { env: again.env }).status).toBe(0);
+    expect(again.log()).not.toContain('restart');
+  });
+
+  test('restarts the running service when an option is unset (the saved values change back to the defaults)', () => {
+    const c = setup({}, 'active');
+    writeFileSync(path.join(c.data, 'config.env'), 'CF_PORT=9000\n');
+    expect(spawnSync('/bin/sh', [c.hook], { env: c.env }).status).toBe(0);
+    expect(c.log()).toContain('restart classifier.serve');
+  });
+
   test('does not restart a service that is not running, and unset options keep the defaults', () => {
     const c = setup({}, 'inactive');
     expect(spawnSync('/bin/sh', [c.hook], { env: c.env }).status).toBe(0);
