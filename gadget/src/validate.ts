@@ -63,10 +63,8 @@ export function validateGadget(g: GadgetYaml): void {
         if (c.image !== undefined && !bare) fail(`${where}: invalid content #${n}: cannot use image content for non-bare file system`);
         if (c.image === undefined && bare) fail(`${where}: invalid content #${n}: cannot use non-image content for bare file system`);
       });
+      // snapd: type mbr implies role mbr.
       if (s.role === 'mbr' || s.type === 'mbr') {
-        if (s.role !== 'mbr' && s.type === 'mbr') {
-          // snapd: type mbr implies role mbr
-        }
         if (offset !== 0) fail(`${where}: invalid role "mbr": mbr structure must start at offset 0`);
         if (size > 446) fail(`${where}: invalid role "mbr": mbr structures cannot be larger than 446 bytes`);
         if (s.filesystem !== undefined && s.filesystem !== 'none') fail(`${where}: invalid role "mbr": mbr structures must not specify a file system`);

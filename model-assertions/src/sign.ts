@@ -59,7 +59,6 @@ export function verifyModel(text: string, publicKey: string): ModelAssertion {
   return model;
 }
 
-/** Decodes a model without checking its signature (for `model show`). */
 /** The account-key-request a brand submits to register its key (as `snap export-key --account` writes it). */
 export function accountKeyRequest(accountId: string, name: string, key: SigningKey, since = new Date()): string {
   const pub = encodePublicKey(rsaPublic(createPublicKey(key.privateKey)));
@@ -82,6 +81,7 @@ export function publicKeyOf(key: SigningKey): string {
   return encodePublicKey(rsaPublic(createPublicKey(key.privateKey)));
 }
 
+/** Decodes a model without checking its signature (for `model show`). */
 export function decodeModel(text: string): ModelAssertion {
   return parseModel(splitAssertion(text).headers);
 }

@@ -1,4 +1,5 @@
-// openClassifier(): model + labels + interpreter, loaded once and reused. Calls are serialised per classifier.
+// openClassifier(): model + labels + interpreter, loaded once and reused. Concurrent classify() calls on one
+// classifier run one at a time (the native interpreter holds a mutex around each invoke); serve runs a pool of them.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, listEdgetpuDevices, locateEdgetpuLibrary } from './edgetpu.js';

@@ -124,5 +124,7 @@ describe('doctor', () => {
     const report = await runDoctor(options(tableRun(HOST)));
     const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
     for (const e of parsed.entries) expect(Object.keys(e)).toEqual(expect.arrayContaining(['name', 'found', 'version', 'hint', 'required']));
+    // Serialisable means nothing is lost on the way: no undefined field, no function, no Map (toStrictEqual sees them).
+    expect(parsed).toStrictEqual(report);
   });
 });

@@ -44,7 +44,7 @@ export function composeModel(config: ProjectConfig, timestamp: Date, o: ComposeO
       snap('snapd', 'snapd', 'latest/stable', undefined),
       snap(config.inference.snapName, 'app', 'latest/stable', config.inference.snapId),
       ...config.snaps.map((s) =>
-        snap(s.name, s.type === 'core' ? 'core' : s.type, s.channel, s.id, { ...(s.presence && { presence: s.presence }), ...(s.modes && { modes: s.modes }) }),
+        snap(s.name, s.type, s.channel, s.id, { ...(s.presence && { presence: s.presence }), ...(s.modes && { modes: s.modes }) }),
       ),
     ],
     ...(config.validationSets.length > 0 && {

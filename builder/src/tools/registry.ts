@@ -1,6 +1,7 @@
 // THE registry of host tools (one row per tool): the install hint that run.ts (TOOL_NOT_FOUND), preflight.ts
 // (before the first stage) and doctor print, and how doctor probes the tool and what it is needed for.
 import { ARCH_TRIPLET, type SnapArch } from '@coreforge/snaps';
+import { FIRMWARE } from '@coreforge/test/harness';
 
 /** A pipeline step a tool is needed for. `snapcraft` and `image` need the store tools; the rest run on any Debian/Ubuntu host. */
 export const NEEDS = ['runtime', 'snap-pack', 'gadget', 'sign-gpg', 'delta', 'compress', 'test-amd64', 'test-arm64', 'image-boot', 'cross-arm64', 'snapcraft', 'image', 'snapd-vm'] as const;
@@ -46,8 +47,8 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'qemu-system-x86_64', hint: apt('qemu-system-x86'), probe: { command: 'qemu-system-x86_64', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-amd64', 'image-boot'] },
   { name: 'qemu-system-aarch64', hint: apt('qemu-system-arm'), probe: { command: 'qemu-system-aarch64', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-arm64'] },
   { name: 'qemu-img', hint: apt('qemu-utils'), probe: { command: 'qemu-img', args: ['--version'] }, version: /version (\S+)/, neededFor: ['image-boot'] },
-  { name: 'OVMF firmware', hint: apt('ovmf'), probe: { files: ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd'] }, neededFor: ['image-boot'] },
-  { name: 'AAVMF firmware', hint: apt('qemu-efi-aarch64'), probe: { files: ['/usr/share/AAVMF/AAVMF_CODE.fd'] }, neededFor: [] },
+  { name: 'OVMF firmware', hint: apt('ovmf'), probe: { files: FIRMWARE.amd64.code }, neededFor: ['image-boot'] },
+  { name: 'AAVMF firmware', hint: apt('qemu-efi-aarch64'), probe: { files: FIRMWARE.arm64.code }, neededFor: [] },
   { name: 'apt-get', hint: 'the boot tests fetch a Debian cloud kernel with apt-get download: run them on Debian or Ubuntu', probe: { command: 'apt-get', args: ['--version'] }, version: /^apt (\S+)/m, neededFor: ['test-amd64', 'test-arm64'] },
   { name: 'dpkg-deb', hint: apt('dpkg'), probe: { command: 'dpkg-deb', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-amd64', 'test-arm64'] },
   { name: 'git', hint: apt('git'), probe: { command: 'git', args: ['--version'] }, version: /git version (\S+)/, neededFor: ['snapcraft'] },
@@ -55,9 +56,6 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'gpg', hint: apt('gnupg'), probe: { command: 'gpg', args: ['--version'] }, version: /gpg \(GnuPG\) (\S+)/, neededFor: ['sign-gpg'] },
   // Looked up by preflight and named in errors; doctor does not probe them.
   { name: 'tar', hint: apt('tar'), neededFor: [] },
-  { name: 'go', hint: apt('golang-go'), neededFor: [] },
-  { name: 'cpio', hint: apt('cpio'), neededFor: [] },
-  { name: 'busybox', hint: apt('busybox-static'), neededFor: [] },
   { name: 'mkfs.vfat', hint: apt('dosfstools'), neededFor: [] },
   { name: 'mcopy', hint: apt('mtools'), neededFor: [] },
   { name: 'sgdisk', hint: apt('gdisk'), neededFor: [] },

@@ -17,7 +17,7 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Milliseconds; the child is killed (SIGTERM, then SIGKILL after 2 s) when it runs longer. */
   readonly timeout?: number;
-  /** Called with each line of stdout and stderr as it arrives. */
+  /** Called with each line of stdout and stderr as it arrives (spawn: with each chunk, not split into lines). */
   readonly onOutput?: (line: string) => void;
   /** Bytes or text written to stdin. */
   readonly input?: string | Uint8Array;

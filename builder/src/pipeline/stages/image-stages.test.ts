@@ -30,7 +30,13 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const withEnv = (extra: { FAKE_EXIT?: string } = {}): Run => async (tool, args, o = {}) => {
   if (tool !== 'ubuntu-image') return run(tool, args, o);
   writeFileSync(fakeLog, JSON.stringify({ tool, argv: args }) + '\n', { flag: 'a' });
-  if (extra.FAKE_EXIT) throw new BuilderError('TOOL_FAILED', `ubuntu-image ${args.join(' ')} failed (exit code ${extra.FAKE_EXIT}):\nError: fake failure requested by FAKE_EXIT`);
+  if (extra.FAKE_EXIT) {
+    // Like a real ubuntu-image that dies half way: a partial image is left in its output folder.
+    const partialDir = args[args.indexOf('--output-dir') + 1]!;
+    mkdirSync(partialDir, { recursive: true });
+    writeFileSync(path.join(partialDir, 'pc.img'), Buffer.alloc(4096, 'partial'));
+    throw new BuilderError('TOOL_FAILED', `ubuntu-image ${args.join(' ')} failed (exit code ${extra.FAKE_EXIT}):\nError: fake failure requested by FAKE_EXIT`);
+  }
   const out = args[args.indexOf('--output-dir') + 1]!;
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'pc.img'), Buffer.alloc(1 << 20, 'pc'));
@@ -97,6 +103,9 @@ describe('image stages', () => {
     expect((e as BuilderError).code).toBe('TOOL_FAILED');
     expect((e as BuilderError).message).toContain('(exit code 3):\n');
     expect((e as BuilderError).message).toContain('Error: fake failure requested by FAKE_EXIT');
+    // The fake left a partial pc.img where ubuntu-image writes; none of it reaches the output folder.
+    expect(existsSync(path.join(dir, 'w', 'ubuntu-image-out', 'pc.img'))).toBe(true);
     expect(existsSync(path.join(dir, 'out', 'acme-pc.img'))).toBe(false);
+    expect(existsSync(path.join(dir, 'out')) ? readdirSync(path.join(dir, 'out')).filter((f) => f.includes('.img')) : []).toEqual([]);
   });
 });
