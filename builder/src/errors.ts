@@ -23,6 +23,8 @@ export type BuilderErrorCode =
   | 'BOOT_TEST_FAILED'
   | 'BUILD_LOCKED'
   | 'DISK_FULL'
+  | 'RELEASE_REFUSED'
+  | 'STORE_REFUSED'
   | 'SEED_REFUSED'
   | 'GADGET_BASE_INVALID'
   | 'BMAP_INVALID'
