@@ -103,8 +103,11 @@ describe('image stages', () => {
     expect((e as BuilderError).code).toBe('TOOL_FAILED');
     expect((e as BuilderError).message).toContain('(exit code 3):\n');
     expect((e as BuilderError).message).toContain('Error: fake failure requested by FAKE_EXIT');
-    // The fake left a partial pc.img where ubuntu-image writes; none of it reaches the output folder.
-    expect(existsSync(path.join(dir, 'w', 'ubuntu-image-out', 'pc.img'))).toBe(true);
+    // The fake left a partial pc.img where ubuntu-image writes (the build's temp folder, removed when the build
+    // ends); none of it reaches the output folder.
+    const argv = (JSON.parse(readFileSync(fakeLog, 'utf8').trim().split('\n').at(-1)!) as { argv: string[] }).argv;
+    expect(argv[argv.indexOf('--output-dir') + 1]).toBe(path.join(dir, 'w', 'tmp', 'ubuntu-image-out'));
+    expect(existsSync(path.join(dir, 'w', 'tmp'))).toBe(false);
     expect(existsSync(path.join(dir, 'out', 'acme-pc.img'))).toBe(false);
     expect(existsSync(path.join(dir, 'out')) ? readdirSync(path.join(dir, 'out')).filter((f) => f.includes('.img')) : []).toEqual([]);
   });
