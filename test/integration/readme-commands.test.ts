@@ -34,7 +34,7 @@ const RUN_BY: Readonly<Record<string, RunBy>> = {
   'sudo coreforge flash --device /dev/sdb': { test: 'test/integration/flash-loop.slow.test.ts', evidence: "'--device', dev, '--yes'", how: 'as root onto a loop device standing in for the card (no card is attached here)' },
   'classifier.classify -i photo.jpg': { test: 'runtime/src/cli/classify-command.test.ts', evidence: "classifyCommand(['-i'", how: 'on a device; the app runs coreforge-runtime classify, which this test runs' },
   'sudo snap set classifier port=9000 threads=2': { test: 'builder/src/snap/configure-hook.test.ts', evidence: 'renderConfigureHook', how: 'on a device; this test runs the rendered configure hook with those values through a recording snapctl' },
-  'curl --data-binary @photo.jpg http://DEVICE:8080/v1/classify': { test: 'test/harness/classify-vm.ts', evidence: "'POST', '/v1/classify'", how: 'the smoke VM test (test/boot/smoke.test.ts) POSTs the photo to the snap\'s serve inside QEMU' },
+  'curl --data-binary @photo.jpg http://DEVICE:8080/v1/classify': { test: 'test/vm/src/classify-vm.ts', evidence: "'POST', '/v1/classify'", how: 'the smoke VM test (test/boot/smoke.test.ts) POSTs the photo to the snap\'s serve inside QEMU' },
 };
 
 /** The command lines of the README's ```sh blocks, without trailing comments. */
