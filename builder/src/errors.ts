@@ -21,6 +21,8 @@ export type BuilderErrorCode =
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
   | 'BOOT_TEST_FAILED'
+  | 'RELEASE_REFUSED'
+  | 'STORE_REFUSED'
   | 'SEED_REFUSED'
   | 'GADGET_BASE_INVALID'
   | 'BMAP_INVALID'

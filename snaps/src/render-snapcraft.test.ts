@@ -46,15 +46,18 @@ describe('renderSnapcraftYaml', () => {
     expect(doc.apps.serve).toMatchObject({ plugs: ['network-bind', 'raw-usb'], daemon: 'simple', 'install-mode': 'enable' });
   });
 
-  test('the project tree holds the yaml, an executable configure hook and the launchers', () => {
+  test('the project tree holds the yaml, an executable configure hook, the launchers and a copy of every source', () => {
     const files = renderSnapcraftProject(SNAP_SPEC_CASES['amd64-cpu']!);
-    expect(files.map((f) => [f.path, f.mode.toString(8)])).toEqual([
-      ['snap/snapcraft.yaml', '644'],
-      ['snap/hooks/configure', '755'],
-      ['snap/local/bin/coreforge-env', '644'],
-      ['snap/local/bin/classify', '755'],
-      ['snap/local/bin/serve', '755'],
-      ['snap/local/tflite/CMakeLists.txt', '644'],
+    expect(files.map((f) => [f.path, f.mode.toString(8), f.copyFrom ?? 'text'])).toEqual([
+      ['snap/snapcraft.yaml', '644', 'text'],
+      ['snap/hooks/configure', '755', 'text'],
+      ['snap/local/launchers/bin/coreforge-env', '644', 'text'],
+      ['snap/local/launchers/bin/classify', '755', 'text'],
+      ['snap/local/launchers/bin/serve', '755', 'text'],
+      ['snap/local/runtime/coreforge-runtime-0.1.0.tgz', '644', '/tmp/pack/coreforge-runtime-0.1.0.tgz'],
+      ['snap/local/tflite/CMakeLists.txt', '644', 'text'],
+      ['snap/local/model/mobilenet_v2_1.0_224_quant.tflite', '644', '/p/models/mobilenet_v2_1.0_224_quant.tflite'],
+      ['snap/local/model/imagenet_labels.txt', '644', '/p/models/imagenet_labels.txt'],
     ]);
     // A Coral project takes TFLite 2.9 prebuilt: no CMake project.
     expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-coral-usb']!).map((f) => f.path)).not.toContain('snap/local/tflite/CMakeLists.txt');
@@ -80,5 +83,26 @@ describe('the tflite part (TFLite 2.19 from LiteRT with the CMake plugin)', () =
     for (const line of wrapper.filter((l) => !l.startsWith('project('))) expect(ours, line).toContain(line);
     expect(ours).toContain('install(TARGETS tensorflowlite_c LIBRARY DESTINATION lib)');
     expect(ours.join('\n')).toContain('string(APPEND CMAKE_CXX_FLAGS " -march=x86-64-v2")');
+  });
+
+  test('every part source is a path inside the project folder, a checksummed download, or a git repository at a pinned commit', () => {
+    for (const [name, spec] of Object.entries(SNAP_SPEC_CASES)) {
+      const files = renderSnapcraftProject(spec);
+      const doc = parse(files[0]!.content!) as {
+        parts: Record<string, { source?: string; 'source-type'?: string; 'source-checksum'?: string; 'source-commit'?: string }>;
+      };
+      for (const [part, def] of Object.entries(doc.parts)) {
+        if (def.source === undefined) continue;
+        if (/^https:/.test(def.source) && def['source-type'] === 'git') expect(def['source-commit'], `${name} ${part}`).toMatch(/^[0-9a-f]{40}$/);
+        else if (/^https:/.test(def.source)) expect(def['source-checksum'], `${name} ${part}`).toMatch(/^sha512\//);
+        else expect(files.some((f) => f.path === def.source || f.path.startsWith(`${def.source}/`)), `${name} ${part}: ${def.source}`).toBe(true);
+      }
+    }
+  });
+
+  test('a Coral project carries the repository key where snapcraft looks for it (snap/keys/<last 8 of key-id>.asc)', () => {
+    const files = renderSnapcraftProject(SNAP_SPEC_CASES['amd64-coral-usb']!);
+    expect(files.find((f) => f.path === 'snap/keys/DC6315A3.asc')?.content).toContain('BEGIN PGP PUBLIC KEY BLOCK');
+    expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-cpu']!).some((f) => f.path.startsWith('snap/keys/'))).toBe(false);
   });
 });

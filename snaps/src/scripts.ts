@@ -10,6 +10,8 @@ export const SNAP_LAYOUT = {
   serve: 'bin/serve',
   runtimeMain: 'runtime/bin/coreforge-runtime.js',
   tfliteLib: 'lib/libtensorflowlite_c.so',
+  /** TFLite C headers the tflite part stages for the runtime part's addon build (never primed). */
+  tfliteInclude: 'tflite/include',
   modelDir: 'model',
   configureHook: 'meta/hooks/configure',
   /** Written by the configure hook, read by the wrappers: `$SNAP_DATA/config.env`. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SNAP_SPEC_CASES } from '../../test/helpers/snap-specs.js';
+import { SNAP_SPEC_CASES, TEST_APT_KEY } from '../../test/helpers/snap-specs.js';
 import { SnapSpecError } from './errors.js';
 import { validateSnapSpec, type SnapSpec } from './spec.js';
 
@@ -34,7 +34,7 @@ describe('validateSnapSpec', () => {
     ],
     [
       'custom device',
-      { coral: { runtime: 'std', access: 'custom-device', customDevice: 'Coral' } },
+      { coral: { runtime: 'std', access: 'custom-device', customDevice: 'Coral', aptKey: TEST_APT_KEY } },
       'cannot use snap spec: coral.customDevice must be lowercase letters, digits and dashes, not "Coral"',
     ],
   ];

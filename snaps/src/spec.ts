@@ -19,7 +19,7 @@ export type CoralRuntime = (typeof CORAL_RUNTIMES)[number];
 export const CORAL_ACCESSES = ['raw-usb', 'custom-device'] as const;
 export type CoralAccessKind = (typeof CORAL_ACCESSES)[number];
 
-/** A file shipped in `$SNAP/model/`: `name` inside the snap, `source` where snapcraft finds it (project-relative). */
+/** A file shipped in `$SNAP/model/`: `name` inside the snap, `source` the file on this host (copied into the project). */
 export interface SnapFile {
   readonly name: string;
   readonly source: string;
@@ -31,6 +31,8 @@ export interface CoralSpec {
   readonly access: CoralAccessKind;
   /** The `custom-device` value shared with the gadget's slot (access "custom-device"). */
   readonly customDevice: string;
+  /** Coral's apt repository key, ASCII-armoured (snapcraft reads it from snap/keys/). */
+  readonly aptKey: string;
 }
 
 export interface ServiceSpec {
@@ -54,8 +56,8 @@ export interface SnapSpec {
   readonly grade: SnapGrade;
   readonly compression: SnapCompression;
   readonly architectures: readonly SnapArch[];
-  /** Folder of the runtime package for snapcraft's npm plugin (project-relative). */
-  readonly runtimeSource: string;
+  /** The runtime package as `npm pack` makes it (a .tgz on this host), the source of snapcraft's npm part. */
+  readonly runtimeTarball: string;
   readonly model: SnapFile;
   readonly edgetpuModel?: SnapFile;
   readonly labels: SnapFile;
@@ -71,9 +73,11 @@ export interface SnapSpec {
  */
 export const SNAP_NAME = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/;
+/** snapd's rule for a snap version (snap/validate.go ValidateVersion): at most 32 characters. */
+export const SNAP_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/;
 const BIND = /^[0-9A-Fa-f.:]+$/;
 const CUSTOM_DEVICE = /^[a-z](?:-?[a-z0-9])*$/;
+const TARBALL = /(^|\/)[A-Za-z0-9][A-Za-z0-9._-]*\.tgz$/;
 
 function invalid(field: string, reason: string): SnapSpecError {
   return new SnapSpecError('SPEC_INVALID', `cannot use snap spec: ${field} ${reason}`);
@@ -88,7 +92,7 @@ function checkInteger(field: string, value: number, min: number, max: number): v
 export function validateSnapSpec(spec: SnapSpec): SnapSpec {
   if (spec.name.length < 2 || spec.name.length > 40 || !SNAP_NAME.test(spec.name))
     throw invalid('name', `must be 2-40 lowercase letters, digits and single dashes, not "${spec.name}"`);
-  if (!VERSION.test(spec.version)) throw invalid('version', `must be a snap version (at most 32 characters), not "${spec.version}"`);
+  if (!SNAP_VERSION.test(spec.version)) throw invalid('version', `must be a snap version (at most 32 characters), not "${spec.version}"`);
   if (spec.summary.length === 0 || spec.summary.length > 78) throw invalid('summary', 'must be 1-78 characters');
   if (spec.architectures.length === 0) throw invalid('architectures', 'must list at least one architecture');
   for (const arch of spec.architectures)
@@ -112,5 +116,8 @@ export function validateSnapSpec(spec: SnapSpec): SnapSpec {
       throw invalid('coral.customDevice', `must be lowercase letters, digits and dashes, not "${spec.coral.customDevice}"`);
   }
   if (spec.edgetpuModel && !spec.coral) throw invalid('edgetpuModel', 'needs a Coral accelerator');
+  if (!TARBALL.test(spec.runtimeTarball)) throw invalid('runtimeTarball', `must be an npm pack tarball (.tgz), not "${spec.runtimeTarball}"`);
+  if (spec.coral && !spec.coral.aptKey.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----'))
+    throw invalid('coral.aptKey', 'must be an ASCII-armoured OpenPGP public key');
   return spec;
 }

@@ -48,14 +48,20 @@ export function tflitePart(spec: SnapSpec): Record<string, unknown> {
   const tflite = spec.tflite ?? { kind: 'tfjs' };
   if (tflite.kind === 'file') {
     const base = tflite.source.split('/').pop()!;
-    return { plugin: 'dump', source: tflite.source, 'source-type': 'file', organize: { [base]: SNAP_LAYOUT.tfliteLib }, stage: [SNAP_LAYOUT.tfliteLib] };
+    return { plugin: 'dump', source: `snap/local/tflite/${base}`, 'source-type': 'file', organize: { [base]: SNAP_LAYOUT.tfliteLib }, stage: [SNAP_LAYOUT.tfliteLib] };
   }
   if (tflite.kind === 'tfjs') {
     return {
       plugin: 'nil',
       source: TFLITE_PACKAGE.tarball,
       'source-checksum': `sha512/${TFLITE_PACKAGE.sha512}`,
-      'override-build': 'install -D -m 0644 "cc_deps/linux_${CRAFT_ARCH_BUILD_FOR}/libtensorflowlite_c.so" ' + `"$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteLib}"\n`,
+      'override-build':
+        'install -D -m 0644 "cc_deps/linux_${CRAFT_ARCH_BUILD_FOR}/libtensorflowlite_c.so" ' +
+        `"$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteLib}"\n` +
+        // The C headers, staged (not primed) for the runtime part's addon build (COREFORGE_TFLITE_INCLUDE).
+        `mkdir -p "$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteInclude}"\n` +
+        `cp -R cc_deps/include/. "$CRAFT_PART_INSTALL/${SNAP_LAYOUT.tfliteInclude}/"\n`,
+      prime: [`-${SNAP_LAYOUT.tfliteInclude.split('/')[0]}`],
     };
   }
   return {

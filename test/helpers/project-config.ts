@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { ProjectConfig } from '@coreforge/builder';
 import { fixture } from './fixtures.js';
+import { DEFAULT_RELEASE_PLAN } from '../../builder/src/config/normalize.js';
 
 type Overrides = Partial<Omit<ProjectConfig, 'inference'>> & { inference?: Partial<ProjectConfig['inference']> };
 
@@ -41,6 +42,7 @@ export function projectConfig(overrides: Overrides = {}, dir = '/work/project'):
     signing: { key: 'acme-dev', backend: 'coreforge' },
     output: path.join(dir, 'out'),
     image: { compression: 'xz' },
+    release: { track: 'latest', plan: DEFAULT_RELEASE_PLAN },
   };
   return { ...base, ...rest, inference: base.inference };
 }

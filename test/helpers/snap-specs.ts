@@ -1,6 +1,9 @@
 // The four rendering cases of the inference snap (issue 5): amd64/arm64, with and without a Coral.
 import type { SnapSpec } from '@coreforge/snaps';
 
+/** Stands in for Coral's armoured apt key in pure rendering tests (the renderer copies it; it does not read it). */
+export const TEST_APT_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBGCRt7MBCADkYJHHQQoL6tKrW/LbmfR9ljz7ib2aWno4JO3VKQvLwjyUMPpq\n-----END PGP PUBLIC KEY BLOCK-----\n';
+
 const base: SnapSpec = {
   name: 'classifier',
   version: '0.1.0',
@@ -9,9 +12,9 @@ const base: SnapSpec = {
   grade: 'stable',
   compression: 'xz',
   architectures: ['amd64'],
-  runtimeSource: 'runtime',
-  model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: 'models/mobilenet_v2_1.0_224_quant.tflite' },
-  labels: { name: 'imagenet_labels.txt', source: 'models/imagenet_labels.txt' },
+  runtimeTarball: '/tmp/pack/coreforge-runtime-0.1.0.tgz',
+  model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: '/p/models/mobilenet_v2_1.0_224_quant.tflite' },
+  labels: { name: 'imagenet_labels.txt', source: '/p/models/imagenet_labels.txt' },
   service: { port: 8080, bind: '0.0.0.0', threads: 4, topK: 5 },
   tflite: { kind: 'litert' },
 };
@@ -21,14 +24,14 @@ export const SNAP_SPEC_CASES: Readonly<Record<string, SnapSpec>> = {
   'arm64-cpu': { ...base, architectures: ['arm64'], compression: 'lzo' },
   'amd64-coral-usb': {
     ...base,
-    edgetpuModel: { name: 'mobilenet_v2_1.0_224_quant_edgetpu.tflite', source: 'models/mobilenet_v2_1.0_224_quant_edgetpu.tflite' },
-    coral: { runtime: 'std', access: 'raw-usb', customDevice: 'coral-tpu' },
+    edgetpuModel: { name: 'mobilenet_v2_1.0_224_quant_edgetpu.tflite', source: '/p/models/mobilenet_v2_1.0_224_quant_edgetpu.tflite' },
+    coral: { runtime: 'std', access: 'raw-usb', customDevice: 'coral-tpu', aptKey: TEST_APT_KEY },
     tflite: { kind: 'tfjs' },
   },
   'arm64-coral-custom-device': {
     ...base,
     architectures: ['arm64'],
-    coral: { runtime: 'max', access: 'custom-device', customDevice: 'coral-tpu' },
+    coral: { runtime: 'max', access: 'custom-device', customDevice: 'coral-tpu', aptKey: TEST_APT_KEY },
     tflite: { kind: 'tfjs' },
   },
 };

@@ -81,7 +81,11 @@ describe.each(VARIANTS)('the workflow for a $target project, accelerator $accele
     const smoke = wf.jobs['test-snap']!;
     expect(smoke.container).toEqual({ image: 'debian:12', options: '--device /dev/kvm' });
     expect(runs('test-snap')).toContain(`npx --no-install coreforge test --snap out/classifier_*_${arch}.snap --arch ${arch} --image-file "$RUNNER_TEMP/photo.bmp" --expect "military uniform"`);
-    expect(text).toContain('      # coreforge test --snapd (the snap under Debian\'s real snapd in a VM) goes here, as its own step.\n');
+    // The snap under a real snapd: amd64 only, its VM disk cached under a key that follows the lock file.
+    if (arch === 'amd64') {
+      expect(runs('test-snap')).toContain(`npx --no-install coreforge test --snapd out/classifier_*_amd64.snap --image-file "$RUNNER_TEMP/photo.bmp" --expect "military uniform" --cache-dir .coreforge/snapd-vm`);
+      expect(smoke.steps.find((s) => s.uses === 'actions/cache@v4')?.with).toEqual({ path: '.coreforge/snapd-vm', key: "coreforge-snapd-vm-${{ hashFiles('package-lock.json') }}" });
+    } else expect(runs('test-snap')).not.toContain('--snapd');
     if (target === 'pc-amd64') expect(runs('test-image')).toContain('npx --no-install coreforge test --image out/acme-classifier-amd64.img --arch amd64 --accel kvm');
     else expect(wf.jobs['test-image']).toBeUndefined();
     // The uploaded snap glob matches the name both packers write.

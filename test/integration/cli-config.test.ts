@@ -31,7 +31,7 @@ describe('coreforge config', () => {
       [
         'error: coreforge.yaml has 2 problems:',
         'coreforge.yaml:7:9: target: expected one of pc-amd64|pi-arm64, found "pc-amd46" (did you mean "pc-amd64"?)',
-        'coreforge.yaml:21:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite',
+        'coreforge.yaml:21:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite, version, coral-apt-key',
         'hint: see "coreforge config schema" for every field, or the README section "The project file"',
         '',
       ].join('\n'),

@@ -18,15 +18,25 @@ describe('coreforge snap', () => {
     const doc = parse(r.stdout) as { base: string; platforms: Record<string, unknown>; parts: Record<string, unknown> };
     expect(doc.base).toBe('core24');
     expect(Object.keys(doc.platforms)).toEqual(['amd64', 'arm64']);
-    expect(Object.keys(doc.parts)).toEqual(['runtime', 'tflite', 'model', 'labels', 'launchers']);
+    expect(Object.keys(doc.parts)).toEqual(['tflite', 'runtime', 'model', 'labels', 'launchers']);
   });
 
-  it('render writes snap/ with an executable configure hook', () => {
+  it('render writes a self-contained project: snap/, an executable configure hook, the runtime tarball, model and labels', () => {
     const r = runCli(['snap', 'render', '-c', EXAMPLE, '-o', tmp]);
+    expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
-    expect(readFileSync(path.join(tmp, 'snap', 'snapcraft.yaml'), 'utf8')).toContain('name: classifier\n');
+    const yaml = readFileSync(path.join(tmp, 'snap', 'snapcraft.yaml'), 'utf8');
+    expect(yaml).toContain('name: classifier\n');
     expect(statSync(path.join(tmp, 'snap', 'hooks', 'configure')).mode & 0o777).toBe(0o755);
-    expect(existsSync(path.join(tmp, 'snap', 'local', 'bin', 'serve'))).toBe(true);
+    expect(existsSync(path.join(tmp, 'snap', 'local', 'launchers', 'bin', 'serve'))).toBe(true);
+    expect(existsSync(path.join(tmp, 'snap', 'local', 'runtime', 'coreforge-runtime-0.1.0.tgz'))).toBe(true);
+    expect(statSync(path.join(tmp, 'snap', 'local', 'model', 'mobilenet_v2_1.0_224_quant.tflite')).size).toBe(
+      statSync(path.join(REPO_ROOT, '../shared/fixtures/models/mobilenet_v2_1.0_224_quant.tflite')).size,
+    );
+    // The example sits in coreforge's git checkout and sets no inference.version: git describe gives it.
+    const version = (parse(yaml) as { version: string }).version;
+    expect(version).toMatch(/^(0\+git\.[0-9a-f]{7,}(-dirty)?|.+\+git\d+\.[0-9a-f]+(-dirty)?|[^+]+)$/);
+    expect(r.stdout.split('\n')).toContain(path.join(tmp, 'snap', 'local', 'runtime', 'coreforge-runtime-0.1.0.tgz'));
   });
 
   it('delta refuses a file that is not a snap, with exit 1 and no stack', () => {

@@ -34,6 +34,12 @@ const RUN_BY: Readonly<Record<string, RunBy>> = {
   'sudo coreforge flash --device /dev/sdb': { test: 'test/integration/flash-loop.slow.test.ts', evidence: "'--device', dev, '--yes'", how: 'as root onto a loop device standing in for the card (no card is attached here)' },
   'classifier.classify -i photo.jpg': { test: 'runtime/src/cli/classify-command.test.ts', evidence: "classifyCommand(['-i'", how: 'on a device; the app runs coreforge-runtime classify, which this test runs' },
   'sudo snap set classifier port=9000 threads=2': { test: 'builder/src/snap/configure-hook.test.ts', evidence: 'renderConfigureHook', how: 'on a device; this test runs the rendered configure hook with those values through a recording snapctl' },
+  'coreforge release register': { test: 'test/integration/release.test.ts', evidence: "readme('release', 'register')" },
+  'coreforge build --snapcraft': { test: 'test/integration/release.test.ts', evidence: "readme('build', '--snapcraft', '--thru', 'pack-snap')", how: 'through pack-snap (the snap the upload takes) with the stand-in snapcraft; the stages after it are build.slow.test.ts\'s' },
+  'coreforge release upload': { test: 'test/integration/release.test.ts', evidence: "readme('release', 'upload')" },
+  'coreforge release next': { test: 'test/integration/release.test.ts', evidence: "readme('release', 'next')" },
+  'coreforge release status --json': { test: 'test/integration/release.test.ts', evidence: "readme('release', 'status', '--json')" },
+  'coreforge release rollback --channel stable': { test: 'test/integration/release.test.ts', evidence: "cf('rollback', '--channel', 'stable')", how: 'on the project whose stable channel holds two revisions (the stand-in store of the plan walk)' },
   'curl --data-binary @photo.jpg http://DEVICE:8080/v1/classify': { test: 'test/vm/src/classify-vm.ts', evidence: "'POST', '/v1/classify'", how: 'the smoke VM test (test/boot/smoke.test.ts) POSTs the photo to the snap\'s serve inside QEMU' },
 };
 

@@ -34,6 +34,20 @@ function rel(config: ProjectConfig, file: string): string {
   return path.relative(config.dir, file) || '.';
 }
 
+/** The first steps of every job that tests the build's artifacts: the repository, Coreforge, the artifacts. */
+function testJobSetup(out: string): string {
+  return `      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm ci
+      - uses: actions/download-artifact@v4
+        with:
+          name: coreforge-build
+          path: ${out}
+`;
+}
+
 function photoStep(o: WorkflowOptions): string {
   if (o.photo) return '';
   return `      - name: Photo to classify
@@ -59,16 +73,7 @@ export function renderWorkflow(config: ProjectConfig, o: WorkflowOptions): strin
     runs-on: ubuntu-24.04
     timeout-minutes: 60
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-      - run: npm ci
-      - uses: actions/download-artifact@v4
-        with:
-          name: coreforge-build
-          path: ${out}
-      - name: Enable KVM
+${testJobSetup(out)}      - name: Enable KVM
         run: |
           echo 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"' | sudo tee /etc/udev/rules.d/99-kvm.rules
           sudo udevadm control --reload-rules && sudo udevadm trigger --name-match=kvm
@@ -152,18 +157,8 @@ jobs:
       options: --device /dev/kvm
     steps:
       - run: apt-get update && apt-get install -y --no-install-recommends ${APT_SMOKE[arch].join(' ')}
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-      - run: npm ci
-      - uses: actions/download-artifact@v4
-        with:
-          name: coreforge-build
-          path: ${out}
-${photoStep(o)}      - name: Boot-test the ${arch} snap in the smoke VM
+${testJobSetup(out)}${photoStep(o)}      - name: Boot-test the ${arch} snap in the smoke VM
         run: ${coreforge} test --snap ${snapGlob} --arch ${arch} --image-file "${photo}" --expect ${expect} --junit ${out}/junit-snap.xml
-      # coreforge test --snapd (the snap under Debian's real snapd in a VM) goes here, as its own step.
 ${arch === 'amd64' ? snapdStep(snapGlob, photo, expect, out, coreforge) : ''}      - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -183,7 +178,8 @@ function snapdStep(snapGlob: string, photo: string, expect: string, out: string,
       - uses: actions/cache@v4
         with:
           path: .coreforge/snapd-vm
-          key: coreforge-snapd-vm-v1
+          # The disk's folder is named by its recipe's hash; a new Coreforge may bring a new recipe.
+          key: coreforge-snapd-vm-\${{ hashFiles('package-lock.json') }}
       - name: Test the amd64 snap under a real snapd (Debian VM)
         run: ${coreforge} test --snapd ${snapGlob} --image-file "${photo}" --expect ${expect} --cache-dir .coreforge/snapd-vm --report-dir ${out}/snapd-report --junit ${out}/junit-snapd.xml
 `;

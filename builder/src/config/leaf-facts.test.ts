@@ -8,7 +8,7 @@ import * as snaps from '@coreforge/snaps';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeConfig } from './normalize.js';
+import { DURATION, normalizeConfig } from './normalize.js';
 import type { RawProject } from './raw.js';
 import { PROJECT_SCHEMA } from './schema.js';
 import * as t from './types.js';
@@ -50,6 +50,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'validation-sets[].mode': t.VALIDATION_SET_MODES,
   'signing.backend': t.SIGNING_BACKENDS,
   'image.compression': t.IMAGE_COMPRESSIONS,
+  'release.plan[].channel': t.RISKS,
 };
 
 /** Schema pattern -> the RegExp that defines it; null: a rule only the project file has (defined in the schema). */
@@ -70,6 +71,10 @@ const PATTERNS: Record<string, RegExp | null> = {
   'validation-sets[].name': ma.VALIDATION_SET_NAME,
   'signing.key': ma.SNAP_NAME,
   'image.size': null,
+  'inference.version': snaps.SNAP_VERSION,
+  'release.track': null,
+  'release.plan[].soak': DURATION,
+  'release.health.url': null,
 };
 
 /** Length limits that come from a rule (the others are the schema's own). */
@@ -91,6 +96,7 @@ const RAW: RawProject = {
   snaps: [{ name: 'extra' }],
   inference: { model: 'm.tflite', labels: 'l.txt' },
   gadget: { partitions: [{ name: 'more', size: '1G' }] },
+  release: { plan: [{ channel: 'edge' }], health: { url: 'http://canary/healthz' } },
 };
 const { config } = normalizeConfig(RAW, { file: FILE, env: {} });
 const DEFAULTS: Record<string, unknown> = {
@@ -112,6 +118,11 @@ const DEFAULTS: Record<string, unknown> = {
   // A path: the schema's default, resolved against the project folder.
   output: path.relative(path.dirname(FILE), config.output),
   'image.compression': config.image.compression,
+  'release.track': config.release.track,
+  'release.plan[].percent': config.release.plan[0]!.percent,
+  // A duration: what normalize applied, spelled in seconds.
+  'release.plan[].soak': `${config.release.plan[0]!.soakSeconds}s`,
+  'release.health.timeout': config.release.health?.timeoutSeconds,
 };
 
 describe('the schema says what the owners of its facts say, field by field', () => {

@@ -108,15 +108,15 @@ describe('valid project file', () => {
 const MUTATIONS: readonly (readonly [string, string, string])[] = [
   // schema: unknown keys and misspellings
   ['model: acme-classifier', 'modle: acme-classifier', `coreforge.yaml:1:1: missing required key "model"
-coreforge.yaml:4:1: modle: unknown key (did you mean "model"?); expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, gadget, validation-sets, signing, output, image`],
-  ['  threads: 2', '  thread: 2', 'coreforge.yaml:14:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite'],
+coreforge.yaml:4:1: modle: unknown key (did you mean "model"?); expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, release, gadget, validation-sets, signing, output, image`],
+  ['  threads: 2', '  thread: 2', 'coreforge.yaml:14:3: inference.thread: unknown key (did you mean "threads"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite, version, coral-apt-key'],
   ['  labels: labels.txt', '  label: labels.txt', `coreforge.yaml:11:3: inference: missing required key "labels"
-coreforge.yaml:12:3: inference.label: unknown key (did you mean "labels"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite`],
+coreforge.yaml:12:3: inference.label: unknown key (did you mean "labels"?); expected one of: snap-name, snap-id, model, edgetpu-model, labels, accelerator, edgetpu-runtime, coral-access, port, bind, threads, top-k, compression, tflite, version, coral-apt-key`],
   ['    channel: 24/stable', '    chanel: 24/stable', 'coreforge.yaml:9:5: snaps[0].chanel: unknown key (did you mean "channel"?); expected one of: name, id, type, channel, presence, modes'],
-  ['output: out', 'outputs: out', 'coreforge.yaml:17:1: outputs: unknown key (did you mean "output"?); expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, gadget, validation-sets, signing, output, image'],
+  ['output: out', 'outputs: out', 'coreforge.yaml:17:1: outputs: unknown key (did you mean "output"?); expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, release, gadget, validation-sets, signing, output, image'],
   ['image:\n  compression: xz', 'image:\n  compresion: xz', 'coreforge.yaml:19:3: image.compresion: unknown key (did you mean "compression"?); expected one of: size, compression'],
   ['signing:\n  key: acme-dev', 'signing:\n  keyname: acme-dev', 'coreforge.yaml:16:3: signing.keyname: unknown key; expected one of: key, backend'],
-  ['grade: dangerous', 'grade: dangerous\nfoo: bar', 'coreforge.yaml:7:1: foo: unknown key; expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, gadget, validation-sets, signing, output, image'],
+  ['grade: dangerous', 'grade: dangerous\nfoo: bar', 'coreforge.yaml:7:1: foo: unknown key; expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, release, gadget, validation-sets, signing, output, image'],
   // schema: missing required
   ['target: pc-amd64\n', '', 'coreforge.yaml:1:1: missing required key "target"'],
   ['brand: acme\n', '', 'coreforge.yaml:1:1: missing required key "brand"'],
@@ -129,7 +129,7 @@ coreforge.yaml:12:3: inference.label: unknown key (did you mean "labels"?); expe
   ['name: classifier', 'name: [classifier]', 'coreforge.yaml:1:7: name: expected a string, found a list'],
   ['snaps:\n  - name: network-manager\n    channel: 24/stable', 'snaps:\n  name: network-manager', 'coreforge.yaml:8:3: snaps: expected a list, found a map'],
   ['inference:\n', 'inference: yes\nunused:\n', `coreforge.yaml:10:12: inference: expected a map, found "yes"
-coreforge.yaml:11:1: unused: unknown key; expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, gadget, validation-sets, signing, output, image`],
+coreforge.yaml:11:1: unused: unknown key; expected one of: name, target, brand, model, display-name, grade, storage-safety, base, snaps, inference, release, gadget, validation-sets, signing, output, image`],
   // schema: bad enums
   ['target: pc-amd64', 'target: pc', 'coreforge.yaml:2:9: target: expected one of pc-amd64|pi-arm64, found "pc"'],
   ['target: pc-amd64', 'target: pi-arm46', 'coreforge.yaml:2:9: target: expected one of pc-amd64|pi-arm64, found "pi-arm46" (did you mean "pi-arm64"?)'],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expandVariables } from './expand.js';
 import type { ConfigProblem } from './problem.js';
 import type { RawProject } from './raw.js';
-import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type GadgetBase, type ProjectConfig, type Target, type TfliteChoice, type TfliteVersion } from './types.js';
+import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type GadgetBase, type ProjectConfig, type ReleaseConfig, type ReleaseStep, type Target, type TfliteChoice, type TfliteVersion } from './types.js';
 
 /** inference.tflite: the fastest library that fits the accelerator unless the user names one (a version or a file). */
 export function tfliteChoice(
@@ -30,6 +30,35 @@ export function tfliteChoice(
 export interface NormalizeContext {
   readonly file: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+/** The form of a soak time in the project file (`30m`, `24h`, `2d`). */
+export const DURATION = /^[0-9]+[smhd]$/;
+export const RELEASE_DEFAULTS = { track: 'latest', percent: 100, soak: '0s', healthTimeoutSeconds: 60 } as const;
+
+/** `24h` -> 86400 (the schema has checked the form). */
+export function parseDuration(text: string): number {
+  return Number(text.slice(0, -1)) * SECONDS[text.slice(-1) as keyof typeof SECONDS];
+}
+
+/** The default plan walks every risk: edge, beta 20% -> 50% -> 100%, candidate, stable. */
+export const DEFAULT_RELEASE_PLAN: readonly ReleaseStep[] = [
+  { channel: 'edge', percent: 100, soakSeconds: 0 },
+  { channel: 'beta', percent: 20, soakSeconds: 86400 },
+  { channel: 'beta', percent: 50, soakSeconds: 86400 },
+  { channel: 'beta', percent: 100, soakSeconds: 86400 },
+  { channel: 'candidate', percent: 100, soakSeconds: 86400 },
+  { channel: 'stable', percent: 100, soakSeconds: 0 },
+];
+
+function normalizeRelease(raw: RawProject['release']): ReleaseConfig {
+  const r = raw ?? {};
+  const plan = r.plan?.map((s) => ({ channel: s.channel, percent: s.percent ?? RELEASE_DEFAULTS.percent, soakSeconds: parseDuration(s.soak ?? RELEASE_DEFAULTS.soak) })) ?? DEFAULT_RELEASE_PLAN;
+  const health = r.health && (r.health.url !== undefined || r.health.command !== undefined)
+    ? { ...(r.health.url !== undefined && { url: r.health.url }), ...(r.health.command !== undefined && { command: r.health.command }), timeoutSeconds: r.health.timeout ?? RELEASE_DEFAULTS.healthTimeoutSeconds }
+    : undefined;
+  return { track: r.track ?? RELEASE_DEFAULTS.track, plan, ...(health && { health }) };
 }
 
 export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { config: ProjectConfig; problems: ConfigProblem[] } {
@@ -81,6 +110,8 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       topK: inf['top-k'] ?? 5,
       compression: inf.compression ?? 'xz',
       tflite: tfliteChoice(inf.tflite, inf.accelerator ?? 'none', (v) => resolvePath(v, 'inference.tflite'), (message) => problems.push({ path: 'inference.tflite', message })),
+      ...(inf.version !== undefined && { version: inf.version }),
+      ...(inf['coral-apt-key'] !== undefined && { coralAptKey: resolvePath(inf['coral-apt-key'], 'inference.coral-apt-key') }),
     },
     gadget: {
       kernelCmdline: { append: g['kernel-cmdline']?.append ?? [], allow: g['kernel-cmdline']?.allow ?? [] },
@@ -94,6 +125,7 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
     signing: { key: raw.signing?.key ?? 'default', backend: raw.signing?.backend ?? 'coreforge' },
     output: resolvePath(raw.output ?? 'out', 'output'),
     image: { ...(raw.image?.size !== undefined && { size: raw.image.size }), compression: raw.image?.compression ?? 'xz' },
+    release: normalizeRelease(raw.release),
   };
   return { config, problems };
 }

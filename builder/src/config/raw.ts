@@ -33,6 +33,8 @@ export interface RawProject {
     threads?: number;
     'top-k'?: number;
     compression?: SnapCompression;
+    version?: string;
+    'coral-apt-key'?: string;
     /** A version or a path; YAML reads an unquoted 2.19 as a number (normalize checks it). */
     tflite?: unknown;
   };
@@ -48,4 +50,9 @@ export interface RawProject {
   signing?: { key?: string; backend?: SigningBackend };
   output?: string;
   image?: { size?: string; compression?: ImageCompression };
+  release?: {
+    track?: string;
+    plan?: { channel: 'edge' | 'beta' | 'candidate' | 'stable'; percent?: number; soak?: string }[];
+    health?: { url?: string; command?: string[]; timeout?: number };
+  };
 }

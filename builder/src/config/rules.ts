@@ -155,6 +155,24 @@ const partitionsFit: Rule = ({ config, error }) => {
   });
 };
 
+const RISK_ORDER = ['edge', 'beta', 'candidate', 'stable'];
+
+/** A rollout moves one revision towards stable: risks never go back, and a channel's percentage only grows. */
+const releasePlanOrdered: Rule = ({ config, error }) => {
+  const plan = config.release.plan;
+  plan.forEach((step, i) => {
+    if (i === 0) return;
+    const prev = plan[i - 1]!;
+    const a = RISK_ORDER.indexOf(prev.channel);
+    const b = RISK_ORDER.indexOf(step.channel);
+    if (b < a) error(`release.plan[${i}].channel`, `a rollout only moves towards stable: "${step.channel}" cannot follow "${prev.channel}"`);
+    else if (b === a && step.percent <= prev.percent)
+      error(`release.plan[${i}].percent`, `the ${step.channel} rollout must grow: ${step.percent}% cannot follow ${prev.percent}%`);
+  });
+  if (config.release.health && config.release.health.url !== undefined && config.release.health.command !== undefined)
+    error('release.health', 'give either a url or a command, not both');
+};
+
 const brandGadget: Rule = (ctx) => {
   const { config, error } = ctx;
   if (config.gadget.base?.kind === 'file') checkFile(ctx, 'gadget.base', config.gadget.base.file, 'gadget snap');
@@ -177,6 +195,7 @@ export const RULES: readonly Rule[] = [
   bindIsAddress,
   cloudInitOnlyDangerous,
   partitionsFit,
+  releasePlanOrdered,
   brandGadget,
 ];
 

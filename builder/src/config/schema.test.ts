@@ -6,7 +6,7 @@ describe('project schema', () => {
   it('is the published file, and lists every top-level key with a description', () => {
     expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(PROJECT_SCHEMA);
     const props = PROJECT_SCHEMA.properties ?? {};
-    expect(Object.keys(props)).toEqual(['name', 'target', 'brand', 'model', 'display-name', 'grade', 'storage-safety', 'base', 'snaps', 'inference', 'gadget', 'validation-sets', 'signing', 'output', 'image']);
+    expect(Object.keys(props)).toEqual(['name', 'target', 'brand', 'model', 'display-name', 'grade', 'storage-safety', 'base', 'snaps', 'inference', 'release', 'gadget', 'validation-sets', 'signing', 'output', 'image']);
   });
 
   it('is documented in the README (node builder/scripts/schema-table.mjs --write refreshes it)', async () => {

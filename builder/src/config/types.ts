@@ -83,8 +83,34 @@ export interface InferenceConfig {
   readonly threads: number;
   readonly topK: number;
   readonly compression: SnapCompression;
+  /** Snap version; when absent, git describe of the project folder (see snap/version.ts). */
+  readonly version?: string;
+  /** Absolute path of Coral's armoured apt key (copied to snap/keys/). */
+  readonly coralAptKey?: string;
   /** Which libtensorflowlite_c the snap ships (default: 2.19; 2.9 with a Coral). */
   readonly tflite: TfliteChoice;
+}
+
+export const RISKS = ['edge', 'beta', 'candidate', 'stable'] as const;
+export type Risk = (typeof RISKS)[number];
+
+/** One step of the rollout plan: release to `channel` for `percent` of its devices, then wait `soakSeconds`. */
+export interface ReleaseStep {
+  readonly channel: Risk;
+  readonly percent: number;
+  readonly soakSeconds: number;
+}
+
+export interface HealthGate {
+  readonly url?: string;
+  readonly command?: readonly string[];
+  readonly timeoutSeconds: number;
+}
+
+export interface ReleaseConfig {
+  readonly track: string;
+  readonly plan: readonly ReleaseStep[];
+  readonly health?: HealthGate;
 }
 
 export interface ExtraPartition {
@@ -147,4 +173,5 @@ export interface ProjectConfig {
   readonly signing: SigningConfig;
   readonly output: string;
   readonly image: ImageConfig;
+  readonly release: ReleaseConfig;
 }

@@ -26,6 +26,7 @@ const HOST = {
   'qemu-img': { stdout: 'qemu-img version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\n' },
   'apt-get': { stdout: 'apt 2.6.1 (amd64)\n' },
   gpg: { stdout: 'gpg (GnuPG) 2.2.40\nlibgcrypt 1.10.1\n' },
+  git: { stdout: 'git version 2.39.5\n' },
   npm: { stdout: '11.19.1\n' },
   xz: { stdout: 'xz (XZ Utils) 5.4.1\nliblzma 5.4.1\n' },
   'x86_64-linux-gnu-strip': { stdout: 'GNU strip (GNU Binutils for Debian) 2.40\n' },
@@ -63,7 +64,8 @@ describe('doctor', () => {
     expect(byName.xz).toMatchObject({ found: true, version: '5.4.1', required: false });
     expect(byName['x86_64-linux-gnu-strip']).toMatchObject({ found: true, version: '2.40', required: true });
     expect(byName['aarch64-linux-gnu-strip']).toMatchObject({ found: false, required: false, hint: 'sudo apt-get install binutils-aarch64-linux-gnu' });
-    expect(report.entries.map((e) => e.name)).toHaveLength(23);
+    expect(byName.git).toMatchObject({ required: false }); // needed by build --snapcraft (the version rule), not by this project
+    expect(report.entries.map((e) => e.name)).toHaveLength(24);
     const caps = Object.fromEntries(report.capabilities.map((c) => [c.name, c]));
     expect(caps['build the image (coreforge build)']).toMatchObject({ ok: false, required: false, reason: 'missing ubuntu-image' });
     expect(caps['KVM acceleration for the boot tests']).toMatchObject({ ok: false, reason: HANGS });

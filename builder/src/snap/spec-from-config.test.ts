@@ -2,15 +2,15 @@ import { expect, test } from 'vitest';
 import { projectConfig } from '../../../test/helpers/project-config.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
 
-test('maps the project file to a CPU snap spec with project-relative sources', () => {
+test('maps the project file to a CPU snap spec with the host paths of its sources', () => {
   const spec = snapSpecFromConfig(projectConfig());
   expect(spec).toMatchObject({
     name: 'classifier',
     grade: 'devel',
     compression: 'xz',
     architectures: ['amd64'],
-    model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: 'models/mobilenet_v2_1.0_224_quant.tflite' },
-    labels: { name: 'imagenet_labels.txt', source: 'models/imagenet_labels.txt' },
+    model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: '/work/project/models/mobilenet_v2_1.0_224_quant.tflite' },
+    labels: { name: 'imagenet_labels.txt', source: '/work/project/models/imagenet_labels.txt' },
     service: { port: 8080, bind: '0.0.0.0', threads: 1, topK: 5 },
   });
   expect(spec.coral).toBeUndefined();
@@ -29,6 +29,6 @@ test('a Coral project gets the edgetpu runtime, access and model', () => {
     grade: 'stable',
     architectures: ['arm64'],
     coral: { runtime: 'max', access: 'custom-device', customDevice: 'coral-tpu' },
-    edgetpuModel: { name: 'm_edgetpu.tflite', source: 'm_edgetpu.tflite' },
+    edgetpuModel: { name: 'm_edgetpu.tflite', source: '/work/project/m_edgetpu.tflite' },
   });
 });

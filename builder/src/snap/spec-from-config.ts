@@ -8,11 +8,10 @@ export interface SnapSpecOptions {
   /** Architectures to declare (default: the target's). */
   readonly architectures?: readonly SnapArch[];
   readonly version?: string;
-}
-
-function projectRelative(config: ProjectConfig, file: string): string {
-  const rel = path.relative(config.dir, file);
-  return rel.split(path.sep).join('/');
+  /** The runtime's `npm pack` tarball on this host (default: the name npm gives it, in runtime/). */
+  readonly runtimeTarball?: string;
+  /** Coral's armoured apt key (checked by readCoralAptKey). */
+  readonly coralAptKey?: string;
 }
 
 export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptions = {}): SnapSpec {
@@ -28,14 +27,12 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
     grade: config.grade === 'dangerous' ? 'devel' : 'stable',
     compression: inf.compression,
     architectures: options.architectures ?? [config.arch],
-    runtimeSource: 'runtime',
-    model: { name: path.basename(inf.model), source: projectRelative(config, inf.model) },
-    ...(coral && inf.edgetpuModel
-      ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: projectRelative(config, inf.edgetpuModel) } }
-      : {}),
-    labels: { name: path.basename(inf.labels), source: projectRelative(config, inf.labels) },
-    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: CORAL_CUSTOM_DEVICE } } : {}),
+    runtimeTarball: options.runtimeTarball ?? 'runtime/coreforge-runtime-0.1.0.tgz',
+    model: { name: path.basename(inf.model), source: inf.model },
+    ...(coral && inf.edgetpuModel ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: inf.edgetpuModel } } : {}),
+    labels: { name: path.basename(inf.labels), source: inf.labels },
+    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: CORAL_CUSTOM_DEVICE, aptKey: options.coralAptKey ?? '' } } : {}),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
-    tflite: inf.tflite.kind === 'path' ? { kind: 'file', source: projectRelative(config, inf.tflite.path) } : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
+    tflite: inf.tflite.kind === 'path' ? { kind: 'file', source: inf.tflite.path } : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
   };
 }

@@ -51,6 +51,7 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'AAVMF firmware', hint: apt('qemu-efi-aarch64'), probe: { files: FIRMWARE.arm64.code }, neededFor: [] },
   { name: 'apt-get', hint: 'the boot tests fetch a Debian cloud kernel with apt-get download: run them on Debian or Ubuntu', probe: { command: 'apt-get', args: ['--version'] }, version: /^apt (\S+)/m, neededFor: ['test-amd64', 'test-arm64'] },
   { name: 'dpkg-deb', hint: apt('dpkg'), probe: { command: 'dpkg-deb', args: ['--version'] }, version: /version (\S+)/, neededFor: ['test-amd64', 'test-arm64'] },
+  { name: 'git', hint: apt('git'), probe: { command: 'git', args: ['--version'] }, version: /git version (\S+)/, neededFor: ['snapcraft'] },
   { name: 'mmdebstrap', hint: `${apt('mmdebstrap')} (for coreforge test --snapd; needs root and network to Debian's apt)`, probe: { command: 'mmdebstrap', args: ['--version'] }, version: /mmdebstrap (\S+)/, neededFor: ['snapd-vm'], note: SNAPD_DISK_BUILD_NOTE },
   { name: 'gpg', hint: apt('gnupg'), probe: { command: 'gpg', args: ['--version'] }, version: /gpg \(GnuPG\) (\S+)/, neededFor: ['sign-gpg'] },
   // Looked up by preflight and named in errors; doctor does not probe them.

@@ -11,6 +11,7 @@ import { registerGadget } from './gadget.js';
 import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerModel } from './model.js';
+import { registerRelease } from './release.js';
 import { registerSnap } from './snap.js';
 import { registerTest } from './test.js';
 
@@ -26,6 +27,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSnap,
   registerGadget,
   registerTest,
+  registerRelease,
   registerFlash,
   registerCi,
 ];

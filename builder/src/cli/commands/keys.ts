@@ -1,6 +1,8 @@
 // coreforge keys create|list|export-public|account-key-request
 import { writeFileAtomic } from '../../fs/atomic.js';
+import { importIntoSnapKeyring, snapGnupgHome } from '../../keys/snap-keyring.js';
 import { defaultKeysDir, KeyStore } from '../../keys/store.js';
+import { runSnapcraft, snapcraftRegisterKeyArgs } from '../../tools/snapcraft-store.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerKeys: RegisterCommand = (program, ctx) => {
@@ -51,5 +53,25 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
     .addHelpText('after', '\nExample:\n  $ coreforge keys account-key-request acme-dev --account acme > acme-dev.request')
     .action(async (name: string, opts: { account: string }) => {
       ctx.out((await store().accountKeyRequest(name, opts.account)).trimEnd());
+    });
+
+  keys
+    .command('register')
+    .description('register a key with the Snap Store: copy it into the `snap keys` gpg keyring, then snapcraft register-key')
+    .argument('<name>', 'key name')
+    .option('--dry-run', 'say what would be imported and run, and do neither')
+    .addHelpText('after', '\nExample:\n  $ coreforge keys register acme-dev')
+    .action(async (name: string, opts: { dryRun?: boolean }) => {
+      const key = await store().load(name);
+      const args = snapcraftRegisterKeyArgs(name);
+      if (opts.dryRun) {
+        ctx.out(`would import key "${name}" (${key.keyId}) into ${snapGnupgHome(ctx.env)}`);
+        ctx.out(`would run: snapcraft ${args.join(' ')}`);
+        return;
+      }
+      const imported = await importIntoSnapKeyring(ctx.run, name, key, ctx.env);
+      ctx.out(`${imported ? 'imported' : 'already in'} the snap keyring ${snapGnupgHome(ctx.env)}: "${name}" (${key.keyId})`);
+      ctx.out(`$ snapcraft ${args.join(' ')}`);
+      ctx.out((await runSnapcraft(ctx.run, args, { signal: ctx.signal })).stdout.trimEnd());
     });
 };

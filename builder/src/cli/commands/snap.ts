@@ -1,16 +1,12 @@
 // coreforge snap render | pack | delta | size: the inference snap.
 import path from 'node:path';
-import { renderSnapcraftProject } from '@coreforge/snaps';
 import { Option, type Command } from 'commander';
 import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
-import { BuilderError } from '../../errors.js';
-import { writeFileAtomic } from '../../fs/atomic.js';
 import { formatBytes, formatDeltaReport, snapDeltaReport } from '../../snap/delta.js';
 import { defaultCacheDir } from '../../snap/npm-cache.js';
 import { packInferenceSnap } from '../../snap/pack.js';
 import { formatSizeReport, snapSizeReport } from '../../snap/size.js';
-import { checkSnapcraftYaml } from '../../snap/snapcraft-schema.js';
-import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
+import { renderSnapcraftYamlFor, writeSnapcraftProject } from '../../snap/snapcraft-project.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerSnap: RegisterCommand = (program: Command, ctx) => {
@@ -19,7 +15,7 @@ export const registerSnap: RegisterCommand = (program: Command, ctx) => {
 
   snap
     .command('render')
-    .description('write snap/snapcraft.yaml (core24), the launchers and the configure hook for snapcraft')
+    .description('write a self-contained snapcraft project (core24): snap/snapcraft.yaml, hooks, launchers, the runtime tarball, model and labels')
     .option('-c, --config <file>', 'project file', DEFAULT_PROJECT_FILE)
     .option('-o, --output <dir>', 'folder that receives snap/ (default: the project folder)')
     .addOption(new Option('--arch <arch...>', 'platforms to declare (default: the target\'s)').choices(['amd64', 'arm64']))
@@ -27,17 +23,14 @@ export const registerSnap: RegisterCommand = (program: Command, ctx) => {
     .addHelpText('after', '\nExamples:\n  $ coreforge snap render\n  $ coreforge snap render --arch amd64 arm64 --stdout')
     .action(async (opts: { config: string; output?: string; arch?: ('amd64' | 'arm64')[]; stdout?: boolean }) => {
       const config = await load(opts.config);
-      const spec = snapSpecFromConfig(config, opts.arch ? { architectures: opts.arch } : {});
-      const files = renderSnapcraftProject(spec);
-      const problems = checkSnapcraftYaml(files[0]!.content);
-      if (problems.length > 0) throw new BuilderError('INPUT_INVALID', `cannot render snapcraft.yaml: it fails the schema: ${problems.join('; ')}`);
+      const options = { run: ctx.run, signal: ctx.signal, ...(opts.arch && { architectures: opts.arch }) };
       if (opts.stdout) {
-        ctx.out(files[0]!.content);
+        ctx.out(await renderSnapcraftYamlFor(config, options));
         return;
       }
       const root = path.resolve(ctx.cwd, opts.output ?? config.dir);
-      for (const f of files) await writeFileAtomic(path.join(root, f.path), f.content, { mode: f.mode });
-      ctx.out(files.map((f) => path.join(root, f.path)).join('\n'));
+      const { paths } = await writeSnapcraftProject(config, root, options);
+      ctx.out(paths.join('\n'));
     });
 
   snap

@@ -1,10 +1,8 @@
 // pack-snap: the inference snap, offline with Debian's snap pack (default), or with snapcraft (--snapcraft).
-import { renderSnapcraftProject } from '@coreforge/snaps';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../../fs/atomic.js';
 import { packInferenceSnap } from '../../snap/pack.js';
-import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
+import { writeSnapcraftProject } from '../../snap/snapcraft-project.js';
 import { stripTool } from '../../tools/registry.js';
 import { runSnapcraftPack, SNAPCRAFT_REQUIRED_TOOLS } from '../../tools/snapcraft.js';
 import type { Stage } from '../stage.js';
@@ -13,16 +11,15 @@ export const packSnapStage: Stage = {
   name: 'pack-snap',
   title: 'Pack the inference snap',
   requiredTools: ({ config, options }) =>
-    options.snapcraft ? SNAPCRAFT_REQUIRED_TOOLS : ['snap', 'mksquashfs', 'unsquashfs', 'npm', 'tar', stripTool(config.arch), ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
+    options.snapcraft ? [...SNAPCRAFT_REQUIRED_TOOLS, 'npm', 'git', ...(config.inference.accelerator !== 'none' ? ['gpg'] : [])] : ['snap', 'mksquashfs', 'unsquashfs', 'npm', 'tar', stripTool(config.arch), ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
   async run(ctx) {
     const { config } = ctx;
     if (ctx.options.snapcraft) {
       const projectDir = path.join(ctx.workdir, 'snapcraft');
-      const spec = snapSpecFromConfig(config, { architectures: [config.arch] });
-      for (const f of renderSnapcraftProject(spec)) await writeFileAtomic(path.join(projectDir, f.path), f.content, { mode: f.mode });
+      const { version } = await writeSnapcraftProject(config, projectDir, { run: ctx.run, signal: ctx.signal, architectures: [config.arch] });
       // Into the output folder under the offline packer's name, so both packers leave the snap in the same place.
       await mkdir(config.output, { recursive: true });
-      const outputFile = path.join(config.output, `${spec.name}_${spec.version}_${config.arch}.snap`);
+      const outputFile = path.join(config.output, `${config.inference.snapName}_${version}_${config.arch}.snap`);
       const snap = await runSnapcraftPack(ctx.run, { projectDir, mode: 'lxd', buildFor: config.arch, outputFile }, { signal: ctx.signal, onOutput: ctx.log });
       return { snap };
     }
