@@ -21,6 +21,8 @@ export type BuilderErrorCode =
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
   | 'BOOT_TEST_FAILED'
+  | 'BUILD_LOCKED'
+  | 'DISK_FULL'
   | 'RELEASE_REFUSED'
   | 'STORE_REFUSED'
   | 'SEED_REFUSED'

@@ -44,7 +44,7 @@ beforeAll(async () => {
   const config = { name: 'classifier', target: 'pc-amd64', brand: 'acme', model: 'acme-pc', grade: 'dangerous', base: 'core24', output: out, image: { compression: 'xz' }, inference: { model: '/f/m.tflite', labels: '/f/l.txt', accelerator: 'none' } } as unknown as ProjectConfig;
   await buildImage({
     config,
-    stages: [{ name: 'build-image', title: 'the disk above', requiredTools: () => [], run: async () => ({ image: raw }) }, compressImageStage, writeManifestStage],
+    stages: [{ name: 'build-image', title: 'the disk above', requiredTools: () => [], outputs: ['image'], inputs: () => ({}), run: async () => ({ image: raw }) }, compressImageStage, writeManifestStage],
     run, signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'work'),
   });
 }, 120_000);

@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // The coreforge binary: the one place that reads argv, installs signal handlers and exits (STYLE P14).
 import process from 'node:process';
-import { run, spawn } from '../tools/run.js';
+import { killAllChildren, run, spawn } from '../tools/run.js';
 import type { CliContext } from './context.js';
 import { createProgram } from './program.js';
 import { reportError } from './report-error.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
+  // 128 + the signal's number, whatever a library's own handler would do (listr2's exits 127).
+  let signalExit = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalExit = signal === 'SIGTERM' ? 143 : 130;
+    controller.abort(new Error('interrupted'));
+    // Children started without our signal, too: their process groups go now, the build unwinds and cleans up.
+    killAllChildren();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let exitCode = 0;
@@ -27,9 +34,10 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   try {
     await createProgram(ctx).parseAsync(argv as string[], { from: 'node' });
-    return controller.signal.aborted ? 130 : exitCode;
+    return controller.signal.aborted ? signalExit || 130 : exitCode;
   } catch (error) {
-    const report = reportError(controller.signal.aborted ? Object.assign(new Error('interrupted'), { name: 'ExitPromptError' }) : error);
+    if (controller.signal.aborted) return signalExit || 130;
+    const report = reportError(error);
     if (report.text) process.stderr.write(`${report.text}\n`);
     return report.exitCode;
   } finally {

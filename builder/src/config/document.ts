@@ -10,9 +10,41 @@ export interface YamlSource {
 
 export type ReadYamlResult = { ok: true; source: YamlSource } | { ok: false; problems: ConfigProblem[] };
 
+/** Alias expansions allowed when turning the document into data (a "billion laughs" file stops here). */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Duplicate keys, found in one pass with a Set per map (the yaml package's own `uniqueKeys` check compares
+ * every key with every other: 32k keys took over a minute).
+ */
+function duplicateKeys(root: unknown, at: (offset: number) => { line: number; column: number }): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (isScalar(pair.key) && seen.has(key) && problems.length < 20)
+          problems.push({ path: '', message: 'invalid YAML: Map keys must be unique', ...(pair.key.range ? at(pair.key.range[0]) : {}) });
+        seen.add(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return problems;
+}
+
 export function readYaml(text: string): ReadYamlResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+  } catch (error) {
+    // The parser's own limits (e.g. nesting deep enough to exhaust the stack).
+    return { ok: false, problems: [{ path: '', message: `invalid YAML: ${firstLine((error as Error).message)}`, line: 1, column: 1 }] };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -26,10 +58,21 @@ export function readYaml(text: string): ReadYamlResult {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  const duplicates = duplicateKeys(doc.contents, at);
+  if (duplicates.length > 0) return { ok: false, problems: duplicates };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof ReferenceError && /alias/i.test(error.message)
+      ? `invalid YAML: its aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions): a YAML bomb?`
+      : `invalid YAML: ${firstLine((error as Error).message)}`;
+    return { ok: false, problems: [{ path: '', message, line: 1, column: 1 }] };
+  }
   return {
     ok: true,
     source: {
-      data: doc.toJS({ maxAliasCount: 100 }) as unknown,
+      data,
       locate(path, options = {}) {
         let node: unknown = doc.contents;
         let keyNode: unknown;

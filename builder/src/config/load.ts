@@ -1,7 +1,7 @@
 // Loads a project file: read -> schema -> normalize -> rules (STYLE P3). Returns a located report, or throws on request.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError } from '../errors.js';
+import { readRegularFile } from '../fs/read-bounded.js';
 import { readYaml, type YamlSource } from './document.js';
 import { normalizeConfig } from './normalize.js';
 import { formatProblem, type ConfigProblem, type PathSegment } from './problem.js';
@@ -11,6 +11,8 @@ import { checkSchema } from './schema.js';
 import type { ProjectConfig } from './types.js';
 
 export const DEFAULT_PROJECT_FILE = 'coreforge.yaml';
+/** A project file is a few KB; anything over this is refused before parsing. */
+export const MAX_PROJECT_FILE_BYTES = 256 * 1024;
 
 export interface LoadOptions {
   /** Environment for `${VAR}` expansion in paths (default: process.env). */
@@ -37,16 +39,17 @@ function locateAll(source: YamlSource, problems: readonly ConfigProblem[]): Conf
 /** Reads and checks a project file; never throws for the file's content (only CONFIG_NOT_FOUND / CONFIG_UNREADABLE). */
 export async function validateProjectFile(file: string, options: LoadOptions = {}): Promise<ProjectFileReport> {
   const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new BuilderError('CONFIG_NOT_FOUND', `cannot read project file "${file}": it does not exist`, 'create one with "coreforge init", or pass the file with --config FILE', { cause });
-    throw new BuilderError('CONFIG_UNREADABLE', `cannot read project file "${file}": ${(cause as Error).message}`, undefined, { cause });
+  const read_ = await readRegularFile(absolute, MAX_PROJECT_FILE_BYTES);
+  if (!read_.ok) {
+    if (read_.reason === 'missing')
+      throw new BuilderError('CONFIG_NOT_FOUND', `cannot read project file "${file}": it does not exist`, 'create one with "coreforge init", or pass the file with --config FILE');
+    throw new BuilderError(
+      'CONFIG_UNREADABLE',
+      `cannot read project file "${file}": ${read_.detail}`,
+      read_.reason === 'too-large' ? 'a coreforge.yaml is a few hundred lines; check that --config names the project file' : undefined,
+    );
   }
-  return validateProjectText(text, file, options);
+  return validateProjectText(read_.data.toString('utf8'), file, options);
 }
 
 /** Checks project-file text as if it were at `file` (relative paths resolve against its folder); `init` checks before it writes. */

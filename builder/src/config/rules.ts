@@ -8,8 +8,10 @@ import type { ConfigProblem } from './problem.js';
 import type { ProjectConfig } from './types.js';
 
 export interface RuleFs {
-  /** 'file', 'dir' or 'missing'. */
-  kind(file: string): 'file' | 'dir' | 'missing';
+  /** 'file' (regular), 'dir', 'missing', or 'other' (FIFO, device, socket: never opened). */
+  kind(file: string): 'file' | 'dir' | 'missing' | 'other';
+  /** Size in bytes (of a regular file). */
+  size?(file: string): number;
   /** The first `n` bytes of a file. */
   head(file: string, n: number): Uint8Array;
 }
@@ -17,10 +19,14 @@ export interface RuleFs {
 export const nodeRuleFs: RuleFs = {
   kind(file) {
     try {
-      return statSync(file).isDirectory() ? 'dir' : 'file';
+      const s = statSync(file);
+      return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
     } catch {
       return 'missing';
     }
+  },
+  size(file) {
+    return statSync(file).size;
   },
   head(file, n) {
     const fd = openSync(file, 'r');
@@ -90,12 +96,24 @@ const snapNamesUnique: Rule = ({ config, error }) => {
 };
 
 const TFLITE_IDENTIFIER = 'TFL3';
+/** Bounds on what the device loads into memory: a model (the largest TFLite vision models are a few hundred MB), labels. */
+export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
+export const MAX_LABELS_BYTES = 16 * 1024 ** 2;
 
 function checkFile(ctx: RuleContext, path: string, file: string | undefined, what: string): boolean {
   if (file === undefined) return false;
   const kind = ctx.fs.kind(file);
   if (kind === 'missing') ctx.error(path, `${what} "${file}" does not exist`);
   else if (kind === 'dir') ctx.error(path, `${what} "${file}" is a folder, expected a file`);
+  else if (kind === 'other') ctx.error(path, `${what} "${file}" is not a regular file (a FIFO, device or socket), expected a file`);
+  else {
+    const size = ctx.fs.size?.(file);
+    const cap = what === 'labels file' ? MAX_LABELS_BYTES : MAX_MODEL_BYTES;
+    if (size !== undefined && size > cap) {
+      ctx.error(path, `${what} "${file}" is ${size} bytes, more than the ${cap} a ${what} may have`);
+      return false;
+    }
+  }
   return kind === 'file';
 }
 

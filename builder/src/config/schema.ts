@@ -39,7 +39,9 @@ export function checkSchema(source: YamlSource): ConfigProblem[] {
   if (validate(source.data)) return [];
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
-  for (const error of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // Each problem is located and given a suggestion: a few dozen say what is wrong; 50k would only take time.
+  for (const error of errors.slice(0, MAX_PROBLEMS)) {
     const problem = describe(error, source);
     const id = `${problem.path}\0${problem.message}`;
     if (!seen.has(id)) {
@@ -47,8 +49,12 @@ export function checkSchema(source: YamlSource): ConfigProblem[] {
       problems.push(problem);
     }
   }
-  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  if (errors.length > MAX_PROBLEMS) problems.push({ path: '', message: `and ${errors.length - MAX_PROBLEMS} more problems not shown` });
+  return problems;
 }
+
+const MAX_PROBLEMS = 50;
 
 function segmentsOf(pointer: string, data: unknown): PathSegment[] {
   const segments: PathSegment[] = [];

@@ -5,13 +5,14 @@
 // is packed again with Debian's snap pack (which checks gadget.yaml and that every content source exists).
 import { applyCustomisation, CLOUD_CONF, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ProjectConfig } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { moveFile } from '../fs/move.js';
 import type { Run } from '../tools/run.js';
 import { SNAP_EPOCH } from '../snap/stage.js';
 import { gadgetCustomisation } from './customisation.js';
@@ -23,6 +24,8 @@ export interface DeriveOptions {
   readonly signal?: AbortSignal;
   /** Make it the brand gadget: this name in meta/snap.yaml, and a version that says what it was derived from. */
   readonly brandName?: string;
+  /** Where the unpacked tree goes (default: the system temp folder); a build passes its own temp folder. */
+  readonly tempDir?: string;
 }
 
 /** A snap version (at most 32 characters) saying "derived from VERSION, with this gadget.yaml". */
@@ -30,18 +33,6 @@ export function derivedVersion(baseVersion: string, gadgetYaml: string): string 
   const hash = createHash('sha256').update(gadgetYaml).digest('hex').slice(0, 8);
   const head = baseVersion.replace(/[^a-zA-Z0-9:.+~-]/g, '-').slice(0, 32 - 1 - 8 - 3).replace(/[^a-zA-Z0-9+~]+$/, '');
   return `${head || 'gadget'}+cf${hash}`;
-}
-
-/** rename, or copy + rename when the temporary folder is on another file system; the target appears whole. */
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    const partial = `${to}.partial`;
-    await copyFile(from, partial);
-    await rename(partial, to);
-  }
 }
 
 /**
@@ -58,7 +49,7 @@ function setScalar(text: string, key: string, value: string): string {
 }
 
 export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Promise<{ snapFile: string; name: string; version: string; warnings: readonly string[] }> {
-  const work = await mkdtemp(path.join(tmpdir(), 'coreforge-derive-'));
+  const work = await mkdtemp(path.join(o.tempDir ?? tmpdir(), 'coreforge-derive-'));
   const where = path.basename(o.baseSnap);
   try {
     const tree = path.join(work, 'tree');
@@ -108,7 +99,9 @@ export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Pro
     }
     await writeCloudConf(config, tree);
     const out = path.join(work, 'out');
-    await o.run('snap', ['pack', tree, out], { timeout: 600_000, env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) }, ...(o.signal && { signal: o.signal }) });
+    // snap pack's own temp file (.snap-pack-exclude-*) goes into the build's temp folder: a killed snap pack leaves it there.
+    const env = { SOURCE_DATE_EPOCH: String(SNAP_EPOCH), ...(o.tempDir !== undefined && { TMPDIR: o.tempDir }) };
+    await o.run('snap', ['pack', tree, out], { timeout: 600_000, env, ...(o.signal && { signal: o.signal }) });
     const packed = (await readdir(out)).find((f) => f.endsWith('.snap'));
     if (!packed) throw new BuilderError('TOOL_FAILED', 'snap pack finished but wrote no .snap file');
     await moveFile(path.join(out, packed), o.outSnap);

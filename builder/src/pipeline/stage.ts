@@ -1,4 +1,7 @@
 // A build stage and what it is given (STYLE P8/P9): a typed context in, the artifacts it made out.
+// Each stage declares its inputs (files by content, config fields, values such as a key id, earlier
+// artifacts) and its outputs; the runner fingerprints the inputs and reruns a stage only when they changed
+// or one of its outputs is missing or altered.
 import type { ProjectConfig } from '../config/types.js';
 import type { Run } from '../tools/run.js';
 
@@ -18,6 +21,7 @@ export interface Artifacts {
   readonly sha256?: string;
   readonly manifest?: string;
 }
+export type ArtifactName = keyof Artifacts;
 
 export interface BuildOptions {
   /** Build the inference snap with snapcraft (needs the store's build bases) instead of the offline packer. */
@@ -36,6 +40,8 @@ export interface BuildContext {
   readonly config: ProjectConfig;
   /** Scratch folder for this build (state file, ubuntu-image workdir). */
   readonly workdir: string;
+  /** Temp folder of this run (staging, partial outputs): removed when the build ends, or by the next one if it died. */
+  readonly tempDir: string;
   readonly run: Run;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
@@ -47,10 +53,31 @@ export interface BuildContext {
   warn(line: string): void;
 }
 
+/** What a stage reads. Every entry is named: the name is what `--dry-run` prints when it changed. */
+export interface StageInputs {
+  /** Files, by content (undefined entries are ignored). */
+  readonly files?: Readonly<Record<string, string | undefined>>;
+  /** Folders, by the content and executable bit of every file in them. */
+  readonly dirs?: Readonly<Record<string, string | undefined>>;
+  /** Config fields (dotted names) and their values. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Other values: a key id, a pinned version. */
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** Earlier stages' outputs, by the hash of their content. */
+  readonly artifacts?: readonly ArtifactName[];
+}
+
 export interface Stage {
   readonly name: StageName;
   readonly title: string;
-  /** Host tools this stage runs; checked for every selected stage before the first one starts. */
+  /** Host tools this stage runs; checked for every selected stage before the first one starts, and fingerprinted. */
   requiredTools(ctx: Pick<BuildContext, 'config' | 'options'>): readonly string[];
+  /** The artifacts this stage makes (a stage may make fewer, e.g. no .xz when compression is none). */
+  readonly outputs: readonly ArtifactName[];
+  /**
+   * What the stage reads; called before deciding whether it runs. `artifacts` are the files earlier stages
+   * recorded (for inputs that sit beside them, such as the .assert of a snap).
+   */
+  inputs(ctx: Pick<BuildContext, 'config' | 'options' | 'env' | 'artifacts'>): Promise<StageInputs> | StageInputs;
   run(ctx: BuildContext): Promise<Partial<Artifacts>>;
 }

@@ -1,30 +1,47 @@
-// The build's state file: which stages finished and what they made, so --resume can skip them.
-import { createHash } from 'node:crypto';
+// The build's state file: per stage, the fingerprint of its inputs (and each input's hash, to say what
+// changed) and the hash of each output, so a rebuild skips exactly the stages whose inputs and outputs
+// are unchanged.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import type { Artifacts, StageName } from './stage.js';
+import type { InputHashes } from './fingerprint.js';
+import type { ArtifactName, StageName } from './stage.js';
+
+export interface OutputRecord {
+  readonly file: string;
+  readonly sha256: string;
+  /** stat of the file when its hash was taken: when it still matches, the file is not read again. */
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+export interface StageRecord {
+  readonly fingerprint: string;
+  readonly inputs: InputHashes;
+  readonly outputs: Partial<Record<ArtifactName, OutputRecord>>;
+  /** Warnings the stage gave when it ran, shown again when it is skipped. */
+  readonly warnings?: readonly string[];
+}
 
 export interface BuildState {
-  readonly version: 1;
-  /** Hash of the normalized project: a changed project invalidates the state. */
-  readonly projectHash: string;
-  readonly finished: readonly StageName[];
-  readonly artifacts: Artifacts;
+  readonly version: 2;
+  readonly stages: Partial<Record<StageName, StageRecord>>;
 }
 
 export const STATE_FILE = 'coreforge-build.json';
 
-export function projectHash(config: unknown): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex');
+export function emptyState(): BuildState {
+  return { version: 2, stages: {} };
 }
 
-export async function readState(workdir: string): Promise<BuildState | undefined> {
+/** The recorded state, or an empty one (missing, unreadable, older format: everything reruns). */
+export async function readState(workdir: string): Promise<BuildState> {
   try {
     const state = JSON.parse(await readFile(path.join(workdir, STATE_FILE), 'utf8')) as BuildState;
-    return state.version === 1 ? state : undefined;
+    return state.version === 2 && state.stages && typeof state.stages === 'object' ? state : emptyState();
   } catch {
-    return undefined;
+    return emptyState();
   }
 }
 

@@ -7,7 +7,7 @@ import { cp, mkdir, readFile, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ARCH_TRIPLET, type SnapArch } from '@coreforge/snaps';
 import type { Run } from '../tools/run.js';
-import { listFiles } from './npm-cache.js';
+import { listFiles, verifyFolder, writeFolderManifest } from './npm-cache.js';
 import { prebuiltAddonFor, type RuntimeLocation } from './runtime-location.js';
 
 export const ADDON_FILE = 'build/Release/coreforge_tflite.node';
@@ -59,7 +59,7 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
   const key = hash.digest('hex').slice(0, 16);
   const dir = path.join(options.cacheDir, `addon-${arch}`, key);
   const out = path.join(dir, ADDON_FILE);
-  if (existsSync(out)) return out;
+  if (existsSync(out) && (await verifyFolder(dir))) return out;
   options.onProgress?.(`cross-compiling the runtime addon for ${arch}`);
   const temp = `${dir}.tmp-${process.pid}`;
   await rm(temp, { recursive: true, force: true });
@@ -84,6 +84,7 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
     },
     onOutput: (line) => options.onProgress?.(line),
   });
+  await writeFolderManifest(temp);
   await rm(dir, { recursive: true, force: true });
   await rename(temp, dir);
   return out;

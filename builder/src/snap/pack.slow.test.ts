@@ -34,7 +34,7 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
 
   beforeAll(async () => {
     amd64 = await packInferenceSnap(config, { arch: 'amd64', outDir: path.join(work, 'a'), run, cacheDir });
-  });
+  }, 600_000);
 
   test('amd64: snap pack accepted it, the layout is as documented and nothing lean-breaking is inside', () => {
     const listing = execFileSync('unsquashfs', ['-l', amd64.snapFile], { encoding: 'utf8' }).split('\n').map((l) => l.replace(/^squashfs-root\/?/, ''));

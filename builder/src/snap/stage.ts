@@ -1,6 +1,9 @@
 // The staged snap tree: files are copied in with normalised modes, and before packing every mtime is set
 // to one fixed instant, so the same inputs give the same squashfs bytes.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 
 /** Fixed timestamp for every file in the snap (also passed to snap pack as SOURCE_DATE_EPOCH). 2024-01-01T00:00:00Z. */
@@ -55,5 +58,49 @@ export class StageTree {
     await walk(this.root);
     await chmod(this.root, 0o755);
     await utimes(this.root, SNAP_EPOCH, SNAP_EPOCH);
+  }
+}
+
+interface PlannedEntry {
+  readonly rel: string;
+  readonly source?: string;
+  readonly text?: string;
+  readonly mode?: number;
+}
+
+/**
+ * The files a staged tree will hold, collected before any is copied, so the packer can tell from their
+ * content whether an already staged (and packed) part is still current.
+ */
+export class StagePlan {
+  readonly entries: PlannedEntry[] = [];
+
+  async addFile(rel: string, source: string): Promise<void> {
+    this.entries.push({ rel, source });
+  }
+
+  async addText(rel: string, text: string, mode = 0o644): Promise<void> {
+    this.entries.push({ rel, text, mode });
+  }
+
+  /** sha256 over every entry's path, mode and content, in path order. */
+  async contentKey(extra: string): Promise<string> {
+    const hash = createHash('sha256').update(`${extra}\n`);
+    for (const e of [...this.entries].sort((a, b) => (a.rel < b.rel ? -1 : 1))) {
+      if (e.source !== undefined) {
+        const exec = ((await lstat(e.source)).mode & 0o111) !== 0;
+        const content = createHash('sha256');
+        await pipeline(createReadStream(e.source), content);
+        hash.update(`${e.rel}\0${exec ? 'x' : '-'}\0${content.digest('hex')}\n`);
+      } else hash.update(`${e.rel}\0${(e.mode ?? 0o644).toString(8)}\0${createHash('sha256').update(e.text ?? '').digest('hex')}\n`);
+    }
+    return hash.digest('hex');
+  }
+
+  async applyTo(tree: StageTree): Promise<void> {
+    for (const e of this.entries) {
+      if (e.source !== undefined) await tree.addFile(e.rel, e.source);
+      else await tree.addText(e.rel, e.text ?? '', e.mode);
+    }
   }
 }

@@ -56,6 +56,8 @@ export const TOOLS: readonly ToolInfo[] = [
   { name: 'gpg', hint: apt('gnupg'), probe: { command: 'gpg', args: ['--version'] }, version: /gpg \(GnuPG\) (\S+)/, neededFor: ['sign-gpg'] },
   // Looked up by preflight and named in errors; doctor does not probe them.
   { name: 'tar', hint: apt('tar'), neededFor: [] },
+  // The build lock (one build per output folder): util-linux, on every Debian/Ubuntu host.
+  { name: 'flock', hint: apt('util-linux'), neededFor: [] },
   { name: 'mkfs.vfat', hint: apt('dosfstools'), neededFor: [] },
   { name: 'mcopy', hint: apt('mtools'), neededFor: [] },
   { name: 'sgdisk', hint: apt('gdisk'), neededFor: [] },

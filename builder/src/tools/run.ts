@@ -1,8 +1,11 @@
 // THE process wrapper (STYLE P6): the only file in the project that imports execa (and the one place that
-// starts processes: runStream uses node:child_process for a byte stream, see there).
-// No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / CANCELLED, or a ToolError TOOL_FAILED /
-// TOOL_TIMEOUT that carries the command, the tool's exit code or signal and its stderr as fields.
-import { execa, type ResultPromise } from 'execa';
+// starts processes: runStream uses node:child_process for a byte stream, see there, in a process group too).
+// No shell, ever: (file, args[]). Errors become BuilderError TOOL_NOT_FOUND / CANCELLED / DISK_FULL, or a ToolError
+// TOOL_FAILED / TOOL_TIMEOUT that carries the command, the tool's exit code or signal and its stderr as fields.
+// Every child starts its own process group. The whole group is killed when the child is cancelled, times
+// out or exits (so `snap pack`'s mksquashfs or `xz`'s threads never outlive it), and a small reaper process
+// kills every live group if this process dies without doing so (SIGKILL): nothing of a build survives it.
+import { execa, type Options, type ResultPromise } from 'execa';
 import { spawn as spawnChild } from 'node:child_process';
 import { debuglog } from 'node:util';
 import { BuilderError, ToolError } from '../errors.js';
@@ -25,6 +28,10 @@ export interface RunOptions {
   readonly binary?: boolean;
   /** Resolve (not throw) on a non-zero exit; the caller inspects `exitCode`. */
   readonly reject?: boolean;
+  /** Open file descriptors handed to the child as its fd 3, 4, ... (e.g. a lock file for `flock`). */
+  readonly fds?: readonly number[];
+  /** Write stdout to this file instead of keeping it. */
+  readonly stdoutFile?: string;
 }
 
 export interface RunResult {
@@ -45,22 +52,87 @@ function tail(text: string): string {
   return lines.slice(-TAIL_LINES).join('\n');
 }
 
+const KILL_DELAY_MS = 2000;
+
+/** Process groups of our live children, and the reaper that kills them if we die first. */
+const groups = new Set<number>();
+let reaper: ResultPromise | undefined;
+
+// The reaper reads "+PGID" / "-PGID" lines; at end of input (we exited or were killed) it SIGKILLs what is left.
+const REAPER = `const g=new Set();let b='';process.on('SIGINT',()=>{});process.on('SIGTERM',()=>{});
+process.stdin.on('data',(d)=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const l=b.slice(0,i);b=b.slice(i+1);const p=Number(l.slice(1));if(l[0]==='+')g.add(p);else g.delete(p);}});
+process.stdin.on('end',()=>{for(const p of g){try{process.kill(-p,'SIGKILL')}catch{}}process.exit(0)});`;
+
+function tellReaper(line: string): void {
+  if (!reaper) {
+    reaper = execa(process.execPath, ['-e', REAPER], { detached: true, stdin: 'pipe', stdout: 'ignore', stderr: 'ignore', buffer: false, reject: false, cleanup: false });
+    reaper.catch(() => undefined);
+    reaper.unref();
+    (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    reaper.stdin?.on('error', () => undefined);
+  }
+  reaper.stdin?.write(`${line}\n`);
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is gone.
+  }
+}
+
+/** Kills every live child group (SIGTERM, then SIGKILL): for the CLI's signal handler. */
+export function killAllChildren(): void {
+  for (const pgid of groups) killGroup(pgid, 'SIGTERM');
+  const later = setTimeout(() => {
+    for (const pgid of groups) killGroup(pgid, 'SIGKILL');
+  }, KILL_DELAY_MS);
+  later.unref();
+}
+
 function start(tool: string, args: readonly string[], options: RunOptions): ResultPromise {
   debug('%s %o', tool, args);
-  return execa(tool, args, {
+  const stdio = options.fds?.length ? { stdio: ['pipe', 'pipe', 'pipe', ...options.fds] } : {};
+  const execaOptions = {
     cwd: options.cwd,
     env: options.env,
     extendEnv: true,
     cancelSignal: options.signal,
     timeout: options.timeout,
-    forceKillAfterDelay: 2000,
+    forceKillAfterDelay: KILL_DELAY_MS,
     input: options.input,
     encoding: options.binary ? 'buffer' : 'utf8',
     reject: false,
     stripFinalNewline: false,
     all: false,
     lines: false,
-  }) as unknown as ResultPromise;
+    detached: true,
+    ...stdio,
+    ...(options.stdoutFile !== undefined && { stdout: { file: options.stdoutFile } }),
+  } as Options;
+  const child = execa(tool, args, execaOptions) as unknown as ResultPromise;
+  const pgid = child.pid;
+  if (pgid === undefined) return child;
+  groups.add(pgid);
+  tellReaper(`+${pgid}`);
+  // Cancelled: the whole group gets SIGTERM, then SIGKILL (execa alone would signal only the child).
+  const onAbort = () => {
+    killGroup(pgid, 'SIGTERM');
+    setTimeout(() => killGroup(pgid, 'SIGKILL'), KILL_DELAY_MS).unref();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Whatever the child left behind in its group (grandchildren) goes with it, at once: a grandchild holding
+  // the child's stdout would otherwise keep the result from ever settling.
+  child.once('exit', () => killGroup(pgid, 'SIGKILL'));
+  const done = () => {
+    options.signal?.removeEventListener('abort', onAbort);
+    killGroup(pgid, 'SIGKILL');
+    groups.delete(pgid);
+    tellReaper(`-${pgid}`);
+  };
+  child.then(done, done);
+  return child;
 }
 
 export const run: Run = async (tool, args, options = {}) => {
@@ -76,7 +148,7 @@ export const run: Run = async (tool, args, options = {}) => {
   const command = [tool, ...args].join(' ');
   const stderr = typeof result.stderr === 'string' ? result.stderr : Buffer.from(result.stderr as Uint8Array).toString();
   const stdoutRaw = result.stdout as unknown;
-  const stdout = typeof stdoutRaw === 'string' ? stdoutRaw : Buffer.from(stdoutRaw as Uint8Array).toString();
+  const stdout = typeof stdoutRaw === 'string' ? stdoutRaw : stdoutRaw ? Buffer.from(stdoutRaw as Uint8Array).toString() : '';
   const base = {
     command,
     exitCode: result.exitCode ?? -1,
@@ -97,6 +169,8 @@ export const run: Run = async (tool, args, options = {}) => {
   if (result.exitCode !== 0 && options.reject !== false) {
     const why = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     const detail = tail(stderr) || tail(stdout);
+    if (/No space left on device/i.test(detail))
+      throw new BuilderError('DISK_FULL', `"${tool}" failed: no space left on device (${why})`, 'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)', { cause });
     throw new ToolError('TOOL_FAILED', `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`, { command, toolExitCode: result.exitCode, signal: result.signal, stderr: tail(stderr) }, { cause });
   }
   return base;
@@ -142,21 +216,44 @@ export const runStream: RunStream = (tool, args, options = {}) => {
   debug('%s %o (streamed)', tool, args);
   // node:child_process, not execa: execa does not wait for an unbuffered stdout to be drained and closes it
   // when the child exits, which cut the last megabytes of `xz -dc` off.
-  const child = spawnChild(tool, args as string[], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, like every child of `run`: killed as a group on abort and when it exits, and by the
+  // reaper (and the CLI's signal handler) if this process dies first.
+  const child = spawnChild(tool, args as string[], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pgid = child.pid;
+  if (pgid !== undefined) {
+    groups.add(pgid);
+    tellReaper(`+${pgid}`);
+  }
+  let released = false;
+  const release = () => {
+    if (released || pgid === undefined) return;
+    released = true;
+    killGroup(pgid, 'SIGKILL');
+    groups.delete(pgid);
+    tellReaper(`-${pgid}`);
+  };
   const command = [tool, ...args].join(' ');
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-64 * 1024);
   });
-  const onAbort = () => child.kill('SIGTERM');
+  const onAbort = () => {
+    if (pgid === undefined) return;
+    killGroup(pgid, 'SIGTERM');
+    setTimeout(() => killGroup(pgid, 'SIGKILL'), KILL_DELAY_MS).unref();
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // What the child left in its group goes with it (the bytes it wrote stay readable in the pipe).
+  child.once('exit', release);
   const done = new Promise<RunResult>((resolve, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
+      release();
       options.signal?.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT') reject(new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause: error }));
       else reject(new ToolError('TOOL_FAILED', `"${command}" failed: ${error.message}`, { command, stderr: tail(stderr) }, { cause: error }));
     });
     child.once('close', (exitCode, signal) => {
+      release();
       options.signal?.removeEventListener('abort', onAbort);
       if (options.signal?.aborted) return reject(new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { exitCode: 130 }));
       if (exitCode !== 0) {

@@ -1,5 +1,6 @@
 // What the smoke VM boots, fetched once per architecture from Debian and cached: the cloud kernel (and its
 // modules), busybox-static, and the C/C++ runtime libraries the snap's programs need from the base.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { SNAP_ARCHES, type SnapArch } from '@coreforge/snaps';
@@ -33,12 +34,18 @@ export function aptOptions(arch: Arch, hostArch: string, stateDir: string): stri
   return [`-oAPT::Architecture=${arch}`, `-oAPT::Architectures=${arch}`, `-oDir::State::Lists=${path.join(stateDir, 'lists')}`, `-oDir::Cache=${path.join(stateDir, 'cache')}`];
 }
 
+async function sha256Of(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file).catch(() => Buffer.alloc(0))).digest('hex');
+}
+
 export async function fetchBootAssets(run: RunLike, arch: Arch, cacheDir: string, o: { hostArch: string; signal?: AbortSignal }): Promise<BootAssets> {
   const dir = path.join(cacheDir, arch);
   const marker = path.join(dir, 'assets.json');
   if (existsSync(marker)) {
-    const assets = JSON.parse(await readFile(marker, 'utf8')) as BootAssets;
-    if (existsSync(assets.kernel) && existsSync(assets.busybox)) return assets;
+    // apt checked the packages against Debian's signed index when it downloaded them; the files unpacked from
+    // them are checked against the sha256 recorded then, so a damaged cache is fetched again, never booted.
+    const assets = JSON.parse(await readFile(marker, 'utf8')) as BootAssets & { sha256?: Record<string, string> };
+    if (assets.sha256 && (await sha256Of(assets.kernel)) === assets.sha256.kernel && (await sha256Of(assets.busybox)) === assets.sha256.busybox) return assets;
   }
   await rm(dir, { recursive: true, force: true });
   const debs = path.join(dir, 'debs');
@@ -77,6 +84,7 @@ export async function fetchBootAssets(run: RunLike, arch: Arch, cacheDir: string
     busybox: path.join(rootfs, 'bin', 'busybox'),
   };
   await rm(debs, { recursive: true, force: true });
-  await writeFile(marker, JSON.stringify(assets, null, 2));
+  const sha256 = { kernel: await sha256Of(assets.kernel), busybox: await sha256Of(assets.busybox) };
+  await writeFile(marker, JSON.stringify({ ...assets, sha256 }, null, 2));
   return assets;
 }

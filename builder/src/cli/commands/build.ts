@@ -12,6 +12,7 @@ interface BuildFlags {
   thru?: string;
   dryRun?: boolean;
   resume?: boolean;
+  force?: boolean;
   workdir?: string;
   snapcraft?: boolean;
   keysDir?: string;
@@ -31,7 +32,8 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
     .option('-u, --until <stage>', 'stop before this stage')
     .option('-t, --thru <stage>', 'stop after this stage')
     .option('--dry-run', 'print the plan and exit')
-    .option('-r, --resume', 'skip stages an earlier run finished (same project, outputs still there)')
+    .option('-r, --resume', 'accepted for old scripts: every build skips the stages whose inputs and outputs are unchanged')
+    .option('-f, --force', 'run every selected stage, even unchanged ones')
     .option('-w, --workdir <dir>', 'scratch folder (default: <output>/.coreforge-build)')
     .option('--snapcraft', 'build the inference snap with snapcraft instead of the offline packer')
     .option('--keys-dir <dir>', 'key store folder')
@@ -39,7 +41,7 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
     .option('--channel <channel>', "ubuntu-image --channel: every snap's channel (dangerous grade only)")
     .option('--from-store <name>', 'take this model snap from the store at the model\'s channel instead of the local build; repeatable', collect, [])
     .option('--json', 'print the result as JSON (no progress output)')
-    .addHelpText('after', `\nStages: ${STAGE_NAMES.join(', ')}\n\nExamples:\n  $ coreforge build\n  $ coreforge build --until build-image\n  $ coreforge build --resume --json`)
+    .addHelpText('after', `\nStages: ${STAGE_NAMES.join(', ')}\n\nExamples:\n  $ coreforge build\n  $ coreforge build --until build-image\n  $ coreforge build --dry-run\n  $ coreforge build --json`)
     .action(async (opts: BuildFlags) => {
       const config = await loadProjectConfig(path.resolve(ctx.cwd, opts.config), { env: ctx.env });
       const request = {
@@ -53,13 +55,13 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
           ...(opts.fromStore.length > 0 && { fromStore: opts.fromStore }),
         },
         workdir: opts.workdir ? path.resolve(ctx.cwd, opts.workdir) : defaultWorkdir(config),
-        resume: Boolean(opts.resume),
+        force: Boolean(opts.force),
         ...(opts.until !== undefined && { until: opts.until }),
         ...(opts.thru !== undefined && { thru: opts.thru }),
       };
       if (opts.dryRun) {
         const plan = await planBuild(request);
-        ctx.out(opts.json ? JSON.stringify(plan, null, 2) : plan.map((p, i) => `${i + 1}. ${p.name.padEnd(15)} ${p.action.padEnd(12)} ${p.title}`).join('\n'));
+        ctx.out(opts.json ? JSON.stringify(plan, null, 2) : plan.map((p, i) => `${i + 1}. ${p.name.padEnd(15)} ${p.action.padEnd(5)} ${p.reason}`).join('\n'));
         return;
       }
       const result = await buildImage({ ...request, run: ctx.run, env: ctx.env, signal: ctx.signal, renderer: opts.json ? 'silent' : ctx.isTTY ? 'default' : 'simple' });

@@ -30,7 +30,13 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
     .action(async (opts: { json?: boolean }) => {
       const list = await store().list();
       if (opts.json) ctx.out(JSON.stringify(list, null, 2));
-      else ctx.out(list.length === 0 ? 'no keys (create one with: coreforge keys create NAME)' : list.map((k) => `${k.name}  ${k.keyId}`).join('\n'));
+      else
+        ctx.out(
+          list.length === 0
+            ? 'no keys (create one with: coreforge keys create NAME)'
+            : list.map((k) => ('keyId' in k ? `${k.name}  ${k.keyId}` : `${k.name}  (unusable: ${k.error})`)).join('\n'),
+        );
+      if (list.some((k) => 'error' in k)) ctx.setExitCode(1);
     });
 
   keys

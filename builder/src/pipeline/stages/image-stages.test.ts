@@ -71,13 +71,13 @@ describe('image stages', () => {
     const artifacts = priorArtifacts();
     const config = project();
     const ok = await buildImage({
-      config, stages: [{ name: 'sign-model', title: 'earlier stages', requiredTools: () => [], run: async () => artifacts }, ...stages],
+      config, stages: [{ name: 'sign-model', title: 'earlier stages', requiredTools: () => [], outputs: ['model', 'snap'], inputs: () => ({}), run: async () => artifacts }, ...stages],
       run: withEnv(), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
     });
     const calls = readFileSync(fakeLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
-    expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'ubuntu-image-out'), '--snap', artifacts.snap, artifacts.model]);
+    expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'tmp', 'ubuntu-image-out'), '--workdir', path.join(dir, 'w', 'tmp', 'ubuntu-image'), '--snap', artifacts.snap, artifacts.model]);
     const out = path.join(dir, 'out');
-    expect(readdirSync(out).sort()).toEqual(['acme-pc.img', 'acme-pc.img.bmap', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
+    expect(readdirSync(out).sort()).toEqual(['.coreforge-build.lock', 'acme-pc.img', 'acme-pc.img.bmap', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
     const xz = readFileSync(path.join(out, 'acme-pc.img.xz'));
     expect(xz.subarray(0, 6)).toEqual(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
     const sum = createHash('sha256').update(xz).digest('hex');
@@ -97,14 +97,17 @@ describe('image stages', () => {
     const artifacts = priorArtifacts();
     const config = project();
     const e = await buildImage({
-      config, stages: [{ name: 'sign-model', title: 'seed', requiredTools: () => [], run: async () => artifacts }, ...stages],
+      config, stages: [{ name: 'sign-model', title: 'seed', requiredTools: () => [], outputs: ['model', 'snap'], inputs: () => ({}), run: async () => artifacts }, ...stages],
       run: withEnv({ FAKE_EXIT: '3' }), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
     }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('TOOL_FAILED');
     expect((e as BuilderError).message).toContain('(exit code 3):\n');
     expect((e as BuilderError).message).toContain('Error: fake failure requested by FAKE_EXIT');
-    // The fake left a partial pc.img where ubuntu-image writes; none of it reaches the output folder.
-    expect(existsSync(path.join(dir, 'w', 'ubuntu-image-out', 'pc.img'))).toBe(true);
+    // The fake left a partial pc.img where ubuntu-image writes (the build's temp folder, removed when the build
+    // ends); none of it reaches the output folder.
+    const argv = (JSON.parse(readFileSync(fakeLog, 'utf8').trim().split('\n').at(-1)!) as { argv: string[] }).argv;
+    expect(argv[argv.indexOf('--output-dir') + 1]).toBe(path.join(dir, 'w', 'tmp', 'ubuntu-image-out'));
+    expect(existsSync(path.join(dir, 'w', 'tmp'))).toBe(false);
     expect(existsSync(path.join(dir, 'out', 'acme-pc.img'))).toBe(false);
     expect(existsSync(path.join(dir, 'out')) ? readdirSync(path.join(dir, 'out')).filter((f) => f.includes('.img')) : []).toEqual([]);
   });

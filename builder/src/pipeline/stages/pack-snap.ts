@@ -1,8 +1,10 @@
 // pack-snap: the inference snap, offline with Debian's snap pack (default), or with snapcraft (--snapcraft).
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { packInferenceSnap } from '../../snap/pack.js';
+import { packInferenceSnap, packInputs } from '../../snap/pack.js';
 import { writeSnapcraftProject } from '../../snap/snapcraft-project.js';
+import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
 import { stripTool } from '../../tools/registry.js';
 import { runSnapcraftPack, SNAPCRAFT_REQUIRED_TOOLS } from '../../tools/snapcraft.js';
 import type { Stage } from '../stage.js';
@@ -12,6 +14,17 @@ export const packSnapStage: Stage = {
   title: 'Pack the inference snap',
   requiredTools: ({ config, options }) =>
     options.snapcraft ? [...SNAPCRAFT_REQUIRED_TOOLS, 'npm', 'git', ...(config.inference.accelerator !== 'none' ? ['gpg'] : [])] : ['snap', 'mksquashfs', 'unsquashfs', 'npm', 'tar', stripTool(config.arch), ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : [])],
+  outputs: ['snap'],
+  inputs: ({ config, options }) => {
+    const packed = packInputs(config, { arch: config.arch });
+    return {
+      ...packed,
+      config: { 'snap spec': snapSpecFromConfig(config, { architectures: [config.arch] }), output: config.output, snapcraft: options.snapcraft },
+      // snapcraft's version comes from git describe without inference.version: not known before it runs, so such
+      // a build always packs again (never a stale version).
+      values: { ...packed.values, ...(options.snapcraft && config.inference.version === undefined && { 'version from git describe': randomUUID() }) },
+    };
+  },
   async run(ctx) {
     const { config } = ctx;
     if (ctx.options.snapcraft) {
@@ -23,7 +36,7 @@ export const packSnapStage: Stage = {
       const snap = await runSnapcraftPack(ctx.run, { projectDir, mode: 'lxd', buildFor: config.arch, outputFile }, { signal: ctx.signal, onOutput: ctx.log });
       return { snap };
     }
-    const result = await packInferenceSnap(config, { arch: config.arch, outDir: config.output, run: ctx.run, signal: ctx.signal, onProgress: ctx.log });
+    const result = await packInferenceSnap(config, { arch: config.arch, outDir: config.output, tempDir: ctx.tempDir, stageCacheDir: path.join(ctx.workdir, 'snap-stage'), run: ctx.run, signal: ctx.signal, onProgress: ctx.log });
     for (const w of result.warnings) ctx.warn(w);
     return { snap: result.snapFile };
   },

@@ -4,9 +4,10 @@
 // meta/gadget.yaml, and name/version in meta/snap.yaml, change) is packed with snap pack -> out/<name>_<version>.snap.
 // The model (sign-model, next) names it. Without changes the stage does nothing and the model names pc/pi.
 import { GADGET_SNAP, REFERENCE_CHANNEL } from '@coreforge/gadget';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BuilderError, isExpectedError } from '../../errors.js';
+import { moveFile } from '../../fs/move.js';
 import { gadgetChanges } from '../../gadget/customisation.js';
 import { deriveGadget } from '../../gadget/derive.js';
 import type { BuildContext, Stage } from '../stage.js';
@@ -21,7 +22,7 @@ async function baseGadgetFile(ctx: BuildContext, work: string): Promise<string> 
   if (base.kind === 'file') return base.file;
   ctx.log(`snap download ${base.name} --channel=${base.channel}`);
   try {
-    await ctx.run('snap', snapDownloadArgs(base.name, base.channel, work), { timeout: 600_000, signal: ctx.signal, onOutput: ctx.log });
+    await ctx.run('snap', snapDownloadArgs(base.name, base.channel, work), { timeout: 600_000, env: { TMPDIR: ctx.tempDir }, signal: ctx.signal, onOutput: ctx.log });
   } catch (cause) {
     if (!isExpectedError(cause)) throw cause;
     throw new BuilderError(
@@ -40,6 +41,31 @@ export const prepareGadgetStage: Stage = {
   name: 'prepare-gadget',
   title: 'Derive the brand gadget (snap pack)',
   requiredTools: ({ config }) => (gadgetChanges(config).length > 0 ? ['snap', 'unsquashfs'] : []),
+  outputs: ['gadget'],
+  // Everything deriveGadget and gadgetCustomisation read: the base gadget (a file by content; a store snap by
+  // name and channel, so a new upload in that channel needs --force), the gadget subtree, the cloud.conf file,
+  // the target and base, and the inference snap's fields that go into defaults and connections.
+  inputs: ({ config }) => {
+    const base = config.gadget.base;
+    const inf = config.inference;
+    return {
+      files: { 'gadget base': base?.kind === 'file' ? base.file : undefined, 'gadget cloud.conf': config.gadget.cloudConf },
+      config: {
+        target: config.target,
+        base: config.base,
+        gadget: config.gadget,
+        'inference.snap-name': inf.snapName,
+        'inference.snap-id': inf.snapId,
+        'inference.port': inf.port,
+        'inference.bind': inf.bind,
+        'inference.threads': inf.threads,
+        'inference.accelerator': inf.accelerator,
+        'inference.coral-access': inf.coralAccess,
+        output: config.output,
+      },
+      values: { 'gadget changes': gadgetChanges(config) },
+    };
+  },
   async run(ctx) {
     const { config } = ctx;
     const changes = gadgetChanges(config);
@@ -49,14 +75,14 @@ export const prepareGadgetStage: Stage = {
     }
     ctx.log(`deriving "${config.gadget.snapName}" for ${changes.join(', ')}`);
     await mkdir(config.output, { recursive: true });
-    const work = await mkdtemp(path.join(ctx.workdir, 'gadget-base-'));
+    const work = await mkdtemp(path.join(ctx.tempDir, 'gadget-base-'));
     try {
       const baseSnap = await baseGadgetFile(ctx, work);
       const tmp = path.join(work, 'derived.snap');
-      const r = await deriveGadget(config, { baseSnap, outSnap: tmp, run: ctx.run, signal: ctx.signal, brandName: config.gadget.snapName });
+      const r = await deriveGadget(config, { baseSnap, outSnap: tmp, run: ctx.run, signal: ctx.signal, brandName: config.gadget.snapName, tempDir: ctx.tempDir });
       for (const w of r.warnings) ctx.warn(w);
       const gadget = path.join(config.output, `${r.name}_${r.version}.snap`);
-      await rename(tmp, gadget);
+      await moveFile(tmp, gadget);
       return { gadget };
     } finally {
       await rm(work, { recursive: true, force: true });

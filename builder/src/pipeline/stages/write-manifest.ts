@@ -1,18 +1,11 @@
 // write-manifest: sha256 of the published image and a manifest.json describing the build.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { BuilderError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
+import { sha256File } from '../fingerprint.js';
 import type { Stage } from '../stage.js';
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
 
 async function describeFile(file: string | undefined) {
   if (!file) return undefined;
@@ -23,6 +16,22 @@ export const writeManifestStage: Stage = {
   name: 'write-manifest',
   title: 'Write checksums and the build manifest',
   requiredTools: () => [],
+  outputs: ['sha256', 'manifest'],
+  inputs: ({ config }) => ({
+    artifacts: ['image', 'imageXz', 'bmap', 'model', 'snap'],
+    config: {
+      name: config.name,
+      target: config.target,
+      brand: config.brand,
+      model: config.model,
+      grade: config.grade,
+      base: config.base,
+      'inference.model': path.basename(config.inference.model),
+      'inference.labels': path.basename(config.inference.labels),
+      'inference.accelerator': config.inference.accelerator,
+      output: config.output,
+    },
+  }),
   async run(ctx) {
     const { artifacts, config } = ctx;
     const published = artifacts.imageXz ?? artifacts.image;
