@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist-tarballs' }, 'addon-arm64': { type: 'string' } } });
 const out = path.resolve(values.out);
-const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'test', 'builder'];
+const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'test/vm', 'builder'];
 const PREBUILT = ['x64', 'arm64'];
 
 function run(cmd, args, cwd) {

@@ -4,7 +4,7 @@ import { isGadgetError } from '@coreforge/gadget';
 import { isModelAssertionError } from '@coreforge/model-assertions';
 import { isRuntimeError } from '@coreforge/runtime';
 import { isSnapSpecError } from '@coreforge/snaps';
-import { isHarnessError } from '@coreforge/test/harness';
+import { isHarnessError } from '@coreforge/vm';
 
 export type BuilderErrorCode =
   | 'CONFIG_NOT_FOUND'

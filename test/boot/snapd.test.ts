@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../builder/src/config/load.js';
 import { packInferenceSnap } from '../../builder/src/snap/pack.js';
 import { run, spawn } from '../../builder/src/tools/run.js';
-import { buildSnapdDisk, INFERENCE_SNAP_ALLOWED_DENIALS, runSnapdTest, type SnapdDisk, type SnapdReport, type SnapdStep } from '../harness/index.js';
+import { INFERENCE_SNAP_ALLOWED_DENIALS, runSnapdTest, type SnapdReport, type SnapdStep } from '../vm/src/index.js';
+import { buildSnapdDisk, type SnapdDisk } from '../vm/src/snapd-disk.js';
 import { CLI, REPO_ROOT } from '../helpers/cli.js';
 import { fixture } from '../helpers/fixtures.js';
 

@@ -13,7 +13,7 @@ interface Packed {
   readonly files: readonly { path: string }[];
 }
 
-const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'runtime', 'test', 'builder'] as const;
+const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'runtime', 'test/vm', 'builder'] as const;
 let packed: Record<string, readonly string[]> = {};
 const manifest = (ws: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, ws, 'package.json'), 'utf8')) as Record<string, unknown>;
 
@@ -35,13 +35,13 @@ describe('npm pack of the workspaces', () => {
       expect(typeof m.description, ws).toBe('string');
       for (const [dep, range] of Object.entries((m.dependencies ?? {}) as Record<string, string>)) if (dep.startsWith('@coreforge/')) expect(range, `${ws} -> ${dep}`).toBe(version);
     }
-    expect(Object.keys(packed).sort()).toEqual(WORKSPACES.map((w) => `@coreforge/${w}`).sort());
+    expect(Object.keys(packed).sort()).toEqual(WORKSPACES.map((w) => `@coreforge/${path.basename(w)}`).sort());
   });
 
   it('ships what each package loads at run time', () => {
     expect(packed['@coreforge/builder']).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/index.js', 'schemas/coreforge.schema.json', 'package.json']));
     expect(packed['@coreforge/snaps']).toEqual(expect.arrayContaining(['dist/index.js', 'schemas/snapcraft.schema.json']));
-    expect(packed['@coreforge/test']).toEqual(expect.arrayContaining(['dist/index.js']));
+    expect(packed['@coreforge/vm']).toEqual(expect.arrayContaining(['dist/index.js']));
     // the loader, the install script (build from source where allowed) and the sources it builds
     expect(packed['@coreforge/runtime']).toEqual(
       expect.arrayContaining(['dist/index.js', 'bin/coreforge-runtime.js', 'scripts/addon-location.cjs', 'scripts/install.cjs', 'scripts/paths.cjs', 'binding.gyp', 'native/addon.cc']),
@@ -71,7 +71,7 @@ describe('npm run pack:tarballs', () => {
       const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'builder/scripts/pack-tarballs.mjs'), '--out', out], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       const version = manifest('builder').version as string;
-      expect(readdirSync(out).sort()).toEqual([...WORKSPACES.map((w) => `coreforge-${w}-${version}.tgz`), `coreforge-runtime-linux-${process.arch}-${version}.tgz`].sort());
+      expect(readdirSync(out).sort()).toEqual([...WORKSPACES.map((w) => `coreforge-${path.basename(w)}-${version}.tgz`), `coreforge-runtime-linux-${process.arch}-${version}.tgz`].sort());
       const pkg = JSON.parse(execFileSync('tar', ['-xzOf', path.join(out, `coreforge-runtime-${version}.tgz`), 'package/package.json'], { encoding: 'utf8' })) as Record<string, unknown>;
       expect(pkg.optionalDependencies).toEqual({ '@coreforge/runtime-linux-x64': version, '@coreforge/runtime-linux-arm64': version });
       const files = execFileSync('tar', ['-tzf', path.join(out, `coreforge-runtime-${version}.tgz`)], { encoding: 'utf8' }).split('\n');

@@ -40,7 +40,7 @@ const RUN_BY: Readonly<Record<string, RunBy>> = {
   'coreforge release next': { test: 'test/integration/release.test.ts', evidence: "readme('release', 'next')" },
   'coreforge release status --json': { test: 'test/integration/release.test.ts', evidence: "readme('release', 'status', '--json')" },
   'coreforge release rollback --channel stable': { test: 'test/integration/release.test.ts', evidence: "cf('rollback', '--channel', 'stable')", how: 'on the project whose stable channel holds two revisions (the stand-in store of the plan walk)' },
-  'curl --data-binary @photo.jpg http://DEVICE:8080/v1/classify': { test: 'test/harness/classify-vm.ts', evidence: "'POST', '/v1/classify'", how: 'the smoke VM test (test/boot/smoke.test.ts) POSTs the photo to the snap\'s serve inside QEMU' },
+  'curl --data-binary @photo.jpg http://DEVICE:8080/v1/classify': { test: 'test/vm/src/classify-vm.ts', evidence: "'POST', '/v1/classify'", how: 'the smoke VM test (test/boot/smoke.test.ts) POSTs the photo to the snap\'s serve inside QEMU' },
 };
 
 /** The command lines of the README's ```sh blocks, without trailing comments. */

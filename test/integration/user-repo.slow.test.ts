@@ -14,7 +14,7 @@ import { fixture } from '../helpers/fixtures.js';
 import { buildSeedOracle, seedSkipReason, standInStore } from '../helpers/seed-store.js';
 import { TFLITE_DIR } from '../helpers/tflite.js';
 
-const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'runtime', 'test', 'builder'];
+const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'runtime', 'test/vm', 'builder'];
 const tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'coreforge-user-')));
 const tarballs = path.join(tmp, 'tarballs');
 const prefix = path.join(tmp, 'prefix');
@@ -75,7 +75,7 @@ beforeAll(async () => {
   await npm(['run', 'pack:tarballs'], REPO_ROOT);
   cpSync(path.join(REPO_ROOT, 'dist-tarballs'), tarballs, { recursive: true });
   const files = readdirSync(tarballs).map((f) => path.join(tarballs, f));
-  expect(readdirSync(tarballs).sort()).toEqual([...WORKSPACES.map((w) => `coreforge-${w}-${version}.tgz`), `coreforge-runtime-linux-${process.arch}-${version}.tgz`].sort());
+  expect(readdirSync(tarballs).sort()).toEqual([...WORKSPACES.map((w) => `coreforge-${path.basename(w)}-${version}.tgz`), `coreforge-runtime-linux-${process.arch}-${version}.tgz`].sort());
   await npm(['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', ...files], tmp);
   mkdirSync(standIns);
   // Linked, not copied: the stand-in is test machinery and resolves its own imports from this repository.

@@ -1,6 +1,6 @@
-// doctor's KVM line: the boot tests' own probe (test/harness kvm-probe.ts) with the kernel they boot, so doctor
+// doctor's KVM line: the boot tests' own probe (test/vm/src/kvm-probe.ts) with the kernel they boot, so doctor
 // says "KVM works" only when the guest the boot tests would run under KVM prints its first line.
-import { defaultCacheDir, fetchBootAssets, probeKvmStatus, type Arch } from '@coreforge/test/harness';
+import { defaultCacheDir, fetchBootAssets, probeKvmStatus, type Arch } from '@coreforge/vm';
 import { existsSync } from 'node:fs';
 import type { Run, Spawn } from '../tools/run.js';
 import type { KvmStatus } from './doctor.js';

@@ -1,7 +1,7 @@
 // THE registry of host tools (one row per tool): the install hint that run.ts (TOOL_NOT_FOUND), preflight.ts
 // (before the first stage) and doctor print, and how doctor probes the tool and what it is needed for.
 import { ARCH_TRIPLET, type SnapArch } from '@coreforge/snaps';
-import { FIRMWARE } from '@coreforge/test/harness';
+import { FIRMWARE } from '@coreforge/vm';
 
 /** A pipeline step a tool is needed for. `snapcraft` and `image` need the store tools; the rest run on any Debian/Ubuntu host. */
 export const NEEDS = ['runtime', 'snap-pack', 'gadget', 'sign-gpg', 'delta', 'compress', 'test-amd64', 'test-arm64', 'image-boot', 'cross-arm64', 'snapcraft', 'image', 'snapd-vm'] as const;

@@ -12,7 +12,7 @@ import {
   runSnapSmokeTest,
   type Arch,
   type BootReport,
-} from '@coreforge/test/harness';
+} from '@coreforge/vm';
 import { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
