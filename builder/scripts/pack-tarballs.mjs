@@ -36,7 +36,9 @@ packed.push(...(run('npm', ['pack', '--silent', '--pack-destination', out, ...WO
 const runtime = JSON.parse(readFileSync(path.join(root, 'runtime', 'package.json'), 'utf8'));
 const stage = mkdtempSync(path.join(os.tmpdir(), 'coreforge-pack-runtime-'));
 try {
-  for (const f of runtime.files) cpSync(path.join(root, 'runtime', f), path.join(stage, f), { recursive: true });
+  // What npm packs: the `files` entries and, always, the `bin` targets (npm-packlist adds them whatever `files` says).
+  const bins = typeof runtime.bin === 'string' ? [runtime.bin] : Object.values(runtime.bin ?? {});
+  for (const f of [...runtime.files, ...bins]) cpSync(path.join(root, 'runtime', f), path.join(stage, f), { recursive: true });
   const optionalDependencies = Object.fromEntries(PREBUILT.map((a) => [`@coreforge/runtime-linux-${a}`, runtime.version]));
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify({ ...runtime, optionalDependencies }, null, 2)}\n`);
   packed.push(...(run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', out], stage) ?? []));

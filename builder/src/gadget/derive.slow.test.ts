@@ -10,6 +10,7 @@ import { snapSpecFromConfig } from '../snap/spec-from-config.js';
 import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureProjectConfig } from '../../../test/helpers/project-config.js';
+import { TEST_APT_KEY } from '../../../test/helpers/snap-specs.js';
 import { run } from '../tools/run.js';
 import { deriveGadget } from './derive.js';
 
@@ -80,7 +81,7 @@ describe.skipIf(missing.length > 0)('the brand gadget (prepare-gadget\'s derive)
     expect(snapYaml).toMatchObject({ name: 'acme-pc', version: r.version, slots: { [CORAL_SLOT]: { interface: 'custom-device', 'custom-device': CORAL_CUSTOM_DEVICE } } });
     // The inference snap's meta/snap.yaml as coreforge renders it for snapcraft (the offline packer refuses Coral
     // projects: libedgetpu comes from Coral's apt repository): the plug the gadget connects is the one it declares.
-    const appYaml = parse(renderSnapYaml(snapSpecFromConfig(withGadget), 'amd64')) as { plugs: Record<string, { interface: string; 'custom-device': string }> };
+    const appYaml = parse(renderSnapYaml(snapSpecFromConfig(withGadget, { coralAptKey: TEST_APT_KEY }), 'amd64')) as { plugs: Record<string, { interface: string; 'custom-device': string }> };
     const [plugSnap, plugName] = gadgetYaml.connections[0]!.plug.split(':');
     expect(gadgetYaml.connections).toEqual([{ plug: `${APP}:${coralPlugName('custom-device')}`, slot: `${GADGET}:${CORAL_SLOT}` }]);
     expect(plugSnap).toBe(APP);
