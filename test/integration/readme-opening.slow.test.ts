@@ -32,6 +32,7 @@ describe("the README's opening commands", () => {
     const r = await run('npm', ['test', '--', 'builder/src/ci/workflow.test.ts'], userEnv({ COREFORGE_SKIP_SLOW: '1' }), 600_000);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('skipping slow suites (QEMU boots, fuzzing, snap packing): COREFORGE_SKIP_SLOW=1');
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed, 0 skipped');
+    // The file's own test count changes as tests are added; what this command promises is the line's shape.
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^[1-9]\d* passed, 0 failed, 0 skipped$/);
   }, 700_000);
 });
