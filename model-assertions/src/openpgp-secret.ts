@@ -3,37 +3,11 @@
 // keyring `snap keys`/`snapcraft register-key` read (~/.snap/gnupg). The creation time is snapd's fixed
 // 2016-01-01, as in snapd's own key style. The result holds private material: callers pass it only to gpg's stdin.
 import { createHash, createPublicKey, sign as rsaSign, type KeyObject } from 'node:crypto';
-import { FIXED_KEY_TIME, rsaPublic } from './openpgp.js';
+import { FIXED_KEY_TIME, mpi, packetHeader as header, publicKeyBody, rsaPublic, u32 } from './openpgp.js';
 
 const TAG_SECRET_KEY = 5;
 const TAG_USER_ID = 13;
 const TAG_SIGNATURE = 2;
-
-function header(tag: number, length: number): Buffer {
-  if (length < 192) return Buffer.from([0xc0 | tag, length]);
-  if (length < 8384) return Buffer.from([0xc0 | tag, 192 + ((length - 192) >> 8), (length - 192) & 0xff]);
-  const b = Buffer.alloc(6);
-  b[0] = 0xc0 | tag;
-  b[1] = 255;
-  b.writeUInt32BE(length, 2);
-  return b;
-}
-
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
-};
-
-function mpi(bytes: Buffer): Buffer {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  const v = bytes.subarray(i);
-  const bits = (v.length - 1) * 8 + (32 - Math.clz32(v[0]!));
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(bits);
-  return Buffer.concat([head, v]);
-}
 
 const toBig = (b: Buffer) => BigInt(`0x${b.toString('hex') || '0'}`);
 function fromBig(n: bigint): Buffer {
@@ -66,7 +40,7 @@ export function transferableSecretKey(privateKey: KeyObject, userId: string, cre
   const [a, b] = [toBig(Buffer.from(jwk.p, 'base64url')), toBig(Buffer.from(jwk.q, 'base64url'))];
   const [p, q] = a < b ? [a, b] : [b, a];
   const u = modInverse(p, q);
-  const pubBody = Buffer.concat([Buffer.from([4]), u32(created), Buffer.from([1]), mpi(pub.n), mpi(pub.e)]);
+  const pubBody = publicKeyBody(pub, created);
   const secretMpis = Buffer.concat([mpi(Buffer.from(jwk.d, 'base64url')), mpi(fromBig(p)), mpi(fromBig(q)), mpi(fromBig(u))]);
   let sum = 0;
   for (const byte of secretMpis) sum = (sum + byte) & 0xffff;

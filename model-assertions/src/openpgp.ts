@@ -12,7 +12,7 @@ const HASH_SHA512 = 10;
 /** snapd re-serialises public keys with this creation time before hashing them (2016-01-01T00:00:00Z). */
 export const FIXED_KEY_TIME = 1451606400;
 
-function packetHeader(tag: number, length: number): Buffer {
+export function packetHeader(tag: number, length: number): Buffer {
   if (length < 192) return Buffer.from([0xc0 | tag, length]);
   if (length < 8384) return Buffer.from([0xc0 | tag, 192 + ((length - 192) >> 8), (length - 192) & 0xff]);
   const b = Buffer.alloc(6);
@@ -22,7 +22,7 @@ function packetHeader(tag: number, length: number): Buffer {
   return b;
 }
 
-function mpi(bytes: Buffer): Buffer {
+export function mpi(bytes: Buffer): Buffer {
   let i = 0;
   while (i < bytes.length - 1 && bytes[i] === 0) i++;
   const v = bytes.subarray(i);
@@ -32,7 +32,7 @@ function mpi(bytes: Buffer): Buffer {
   return Buffer.concat([head, v]);
 }
 
-function u32(n: number): Buffer {
+export function u32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n >>> 0);
   return b;
@@ -94,7 +94,7 @@ export function rsaPublic(key: KeyObject): RsaPublic {
   return { n: Buffer.from(jwk.n, 'base64url'), e: Buffer.from(jwk.e, 'base64url') };
 }
 
-function publicKeyBody(pub: RsaPublic, created = FIXED_KEY_TIME): Buffer {
+export function publicKeyBody(pub: RsaPublic, created = FIXED_KEY_TIME): Buffer {
   return Buffer.concat([Buffer.from([4]), u32(created), Buffer.from([ALGO_RSA]), mpi(pub.n), mpi(pub.e)]);
 }
 
