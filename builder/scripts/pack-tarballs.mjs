@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist-tarballs' }, 'addon-arm64': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'dist-tarballs' }, 'addon-arm64': { type: 'string' } },
+});
 const out = path.resolve(values.out);
 const WORKSPACES = ['model-assertions', 'gadget', 'snaps', 'test/vm', 'builder'];
 const PREBUILT = ['x64', 'arm64'];
@@ -30,7 +32,9 @@ function run(cmd, args, cwd) {
 
 mkdirSync(out, { recursive: true });
 const packed = [];
-packed.push(...(run('npm', ['pack', '--silent', '--pack-destination', out, ...WORKSPACES.flatMap((w) => ['-w', w])], root) ?? []));
+packed.push(
+  ...(run('npm', ['pack', '--silent', '--pack-destination', out, ...WORKSPACES.flatMap((w) => ['-w', w])], root) ?? []),
+);
 
 // The runtime, staged with its optional prebuilt packages.
 const runtime = JSON.parse(readFileSync(path.join(root, 'runtime', 'package.json'), 'utf8'));
@@ -38,8 +42,11 @@ const stage = mkdtempSync(path.join(os.tmpdir(), 'coreforge-pack-runtime-'));
 try {
   // What npm packs: the `files` entries and, always, the `bin` targets (npm-packlist adds them whatever `files` says).
   const bins = typeof runtime.bin === 'string' ? [runtime.bin] : Object.values(runtime.bin ?? {});
-  for (const f of [...runtime.files, ...bins]) cpSync(path.join(root, 'runtime', f), path.join(stage, f), { recursive: true });
-  const optionalDependencies = Object.fromEntries(PREBUILT.map((a) => [`@coreforge/runtime-linux-${a}`, runtime.version]));
+  for (const f of [...runtime.files, ...bins])
+    cpSync(path.join(root, 'runtime', f), path.join(stage, f), { recursive: true });
+  const optionalDependencies = Object.fromEntries(
+    PREBUILT.map((a) => [`@coreforge/runtime-linux-${a}`, runtime.version]),
+  );
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify({ ...runtime, optionalDependencies }, null, 2)}\n`);
   packed.push(...(run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', out], stage) ?? []));
 } finally {
@@ -47,9 +54,19 @@ try {
 }
 
 // The prebuilt addon for this host, and for arm64 when a cross-built addon is given.
-const prebuilt = [[process.arch, undefined], ...(values['addon-arm64'] && process.arch !== 'arm64' ? [['arm64', values['addon-arm64']]] : [])];
+const prebuilt = [
+  [process.arch, undefined],
+  ...(values['addon-arm64'] && process.arch !== 'arm64' ? [['arm64', values['addon-arm64']]] : []),
+];
 for (const [arch, addon] of prebuilt) {
-  const args = [path.join(root, 'runtime', 'scripts', 'pack-prebuilt.mjs'), '--arch', arch, '--out', out, ...(addon ? ['--addon', addon] : [])];
+  const args = [
+    path.join(root, 'runtime', 'scripts', 'pack-prebuilt.mjs'),
+    '--arch',
+    arch,
+    '--out',
+    out,
+    ...(addon ? ['--addon', addon] : []),
+  ];
   packed.push(...(run(process.execPath, args, root) ?? []).map((f) => path.basename(f)));
 }
 if (!process.exitCode) process.stdout.write(`${packed.map((f) => path.join(out, f)).join('\n')}\n`);

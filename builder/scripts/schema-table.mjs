@@ -22,18 +22,25 @@ function rows(s, prefix, required) {
   for (const [key, sub] of Object.entries(s.properties ?? {})) {
     const name = `${prefix}${key}`;
     const def = sub.default !== undefined ? `\`${sub.default}\`` : required.includes(key) ? '**required**' : '';
-    const rule = [sub.description ?? '', sub['x-pattern-message'] ? `Must be ${sub['x-pattern-message']}.` : '', sub.minimum !== undefined ? `${sub.minimum}..${sub.maximum}.` : '']
+    const rule = [
+      sub.description ?? '',
+      sub['x-pattern-message'] ? `Must be ${sub['x-pattern-message']}.` : '',
+      sub.minimum !== undefined ? `${sub.minimum}..${sub.maximum}.` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     out.push(`| \`${name}\` | ${typeOf(sub)} | ${def} | ${rule.replaceAll('|', '\\|')} |`);
     if (sub.type === 'object') out.push(...rows(sub, `${name}.`, sub.required ?? []));
-    if (sub.type === 'array' && sub.items?.type === 'object') out.push(...rows(sub.items, `${name}[].`, sub.items.required ?? []));
+    if (sub.type === 'array' && sub.items?.type === 'object')
+      out.push(...rows(sub.items, `${name}[].`, sub.items.required ?? []));
   }
   return out;
 }
 
 export function schemaTable() {
-  return ['| field | type | default | meaning |', '|---|---|---|---|', ...rows(schema, '', schema.required ?? [])].join('\n');
+  return ['| field | type | default | meaning |', '|---|---|---|---|', ...rows(schema, '', schema.required ?? [])].join(
+    '\n',
+  );
 }
 
 export function readmeWithTable(readme) {

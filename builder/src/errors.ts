@@ -68,7 +68,12 @@ export class ToolError extends BuilderError {
   constructor(
     code: 'TOOL_FAILED' | 'TOOL_TIMEOUT',
     message: string,
-    run: { readonly command: string; readonly toolExitCode?: number; readonly signal?: string; readonly stderr: string },
+    run: {
+      readonly command: string;
+      readonly toolExitCode?: number;
+      readonly signal?: string;
+      readonly stderr: string;
+    },
     options?: ErrorOptions,
   ) {
     super(code, message, undefined, options);
@@ -90,5 +95,12 @@ export interface ExpectedError {
 
 /** True for the typed errors of our packages (each has a `code` and may have a `hint`), recognised by their brands. */
 export function isExpectedError(error: unknown): error is ExpectedError & Error {
-  return isBuilderError(error) || isModelAssertionError(error) || isGadgetError(error) || isSnapSpecError(error) || isRuntimeError(error) || isHarnessError(error);
+  return (
+    isBuilderError(error) ||
+    isModelAssertionError(error) ||
+    isGadgetError(error) ||
+    isSnapSpecError(error) ||
+    isRuntimeError(error) ||
+    isHarnessError(error)
+  );
 }

@@ -1,6 +1,13 @@
 // Public surface of @coreforge/builder (STYLE P1): re-exports only.
 export { BuilderError, isBuilderError, isExpectedError, ToolError, type BuilderErrorCode } from './errors.js';
-export { loadProjectConfig, validateProjectFile, formatProblems, DEFAULT_PROJECT_FILE, type ProjectFileReport, type LoadOptions } from './config/load.js';
+export {
+  loadProjectConfig,
+  validateProjectFile,
+  formatProblems,
+  DEFAULT_PROJECT_FILE,
+  type ProjectFileReport,
+  type LoadOptions,
+} from './config/load.js';
 export type { ConfigProblem } from './config/problem.js';
 export type * from './config/types.js';
 export { run, spawn, type Run, type Spawn, type RunOptions, type RunResult, type Spawned } from './tools/run.js';

@@ -17,11 +17,18 @@ export interface GadgetCustomisation {
   /** How the inference snap reaches a Coral, when there is one. */
   readonly coral?: 'raw-usb' | 'custom-device';
   readonly kernelCmdline: { readonly append: readonly string[]; readonly allow: readonly string[] };
-  readonly partitions: readonly { readonly name: string; readonly size: string; readonly filesystem: PartitionFilesystem }[];
+  readonly partitions: readonly {
+    readonly name: string;
+    readonly size: string;
+    readonly filesystem: PartitionFilesystem;
+  }[];
 }
 
 /** Store ids of the reference gadget snaps (connections name the slot's snap by id). */
-export const GADGET_SNAP_ID: Record<GadgetTarget, string> = { 'pc-amd64': BOARD_SNAP_IDS[GADGET_SNAP['pc-amd64']]!, 'pi-arm64': BOARD_SNAP_IDS[GADGET_SNAP['pi-arm64']]! };
+export const GADGET_SNAP_ID: Record<GadgetTarget, string> = {
+  'pc-amd64': BOARD_SNAP_IDS[GADGET_SNAP['pc-amd64']]!,
+  'pi-arm64': BOARD_SNAP_IDS[GADGET_SNAP['pi-arm64']]!,
+};
 
 /** The file at the root of a gadget snap whose cloud-init user data snapd applies (dangerous models only). */
 export const CLOUD_CONF = 'cloud.conf';
@@ -40,7 +47,9 @@ export function coralPlugName(access: 'raw-usb' | 'custom-device'): string {
 }
 
 export interface CustomisedGadget {
-  readonly yaml: GadgetYaml & { readonly 'kernel-cmdline'?: { readonly append?: readonly string[]; readonly allow?: readonly string[] } };
+  readonly yaml: GadgetYaml & {
+    readonly 'kernel-cmdline'?: { readonly append?: readonly string[]; readonly allow?: readonly string[] };
+  };
   readonly warnings: readonly string[];
 }
 
@@ -55,7 +64,8 @@ export function customiseGadget(c: GadgetCustomisation): CustomisedGadget {
  */
 export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): CustomisedGadget {
   const warnings: string[] = [];
-  const bootVolume = Object.entries(base.volumes).find(([, v]) => v.bootloader !== undefined) ?? Object.entries(base.volumes)[0];
+  const bootVolume =
+    Object.entries(base.volumes).find(([, v]) => v.bootloader !== undefined) ?? Object.entries(base.volumes)[0];
   if (!bootVolume) throw new GadgetError('CUSTOMISATION_INVALID', 'cannot customise a gadget.yaml without volumes');
   const [volName, vol] = bootVolume;
   const extra: Structure[] = c.partitions.map((p) => ({
@@ -66,9 +76,22 @@ export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): Cu
     size: p.size,
   }));
   if (extra.length > 0 && vol.schema === 'mbr')
-    throw new GadgetError('CUSTOMISATION_INVALID', `cannot add partitions to volume "${volName}": an MBR disk has four primary partitions and the ${c.target} layout uses all of them`);
+    throw new GadgetError(
+      'CUSTOMISATION_INVALID',
+      `cannot add partitions to volume "${volName}": an MBR disk has four primary partitions and the ${c.target} layout uses all of them`,
+    );
   const id = c.inferenceSnap.id;
-  const defaults = { ...base.defaults, ...(id && { [id]: { ...base.defaults?.[id], port: String(c.service.port), bind: c.service.bind, threads: String(c.service.threads) } }) };
+  const defaults = {
+    ...base.defaults,
+    ...(id && {
+      [id]: {
+        ...base.defaults?.[id],
+        port: String(c.service.port),
+        bind: c.service.bind,
+        threads: String(c.service.threads),
+      },
+    }),
+  };
   const connections: { plug: string; slot?: string }[] = [...(base.connections ?? [])];
   if (c.coral) {
     if (!id)
@@ -76,7 +99,13 @@ export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): Cu
         `gadget connections apply only to snaps with a store id: the local inference snap "${c.inferenceSnap.name}" will not be connected at first boot; run "snap connect ${c.inferenceSnap.name}:${coralPlugName(c.coral)}" on the device`,
       );
     else {
-      const wanted = c.coral === 'raw-usb' ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' } : { plug: `${id}:${coralPlugName(c.coral)}`, slot: `${c.gadgetSnapId ?? GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}` };
+      const wanted =
+        c.coral === 'raw-usb'
+          ? { plug: `${id}:raw-usb`, slot: 'system:raw-usb' }
+          : {
+              plug: `${id}:${coralPlugName(c.coral)}`,
+              slot: `${c.gadgetSnapId ?? GADGET_SNAP_ID[c.target]}:${CORAL_SLOT}`,
+            };
       if (!connections.some((x) => x.plug === wanted.plug && x.slot === wanted.slot)) connections.push(wanted);
     }
   }
@@ -100,7 +129,16 @@ export function applyCustomisation(base: GadgetYaml, c: GadgetCustomisation): Cu
 
 /** The gadget snap's meta/snap.yaml; with the custom-device Coral mode it declares the slot. */
 export function gadgetSnapYaml(c: GadgetCustomisation, version: string): Record<string, unknown> {
-  const yaml: Record<string, unknown> = { name: GADGET_SNAP[c.target], version, type: 'gadget', base: 'core24', summary: `${c.target} gadget (coreforge)`, description: 'Customised by coreforge from the reference gadget.', confinement: 'strict', grade: 'stable' };
+  const yaml: Record<string, unknown> = {
+    name: GADGET_SNAP[c.target],
+    version,
+    type: 'gadget',
+    base: 'core24',
+    summary: `${c.target} gadget (coreforge)`,
+    description: 'Customised by coreforge from the reference gadget.',
+    confinement: 'strict',
+    grade: 'stable',
+  };
   if (c.coral === 'custom-device')
     yaml.slots = {
       [CORAL_SLOT]: {
@@ -109,7 +147,14 @@ export function gadgetSnapYaml(c: GadgetCustomisation, version: string): Record<
         devices: ['/dev/bus/usb/[0-9][0-9][0-9]/[0-9][0-9][0-9]'],
         // One rule for both ids: the accelerator re-enumerates from 1a6e:089a to 18d1:9302 once libedgetpu loads
         // its firmware, and two rules for one device overwrite each other. for-device needs snapd >= 2.66.
-        'udev-tagging': [{ kernel: '[0-9]*-[0-9]*', subsystem: 'usb', attributes: { idVendor: '1a6e|18d1', idProduct: '089a|9302' }, 'for-device': '/dev/bus/usb/[0-9][0-9][0-9]/[0-9][0-9][0-9]' }],
+        'udev-tagging': [
+          {
+            kernel: '[0-9]*-[0-9]*',
+            subsystem: 'usb',
+            attributes: { idVendor: '1a6e|18d1', idProduct: '089a|9302' },
+            'for-device': '/dev/bus/usb/[0-9][0-9][0-9]/[0-9][0-9][0-9]',
+          },
+        ],
       },
     };
   return yaml;

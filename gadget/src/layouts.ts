@@ -8,7 +8,14 @@ const LINUX_DATA = '83,0FC63DAF-8483-4772-8E79-3D69D8477DE4';
 
 const PC: readonly Structure[] = [
   { name: 'mbr', role: 'mbr', type: 'mbr', size: 440, content: [{ image: 'pc-boot.img' }] },
-  { name: 'BIOS Boot', type: 'DA,21686148-6449-6E6F-744E-656564454649', size: '1M', offset: '1M', 'offset-write': 'mbr+92', content: [{ image: 'pc-core.img' }] },
+  {
+    name: 'BIOS Boot',
+    type: 'DA,21686148-6449-6E6F-744E-656564454649',
+    size: '1M',
+    offset: '1M',
+    'offset-write': 'mbr+92',
+    content: [{ image: 'pc-core.img' }],
+  },
   {
     name: 'ubuntu-seed',
     role: 'system-seed',
@@ -60,7 +67,10 @@ export const REFERENCE_CHANNEL = '24/stable';
 export const KERNEL_SNAP: Record<GadgetTarget, string> = { 'pc-amd64': 'pc-kernel', 'pi-arm64': 'pi-kernel' };
 
 /** The snap architecture each target runs. */
-export const ARCH_OF_TARGET = { 'pc-amd64': 'amd64', 'pi-arm64': 'arm64' } as const satisfies Record<GadgetTarget, string>;
+export const ARCH_OF_TARGET = { 'pc-amd64': 'amd64', 'pi-arm64': 'arm64' } as const satisfies Record<
+  GadgetTarget,
+  string
+>;
 export type TargetArch = (typeof ARCH_OF_TARGET)[GadgetTarget];
 
 /** Store ids of the targets' reference gadget and kernel snaps (REFERENCE.md, checked against the store). */

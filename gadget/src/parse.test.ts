@@ -26,7 +26,9 @@ describe('parseGadget', () => {
   });
 
   it('reads a numeric MBR type as its two digits, as snapd does', () => {
-    const g = parseGadget(parse(GOLDEN.replace('type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4', 'type: 83')) as unknown);
+    const g = parseGadget(
+      parse(GOLDEN.replace('type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4', 'type: 83')) as unknown,
+    );
     expect(g.volumes.pc!.structure[3]!.type).toBe('83');
   });
 

@@ -21,7 +21,11 @@ class Parser {
   constructor(private readonly file: string) {}
 
   fail(at: string, expected: string, v: unknown): never {
-    throw new GadgetError('GADGET_YAML_INVALID', `${this.file}: "${at}": expected ${expected}, found ${found(v)}`, HINT);
+    throw new GadgetError(
+      'GADGET_YAML_INVALID',
+      `${this.file}: "${at}": expected ${expected}, found ${found(v)}`,
+      HINT,
+    );
   }
 
   map(v: unknown, at: string, what = 'a map'): Obj {
@@ -63,30 +67,47 @@ class Parser {
     const target = this.optString(o, 'target', at);
     const image = this.optString(o, 'image', at);
     if (image === undefined && source === undefined) this.fail(at, 'a map with "source" and "target", or "image"', v);
-    if (source !== undefined && target === undefined) this.fail(`${at}.target`, 'a string (where the source goes in the file system)', undefined);
+    if (source !== undefined && target === undefined)
+      this.fail(`${at}.target`, 'a string (where the source goes in the file system)', undefined);
     this.optQuantity(o, 'offset', at);
     this.optQuantity(o, 'size', at);
-    return { ...o, ...(source !== undefined && { source }), ...(target !== undefined && { target }), ...(image !== undefined && { image }) };
+    return {
+      ...o,
+      ...(source !== undefined && { source }),
+      ...(target !== undefined && { target }),
+      ...(image !== undefined && { image }),
+    };
   }
 
   structure(v: unknown, at: string): Structure {
     const o = this.map(v, at, 'a map (one structure)');
     const name = this.optString(o, 'name', at);
     const role = this.optString(o, 'role', at);
-    if (o.type === undefined) this.fail(`${at}.type`, 'a structure type (mbr, bare, two hex digits, a GPT GUID or "XX,GUID")', undefined);
+    if (o.type === undefined)
+      this.fail(`${at}.type`, 'a structure type (mbr, bare, two hex digits, a GPT GUID or "XX,GUID")', undefined);
     const type = this.type(o, at);
     const size = this.optQuantity(o, 'size', at);
     if (size === undefined) this.fail(`${at}.size`, 'a size in bytes, or a number followed by M or G', undefined);
     const offset = this.optQuantity(o, 'offset', at);
     const offsetWrite = o['offset-write'];
-    if (offsetWrite !== undefined && typeof offsetWrite !== 'string' && typeof offsetWrite !== 'number') this.fail(`${at}.offset-write`, 'an offset such as "mbr+92"', offsetWrite);
+    if (offsetWrite !== undefined && typeof offsetWrite !== 'string' && typeof offsetWrite !== 'number')
+      this.fail(`${at}.offset-write`, 'an offset such as "mbr+92"', offsetWrite);
     const filesystem = this.optString(o, 'filesystem', at);
     const label = this.optString(o, 'filesystem-label', at);
-    const content = o.content === undefined ? undefined : this.list(o.content, `${at}.content`, 'a list of contents').map((c, i) => this.content(c, `${at}.content[${i}]`));
+    const content =
+      o.content === undefined
+        ? undefined
+        : this.list(o.content, `${at}.content`, 'a list of contents').map((c, i) =>
+            this.content(c, `${at}.content[${i}]`),
+          );
     if (o.update !== undefined) {
       const u = this.map(o.update, `${at}.update`, 'a map with "edition"');
-      if (u.edition !== undefined && !(typeof u.edition === 'number' && Number.isInteger(u.edition) && u.edition >= 0)) this.fail(`${at}.update.edition`, 'a whole number', u.edition);
-      if (u.preserve !== undefined) this.list(u.preserve, `${at}.update.preserve`, 'a list of paths').forEach((p, i) => typeof p === 'string' || this.fail(`${at}.update.preserve[${i}]`, 'a string', p));
+      if (u.edition !== undefined && !(typeof u.edition === 'number' && Number.isInteger(u.edition) && u.edition >= 0))
+        this.fail(`${at}.update.edition`, 'a whole number', u.edition);
+      if (u.preserve !== undefined)
+        this.list(u.preserve, `${at}.update.preserve`, 'a list of paths').forEach(
+          (p, i) => typeof p === 'string' || this.fail(`${at}.update.preserve[${i}]`, 'a string', p),
+        );
     }
     return {
       ...o,
@@ -106,8 +127,15 @@ class Parser {
     const schema = this.optString(o, 'schema', at);
     const bootloader = this.optString(o, 'bootloader', at);
     if (o.structure === undefined) this.fail(`${at}.structure`, 'a list of structures', undefined);
-    const structure = this.list(o.structure, `${at}.structure`, 'a list of structures').map((s, i) => this.structure(s, `${at}.structure[${i}]`));
-    return { ...o, ...(schema !== undefined && { schema: schema as Volume['schema'] }), ...(bootloader !== undefined && { bootloader }), structure } as Volume;
+    const structure = this.list(o.structure, `${at}.structure`, 'a list of structures').map((s, i) =>
+      this.structure(s, `${at}.structure[${i}]`),
+    );
+    return {
+      ...o,
+      ...(schema !== undefined && { schema: schema as Volume['schema'] }),
+      ...(bootloader !== undefined && { bootloader }),
+      structure,
+    } as Volume;
   }
 
   gadget(data: unknown): GadgetYaml {
@@ -119,7 +147,8 @@ class Parser {
     let defaults: Record<string, Record<string, unknown>> | undefined;
     if (o.defaults !== undefined) {
       defaults = {};
-      for (const [k, v] of Object.entries(this.map(o.defaults, 'defaults', 'a map keyed by snap id or "system"'))) defaults[k] = this.map(v, `defaults.${k}`, 'a map of configuration options');
+      for (const [k, v] of Object.entries(this.map(o.defaults, 'defaults', 'a map keyed by snap id or "system"')))
+        defaults[k] = this.map(v, `defaults.${k}`, 'a map of configuration options');
     }
     const connections =
       o.connections === undefined
@@ -134,9 +163,17 @@ class Parser {
     if (o['kernel-cmdline'] !== undefined) {
       const k = this.map(o['kernel-cmdline'], 'kernel-cmdline', 'a map with "append" and/or "allow"');
       for (const key of ['append', 'allow'])
-        if (k[key] !== undefined) this.list(k[key], `kernel-cmdline.${key}`, 'a list of strings').forEach((x, i) => typeof x === 'string' || this.fail(`kernel-cmdline.${key}[${i}]`, 'a string', x));
+        if (k[key] !== undefined)
+          this.list(k[key], `kernel-cmdline.${key}`, 'a list of strings').forEach(
+            (x, i) => typeof x === 'string' || this.fail(`kernel-cmdline.${key}[${i}]`, 'a string', x),
+          );
     }
-    return Object.freeze({ ...o, volumes, ...(defaults && { defaults }), ...(connections && { connections }) }) as GadgetYaml;
+    return Object.freeze({
+      ...o,
+      volumes,
+      ...(defaults && { defaults }),
+      ...(connections && { connections }),
+    }) as GadgetYaml;
   }
 }
 

@@ -6,7 +6,13 @@ describe('assertion text codec', () => {
   const entries: [string, Parameters<typeof encodeHeaders>[0][number][1]][] = [
     ['type', 'model'],
     ['display-name', 'two\nlines'],
-    ['snaps', [{ name: 'pc', type: 'gadget', 'default-channel': '24/stable', modes: ['run', 'install'] }, { name: 'core24', type: 'base' }]],
+    [
+      'snaps',
+      [
+        { name: 'pc', type: 'gadget', 'default-channel': '24/stable', modes: ['run', 'install'] },
+        { name: 'core24', type: 'base' },
+      ],
+    ],
     ['empty', []],
     ['plain', ['a', 'b']],
   ];
@@ -39,14 +45,25 @@ describe('assertion text codec', () => {
     expect(decodeHeaders(text)).toEqual({
       type: 'model',
       'display-name': 'two\nlines',
-      snaps: [{ name: 'pc', type: 'gadget', 'default-channel': '24/stable', modes: ['run', 'install'] }, { name: 'core24', type: 'base' }],
+      snaps: [
+        { name: 'pc', type: 'gadget', 'default-channel': '24/stable', modes: ['run', 'install'] },
+        { name: 'core24', type: 'base' },
+      ],
       plain: ['a', 'b'],
     });
   });
 
   it('splits content and signature, with and without a body', () => {
-    expect(splitAssertion('type: x\nsign-key-sha3-384: k\n\nSIG\n')).toMatchObject({ content: 'type: x\nsign-key-sha3-384: k', signature: 'SIG', body: '' });
-    expect(splitAssertion('type: x\nbody-length: 3\n\nabc\n\nSIG')).toMatchObject({ content: 'type: x\nbody-length: 3\n\nabc', signature: 'SIG', body: 'abc' });
+    expect(splitAssertion('type: x\nsign-key-sha3-384: k\n\nSIG\n')).toMatchObject({
+      content: 'type: x\nsign-key-sha3-384: k',
+      signature: 'SIG',
+      body: '',
+    });
+    expect(splitAssertion('type: x\nbody-length: 3\n\nabc\n\nSIG')).toMatchObject({
+      content: 'type: x\nbody-length: 3\n\nabc',
+      signature: 'SIG',
+      body: 'abc',
+    });
   });
 
   it.each([

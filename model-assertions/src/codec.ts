@@ -18,7 +18,8 @@ function appendEntry(out: string[], intro: string, value: HeaderValue | undefine
   if (value === undefined) return;
   const pad = ' '.repeat(indent);
   if (typeof value === 'string') {
-    if (value.includes('\n')) out.push(`\n${intro}\n${pad}${MULTILINE}${value.replaceAll('\n', `\n${pad}${MULTILINE}`)}`);
+    if (value.includes('\n'))
+      out.push(`\n${intro}\n${pad}${MULTILINE}${value.replaceAll('\n', `\n${pad}${MULTILINE}`)}`);
     else out.push(`\n${intro} ${value}`);
   } else if (Array.isArray(value)) {
     if (value.length === 0) return;
@@ -28,7 +29,8 @@ function appendEntry(out: string[], intro: string, value: HeaderValue | undefine
     const keys = Object.keys(value).sort();
     if (keys.length === 0) return;
     out.push(`\n${intro}`);
-    for (const k of keys) appendEntry(out, `${pad}${COMMON}${k}:`, (value as Record<string, HeaderValue>)[k], indent + COMMON.length);
+    for (const k of keys)
+      appendEntry(out, `${pad}${COMMON}${k}:`, (value as Record<string, HeaderValue>)[k], indent + COMMON.length);
   }
 }
 
@@ -57,7 +59,8 @@ function parseEntry(c: Cursor, consumed: number, indent: number): HeaderValue {
     }
     return parseMultiline(c, indent);
   }
-  if (entry[consumed] !== ' ') malformed(`header entry should have a space or newline (for multiline) before value: ${JSON.stringify(entry)}`);
+  if (entry[consumed] !== ' ')
+    malformed(`header entry should have a space or newline (for multiline) before value: ${JSON.stringify(entry)}`);
   return entry.slice(consumed + 1);
 }
 
@@ -65,14 +68,18 @@ function parseMultiline(c: Cursor, indent: number): string {
   const prefix = ' '.repeat(indent) + MULTILINE;
   const parts: string[] = [];
   while (c.i < c.lines.length && c.lines[c.i]!.startsWith(prefix)) parts.push(c.lines[c.i++]!.slice(prefix.length));
-  if (parts.length === 0) malformed(`expected ${prefix.length} chars nesting prefix after multiline introduction ${JSON.stringify(c.lines[c.i - 1])}`);
+  if (parts.length === 0)
+    malformed(
+      `expected ${prefix.length} chars nesting prefix after multiline introduction ${JSON.stringify(c.lines[c.i - 1])}`,
+    );
   return parts.join('\n');
 }
 
 function parseList(c: Cursor, indent: number): HeaderValue[] {
   const prefix = ' '.repeat(indent) + LIST;
   const list: HeaderValue[] = [];
-  while (c.i < c.lines.length && c.lines[c.i]!.startsWith(prefix)) list.push(parseEntry(c, prefix.length, indent + LIST.length - 1));
+  while (c.i < c.lines.length && c.lines[c.i]!.startsWith(prefix))
+    list.push(parseEntry(c, prefix.length, indent + LIST.length - 1));
   return list;
 }
 
@@ -124,15 +131,20 @@ export function splitAssertion(text: string): SplitAssertion {
   const lengthHeader = headers['body-length'];
   let length = 0;
   if (lengthHeader !== undefined) {
-    if (typeof lengthHeader !== 'string' || !/^(0|[1-9][0-9]*)$/.test(lengthHeader)) malformed('"body-length" header is not an integer');
+    if (typeof lengthHeader !== 'string' || !/^(0|[1-9][0-9]*)$/.test(lengthHeader))
+      malformed('"body-length" header is not an integer');
     length = Number(lengthHeader);
   }
   let contentEnd = headEnd;
   if (length > 0) {
     contentEnd = headEnd + 2 + length;
-    if (buf.subarray(contentEnd, contentEnd + 2).toString() !== '\n\n') malformed('missing content/signature separator after the body');
+    if (buf.subarray(contentEnd, contentEnd + 2).toString() !== '\n\n')
+      malformed('missing content/signature separator after the body');
   }
-  const signature = buf.subarray(contentEnd + 2).toString('utf8').replace(/\n$/, '');
+  const signature = buf
+    .subarray(contentEnd + 2)
+    .toString('utf8')
+    .replace(/\n$/, '');
   if (signature === '') malformed('empty assertion signature');
   return {
     headers,

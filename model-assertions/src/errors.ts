@@ -1,10 +1,7 @@
 // The one error class of @coreforge/model-assertions (STYLE P4).
 
 export type ModelAssertionErrorCode =
-  | 'MODEL_HEADER_INVALID'
-  | 'ASSERTION_MALFORMED'
-  | 'SIGNATURE_INVALID'
-  | 'KEY_INVALID';
+  'MODEL_HEADER_INVALID' | 'ASSERTION_MALFORMED' | 'SIGNATURE_INVALID' | 'KEY_INVALID';
 
 export class ModelAssertionError extends Error {
   constructor(

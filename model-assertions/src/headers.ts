@@ -19,10 +19,16 @@ export function requireString(h: RawHeaders, name: string): string {
   return v;
 }
 
-export function optionalEnum<T extends string>(h: RawHeaders, name: string, allowed: readonly T[], what = name): T | undefined {
+export function optionalEnum<T extends string>(
+  h: RawHeaders,
+  name: string,
+  allowed: readonly T[],
+  what = name,
+): T | undefined {
   const v = optionalString(h, name);
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw headerError(`${what} must be ${allowed.join('|')}, not "${v}"`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw headerError(`${what} must be ${allowed.join('|')}, not "${v}"`);
   return v as T;
 }
 
@@ -38,10 +44,10 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d
 
 export function requireTimestamp(h: RawHeaders, name: string): string {
   const v = requireString(h, name);
-  if (!RFC3339.test(v) || Number.isNaN(Date.parse(v))) throw headerError(`"${name}" header is not a RFC3339 date: parsing time "${v}"`);
+  if (!RFC3339.test(v) || Number.isNaN(Date.parse(v)))
+    throw headerError(`"${name}" header is not a RFC3339 date: parsing time "${v}"`);
   return v;
 }
-
 
 export function requireAccountId(h: RawHeaders, name: string): string {
   const v = requireString(h, name);

@@ -3,7 +3,16 @@
 import type { HeaderValue, Headers } from './codec.js';
 import { headerError } from './errors.js';
 import { ACCOUNT_ID, isSnapName, MODEL_NAME, SNAP_ID, type ValidationSetMode } from './names.js';
-import { formatTimestamp, optionalEnum, optionalList, optionalString, requireAccountId, requireString, requireTimestamp, type RawHeaders } from './headers.js';
+import {
+  formatTimestamp,
+  optionalEnum,
+  optionalList,
+  optionalString,
+  requireAccountId,
+  requireString,
+  requireTimestamp,
+  type RawHeaders,
+} from './headers.js';
 
 export const GRADES = ['secured', 'signed', 'dangerous'] as const;
 export type Grade = (typeof GRADES)[number];
@@ -42,7 +51,12 @@ export interface ModelSpec {
   readonly revision?: number;
   readonly serialAuthority?: readonly string[];
   readonly systemUserAuthority?: readonly string[] | '*';
-  readonly validationSets?: readonly { readonly accountId?: string; readonly name: string; readonly sequence?: number; readonly mode: ValidationSetMode }[];
+  readonly validationSets?: readonly {
+    readonly accountId?: string;
+    readonly name: string;
+    readonly sequence?: number;
+    readonly mode: ValidationSetMode;
+  }[];
 }
 
 export interface ModelAssertion {
@@ -87,7 +101,8 @@ export function modelHeaders(spec: ModelSpec): Record<string, HeaderValue> {
   if (spec.storageSafety !== undefined) h['storage-safety'] = spec.storageSafety;
   if (spec.revision !== undefined && spec.revision > 0) h.revision = String(spec.revision);
   if (spec.serialAuthority) h['serial-authority'] = [...spec.serialAuthority];
-  if (spec.systemUserAuthority) h['system-user-authority'] = spec.systemUserAuthority === '*' ? '*' : [...spec.systemUserAuthority];
+  if (spec.systemUserAuthority)
+    h['system-user-authority'] = spec.systemUserAuthority === '*' ? '*' : [...spec.systemUserAuthority];
   if (spec.validationSets)
     h['validation-sets'] = spec.validationSets.map((v) => ({
       ...(v.accountId !== undefined && { 'account-id': v.accountId }),
@@ -102,7 +117,9 @@ export function modelHeaders(spec: ModelSpec): Record<string, HeaderValue> {
 export function orderModelHeaders(h: Readonly<Record<string, HeaderValue>>): [string, HeaderValue][] {
   const first = ['type', 'authority-id', 'revision', 'series', 'brand-id', 'model'];
   const last = ['body-length', 'sign-key-sha3-384'];
-  const rest = Object.keys(h).filter((k) => !first.includes(k) && !last.includes(k)).sort();
+  const rest = Object.keys(h)
+    .filter((k) => !first.includes(k) && !last.includes(k))
+    .sort();
   return [...first, ...rest, ...last].filter((k) => h[k] !== undefined).map((k) => [k, h[k]!]);
 }
 
@@ -114,14 +131,17 @@ const WELL_KNOWN_BASES = ['core', 'core18', 'core20', 'core22', 'core24'];
 
 function checkChannel(name: string, channel: string): void {
   const parts = channel.split('/');
-  const invalid = () => headerError(`invalid default channel for snap "${name}": invalid risk in channel name: ${channel}`);
+  const invalid = () =>
+    headerError(`invalid default channel for snap "${name}": invalid risk in channel name: ${channel}`);
   if (parts.length === 1) {
     if (RISKS.includes(parts[0]!)) throw headerError(`default channel for snap "${name}" must specify a track`);
     throw invalid();
   }
-  if (parts.length > 3 || parts.some((p) => p === '')) throw headerError(`invalid default channel for snap "${name}": invalid channel name: ${channel}`);
+  if (parts.length > 3 || parts.some((p) => p === ''))
+    throw headerError(`invalid default channel for snap "${name}": invalid channel name: ${channel}`);
   if (!RISKS.includes(parts[1]!)) {
-    if (parts.length === 2 && RISKS.includes(parts[0]!)) throw headerError(`default channel for snap "${name}" must specify a track`);
+    if (parts.length === 2 && RISKS.includes(parts[0]!))
+      throw headerError(`default channel for snap "${name}" must specify a track`);
     throw invalid();
   }
 }
@@ -133,8 +153,10 @@ function parseSnap(entry: HeaderValue, grade: Grade): ModelSnap {
   if (name === undefined || name === '') throw headerError('"name" of snap is mandatory');
   if (!isSnapName(name)) throw headerError(`invalid snap name "${name}"`);
   const id = optionalString(m, 'id');
-  if (id === undefined && grade !== 'dangerous') throw headerError(`"id" of snap "${name}" is mandatory for ${grade} grade model`);
-  if (id !== undefined && !SNAP_ID.test(id)) throw headerError(`"id" of snap "${name}" contains invalid characters: "${id}"`);
+  if (id === undefined && grade !== 'dangerous')
+    throw headerError(`"id" of snap "${name}" is mandatory for ${grade} grade model`);
+  if (id !== undefined && !SNAP_ID.test(id))
+    throw headerError(`"id" of snap "${name}" contains invalid characters: "${id}"`);
   const type = optionalEnum(m, 'type', SNAP_TYPES, `type of snap "${name}"`) ?? 'app';
   const channel = optionalString(m, 'default-channel') ?? 'latest/stable';
   checkChannel(name, channel);
@@ -145,7 +167,14 @@ function parseSnap(entry: HeaderValue, grade: Grade): ModelSnap {
   });
   if ((presence !== undefined || modes !== undefined) && ['snapd', 'kernel', 'gadget', 'base', 'core'].includes(type))
     throw headerError(`essential snaps are always available, cannot specify modes or presence for snap "${name}"`);
-  return { name, ...(id !== undefined && { id }), type, defaultChannel: channel, ...(presence && { presence }), ...(modes && { modes }) };
+  return {
+    name,
+    ...(id !== undefined && { id }),
+    type,
+    defaultChannel: channel,
+    ...(presence && { presence }),
+    ...(modes && { modes }),
+  };
 }
 
 /** Checks model headers with snapd's rules and returns the frozen, typed model. */
@@ -154,7 +183,9 @@ export function parseModel(h: RawHeaders): ModelAssertion {
   const authorityId = requireString(h, 'authority-id');
   const brandId = requireAccountId(h, 'brand-id');
   if (authorityId !== brandId)
-    throw headerError(`authority-id and brand-id must match, model assertions are expected to be signed by the brand: "${authorityId}" != "${brandId}"`);
+    throw headerError(
+      `authority-id and brand-id must match, model assertions are expected to be signed by the brand: "${authorityId}" != "${brandId}"`,
+    );
   requireString(h, 'series');
   const model = requireString(h, 'model');
   if (!MODEL_NAME_ANY_CASE.test(model)) throw headerError(`"model" header contains invalid characters: "${model}"`);
@@ -177,12 +208,16 @@ export function parseModel(h: RawHeaders): ModelAssertion {
   }
   for (const kind of ['gadget', 'kernel', 'snapd'] as const) {
     const of = snaps.filter((s) => s.type === kind);
-    if (of.length > 1) throw headerError(`cannot specify multiple ${kind} snaps: "${of[0]!.name}" and "${of[1]!.name}"`);
+    if (of.length > 1)
+      throw headerError(`cannot specify multiple ${kind} snaps: "${of[0]!.name}" and "${of[1]!.name}"`);
   }
   const baseSnap = snaps.find((s) => s.name === base);
-  if (baseSnap && baseSnap.type !== 'base') throw headerError(`boot base "${base}" must specify type "base", not "${baseSnap.type}"`);
-  if (!snaps.some((s) => s.type === 'gadget')) throw headerError('one "snaps" header entry must specify the model gadget');
-  if (!snaps.some((s) => s.type === 'kernel')) throw headerError('one "snaps" header entry must specify the model kernel');
+  if (baseSnap && baseSnap.type !== 'base')
+    throw headerError(`boot base "${base}" must specify type "base", not "${baseSnap.type}"`);
+  if (!snaps.some((s) => s.type === 'gadget'))
+    throw headerError('one "snaps" header entry must specify the model gadget');
+  if (!snaps.some((s) => s.type === 'kernel'))
+    throw headerError('one "snaps" header entry must specify the model kernel');
   if (!baseSnap && !WELL_KNOWN_BASES.includes(base) && grade !== 'dangerous')
     throw headerError(`cannot specify not well-known base "${base}" without a corresponding "snaps" header entry`);
   const timestamp = requireTimestamp(h, 'timestamp');
@@ -191,7 +226,9 @@ export function parseModel(h: RawHeaders): ModelAssertion {
     const v = h[name];
     if (v === undefined || (name === 'system-user-authority' && v === '*')) continue;
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !ACCOUNT_ID.test(x)))
-      throw headerError(`"${name}" header must be ${name === 'system-user-authority' ? "'*' or " : ''}a list of account ids`);
+      throw headerError(
+        `"${name}" header must be ${name === 'system-user-authority' ? "'*' or " : ''}a list of account ids`,
+      );
   }
   return Object.freeze({
     type: 'model',

@@ -29,7 +29,11 @@ function modInverse(a: bigint, m: bigint): bigint {
 
 /** The v4 fingerprint (hex, upper case) of an RSA public key created at `created`. */
 export function openpgpFingerprint(publicKeyBody: Buffer): string {
-  return createHash('sha1').update(Buffer.from([0x99, publicKeyBody.length >> 8, publicKeyBody.length & 0xff])).update(publicKeyBody).digest('hex').toUpperCase();
+  return createHash('sha1')
+    .update(Buffer.from([0x99, publicKeyBody.length >> 8, publicKeyBody.length & 0xff]))
+    .update(publicKeyBody)
+    .digest('hex')
+    .toUpperCase();
 }
 
 /** Binary OpenPGP packets of the secret key `privateKey`, user id `userId`. */
@@ -41,23 +45,52 @@ export function transferableSecretKey(privateKey: KeyObject, userId: string, cre
   const [p, q] = a < b ? [a, b] : [b, a];
   const u = modInverse(p, q);
   const pubBody = publicKeyBody(pub, created);
-  const secretMpis = Buffer.concat([mpi(Buffer.from(jwk.d, 'base64url')), mpi(fromBig(p)), mpi(fromBig(q)), mpi(fromBig(u))]);
+  const secretMpis = Buffer.concat([
+    mpi(Buffer.from(jwk.d, 'base64url')),
+    mpi(fromBig(p)),
+    mpi(fromBig(q)),
+    mpi(fromBig(u)),
+  ]);
   let sum = 0;
   for (const byte of secretMpis) sum = (sum + byte) & 0xffff;
   const secretBody = Buffer.concat([pubBody, Buffer.from([0]), secretMpis, Buffer.from([sum >> 8, sum & 0xff])]);
   const uid = Buffer.from(userId, 'utf8');
   const fpr = Buffer.from(openpgpFingerprint(pubBody), 'hex');
   // Hashed: creation time, key flags (certify + sign), issuer fingerprint; unhashed: issuer key id.
-  const hashed = Buffer.concat([Buffer.from([5, 2]), u32(created), Buffer.from([2, 27, 0x03]), Buffer.from([22, 33, 4]), fpr]);
+  const hashed = Buffer.concat([
+    Buffer.from([5, 2]),
+    u32(created),
+    Buffer.from([2, 27, 0x03]),
+    Buffer.from([22, 33, 4]),
+    fpr,
+  ]);
   const unhashed = Buffer.concat([Buffer.from([9, 16]), fpr.subarray(12)]);
   const sigHead = Buffer.concat([Buffer.from([4, 0x13, 1, 10, hashed.length >> 8, hashed.length & 0xff]), hashed]);
   const data = Buffer.concat([
-    Buffer.from([0x99, pubBody.length >> 8, pubBody.length & 0xff]), pubBody,
-    Buffer.from([0xb4]), u32(uid.length), uid,
-    sigHead, Buffer.from([4, 0xff]), u32(sigHead.length),
+    Buffer.from([0x99, pubBody.length >> 8, pubBody.length & 0xff]),
+    pubBody,
+    Buffer.from([0xb4]),
+    u32(uid.length),
+    uid,
+    sigHead,
+    Buffer.from([4, 0xff]),
+    u32(sigHead.length),
   ]);
   const digest = createHash('sha512').update(data).digest();
   const sig = rsaSign('sha512', data, privateKey);
-  const sigBody = Buffer.concat([sigHead, Buffer.from([unhashed.length >> 8, unhashed.length & 0xff]), unhashed, digest.subarray(0, 2), mpi(sig)]);
-  return Buffer.concat([header(TAG_SECRET_KEY, secretBody.length), secretBody, header(TAG_USER_ID, uid.length), uid, header(TAG_SIGNATURE, sigBody.length), sigBody]);
+  const sigBody = Buffer.concat([
+    sigHead,
+    Buffer.from([unhashed.length >> 8, unhashed.length & 0xff]),
+    unhashed,
+    digest.subarray(0, 2),
+    mpi(sig),
+  ]);
+  return Buffer.concat([
+    header(TAG_SECRET_KEY, secretBody.length),
+    secretBody,
+    header(TAG_USER_ID, uid.length),
+    uid,
+    header(TAG_SIGNATURE, sigBody.length),
+    sigBody,
+  ]);
 }

@@ -48,17 +48,31 @@ function decodeV1(text: string, kind: string): Buffer {
   // Like Go's base64.StdEncoding: line breaks are skipped, any other character outside the alphabet is an error.
   const flat = text.replace(/[\r\n]/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(flat) || flat.length % 4 !== 0)
-    throw new ModelAssertionError(kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID', `cannot decode ${kind}: illegal base64 data`);
+    throw new ModelAssertionError(
+      kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID',
+      `cannot decode ${kind}: illegal base64 data`,
+    );
   const raw = Buffer.from(flat, 'base64');
-  if (raw.length === 0) throw new ModelAssertionError(kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID', `cannot decode ${kind}: no data`);
-  if (raw[0] !== V1) throw new ModelAssertionError(kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID', `unsupported ${kind} format version: ${raw[0]}`);
+  if (raw.length === 0)
+    throw new ModelAssertionError(
+      kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID',
+      `cannot decode ${kind}: no data`,
+    );
+  if (raw[0] !== V1)
+    throw new ModelAssertionError(
+      kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID',
+      `unsupported ${kind} format version: ${raw[0]}`,
+    );
   return raw.subarray(1);
 }
 
 /** Reads one packet: [tag, body]. New- and old-format headers are accepted. */
 function readPacket(buf: Buffer, kind: string): [number, Buffer] {
   const bad = (why: string): never => {
-    throw new ModelAssertionError(kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID', `cannot decode ${kind}: ${why}`);
+    throw new ModelAssertionError(
+      kind === 'signature' ? 'SIGNATURE_INVALID' : 'KEY_INVALID',
+      `cannot decode ${kind}: ${why}`,
+    );
   };
   if (buf.length < 2 || (buf[0]! & 0x80) === 0) bad('not an OpenPGP packet');
   let tag: number;
@@ -90,7 +104,8 @@ export interface RsaPublic {
 
 export function rsaPublic(key: KeyObject): RsaPublic {
   const jwk = key.export({ format: 'jwk' });
-  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) throw new ModelAssertionError('KEY_INVALID', 'cannot use key: only RSA keys are supported');
+  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e)
+    throw new ModelAssertionError('KEY_INVALID', 'cannot use key: only RSA keys are supported');
   return { n: Buffer.from(jwk.n, 'base64url'), e: Buffer.from(jwk.e, 'base64url') };
 }
 
@@ -106,7 +121,10 @@ export function publicKeyPacket(pub: RsaPublic): Buffer {
 
 /** sign-key-sha3-384: base64url (no padding) of SHA3-384 over 0x01 + the public-key packet. */
 export function keyId(pub: RsaPublic): string {
-  return createHash('sha3-384').update(Buffer.from([V1])).update(publicKeyPacket(pub)).digest('base64url');
+  return createHash('sha3-384')
+    .update(Buffer.from([V1]))
+    .update(publicKeyPacket(pub))
+    .digest('base64url');
 }
 
 /** The body of an account-key (or account-key-request) assertion. */
@@ -117,7 +135,8 @@ export function encodePublicKey(pub: RsaPublic): string {
 /** Parses snapd's public-key encoding back into a usable key. */
 export function decodePublicKey(text: string): { key: KeyObject; pub: RsaPublic } {
   const [tag, body] = readPacket(decodeV1(text, 'public key'), 'public key');
-  if (tag !== TAG_PUBLIC_KEY || body[0] !== 4 || body[5] !== ALGO_RSA) throw new ModelAssertionError('KEY_INVALID', 'cannot decode public key: expected a v4 RSA public-key packet');
+  if (tag !== TAG_PUBLIC_KEY || body[0] !== 4 || body[5] !== ALGO_RSA)
+    throw new ModelAssertionError('KEY_INVALID', 'cannot decode public key: expected a v4 RSA public-key packet');
   let o = 6;
   const readMpi = () => {
     const bits = body.readUInt16BE(o);
@@ -127,7 +146,10 @@ export function decodePublicKey(text: string): { key: KeyObject; pub: RsaPublic 
     return Buffer.from(v);
   };
   const pub = { n: readMpi(), e: readMpi() };
-  const key = createPublicKey({ key: { kty: 'RSA', n: pub.n.toString('base64url'), e: pub.e.toString('base64url') }, format: 'jwk' });
+  const key = createPublicKey({
+    key: { kty: 'RSA', n: pub.n.toString('base64url'), e: pub.e.toString('base64url') },
+    format: 'jwk',
+  });
   return { key, pub };
 }
 
@@ -137,7 +159,10 @@ export function decodePublicKey(text: string): { key: KeyObject; pub: RsaPublic 
  */
 export function signatureV1(content: string | Buffer, privateKey: KeyObject, created: Date): string {
   const hashedSub = Buffer.concat([Buffer.from([5, 2]), u32(Math.floor(created.getTime() / 1000))]);
-  const head = Buffer.concat([Buffer.from([4, 0x00, ALGO_RSA, HASH_SHA512, hashedSub.length >> 8, hashedSub.length & 0xff]), hashedSub]);
+  const head = Buffer.concat([
+    Buffer.from([4, 0x00, ALGO_RSA, HASH_SHA512, hashedSub.length >> 8, hashedSub.length & 0xff]),
+    hashedSub,
+  ]);
   const trailer = Buffer.concat([Buffer.from([4, 0xff]), u32(head.length)]);
   const data = Buffer.concat([Buffer.from(content), head, trailer]);
   const tag = createHash('sha512').update(data).digest().subarray(0, 2);
@@ -166,7 +191,7 @@ export function verifySignatureV1(content: string | Buffer, signature: string, k
   const head = body.subarray(0, headEnd);
   const data = Buffer.concat([Buffer.from(content), head, Buffer.from([4, 0xff]), u32(head.length)]);
   const digest = createHash('sha512').update(data).digest();
-  if (!digest.subarray(0, 2).equals(body.subarray(tagAt, tagAt + 2))) fail('hash tag doesn\'t match');
+  if (!digest.subarray(0, 2).equals(body.subarray(tagAt, tagAt + 2))) fail("hash tag doesn't match");
   const bits = body.readUInt16BE(tagAt + 2);
   const sig = body.subarray(tagAt + 4, tagAt + 4 + Math.ceil(bits / 8));
   const modulusBytes = rsaPublic(key).n.length;

@@ -17,15 +17,26 @@ export function signingKeyFromPem(pem: string): SigningKey {
   try {
     privateKey = createPrivateKey(pem);
   } catch (cause) {
-    throw new ModelAssertionError('KEY_INVALID', 'cannot read the signing key: not a PEM private key', undefined, { cause });
+    throw new ModelAssertionError('KEY_INVALID', 'cannot read the signing key: not a PEM private key', undefined, {
+      cause,
+    });
   }
   const pub = rsaPublic(createPublicKey(privateKey));
-  if (pub.n.length < 512) throw new ModelAssertionError('KEY_INVALID', `cannot use the signing key: RSA keys must have 4096 bits, this one has ${pub.n.length * 8}`);
+  if (pub.n.length < 512)
+    throw new ModelAssertionError(
+      'KEY_INVALID',
+      `cannot use the signing key: RSA keys must have 4096 bits, this one has ${pub.n.length * 8}`,
+    );
   return { privateKey, keyId: keyId(pub) };
 }
 
 /** Encodes ordered headers (+ body) and signs them: the generic assertion signer. sign-key-sha3-384 is appended. */
-export function signAssertion(entries: readonly (readonly [string, HeaderValue])[], body: string, key: SigningKey, now = new Date()): string {
+export function signAssertion(
+  entries: readonly (readonly [string, HeaderValue])[],
+  body: string,
+  key: SigningKey,
+  now = new Date(),
+): string {
   const all: (readonly [string, HeaderValue])[] = [...entries];
   if (body.length > 0) all.push(['body-length', String(Buffer.byteLength(body))]);
   all.push(['sign-key-sha3-384', key.keyId]);
@@ -35,7 +46,11 @@ export function signAssertion(entries: readonly (readonly [string, HeaderValue])
 }
 
 /** Signs model headers: checks them with snapd's rules first, then encodes and signs. Returns the assertion text. */
-export function signModelHeaders(headers: Readonly<Record<string, HeaderValue>>, key: SigningKey, now = new Date()): string {
+export function signModelHeaders(
+  headers: Readonly<Record<string, HeaderValue>>,
+  key: SigningKey,
+  now = new Date(),
+): string {
   parseModel({ ...headers, 'sign-key-sha3-384': key.keyId });
   return signAssertion(orderModelHeaders(headers), '', key, now);
 }
@@ -54,7 +69,10 @@ export function verifyModel(text: string, publicKey: string): ModelAssertion {
   const { key, pub } = decodePublicKey(publicKey);
   const id = keyId(pub);
   if (model.signKeySha3384 !== id)
-    throw new ModelAssertionError('SIGNATURE_INVALID', `cannot verify signature: the model is signed by key "${model.signKeySha3384}", not by the given key "${id}"`);
+    throw new ModelAssertionError(
+      'SIGNATURE_INVALID',
+      `cannot verify signature: the model is signed by key "${model.signKeySha3384}", not by the given key "${id}"`,
+    );
   verifySignatureV1(content, signature, key);
   return model;
 }

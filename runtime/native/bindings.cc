@@ -49,7 +49,9 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   o.Set("path", api->path);
   o.Set("version", api->version);
   o.Set("xnnpack", api->xnnpackLayout != XnnpackLayout::kNone);
-  o.Set("xnnpackLayout", api->xnnpackLayout == XnnpackLayout::k29 ? "2.9" : api->xnnpackLayout == XnnpackLayout::k219 ? "2.19" : "none");
+  o.Set("xnnpackLayout", api->xnnpackLayout == XnnpackLayout::k29    ? "2.9"
+                         : api->xnnpackLayout == XnnpackLayout::k219 ? "2.19"
+                                                                     : "none");
   return o;
 }
 
@@ -57,7 +59,8 @@ Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const TfliteApi* api = LoadedTflite();
   if (api == nullptr) throw CodedError(env, {"LIBRARY_NOT_FOUND", "libtensorflowlite_c is not loaded"});
-  if (!info[0].IsBuffer() || !info[1].IsObject()) throw Napi::TypeError::New(env, "expected (model: Buffer, options: object)");
+  if (!info[0].IsBuffer() || !info[1].IsObject())
+    throw Napi::TypeError::New(env, "expected (model: Buffer, options: object)");
   auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
   Napi::Object o = info[1].As<Napi::Object>();
   InterpreterOptions options;
@@ -66,7 +69,8 @@ Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
   if (o.Get("edgetpuLibrary").IsString()) {
     options.useEdgetpu = true;
     options.edgetpuLibrary = o.Get("edgetpuLibrary").As<Napi::String>();
-    options.edgetpuDevice = o.Get("edgetpuDevice").IsString() ? o.Get("edgetpuDevice").As<Napi::String>().Utf8Value() : "";
+    options.edgetpuDevice =
+        o.Get("edgetpuDevice").IsString() ? o.Get("edgetpuDevice").As<Napi::String>().Utf8Value() : "";
   }
   std::vector<uint8_t> model(buffer.Data(), buffer.Data() + buffer.Length());
   NativeError error;

@@ -7,7 +7,9 @@
 namespace coreforge {
 
 InferWorker::InferWorker(Napi::Env env, std::unique_ptr<InferBaton> baton)
-    : Napi::AsyncWorker(env, "coreforge:infer"), baton_(std::move(baton)), deferred_(Napi::Promise::Deferred::New(env)) {}
+    : Napi::AsyncWorker(env, "coreforge:infer"),
+      baton_(std::move(baton)),
+      deferred_(Napi::Promise::Deferred::New(env)) {}
 
 void InferWorker::Execute() {
   try {

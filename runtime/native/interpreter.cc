@@ -32,8 +32,8 @@ void Interpreter::Report(void* self, const char* format, va_list args) {
   }
 }
 
-std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vector<uint8_t> model, const InterpreterOptions& options,
-                                                 NativeError* error) {
+std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vector<uint8_t> model,
+                                                 const InterpreterOptions& options, NativeError* error) {
   std::shared_ptr<Interpreter> self(new Interpreter());
   self->api_ = api;
   self->model_data_ = std::move(model);
@@ -66,7 +66,8 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
       }
       api->OptionsAddDelegate(opts, self->tpu_);
     } else if (withXnnpack) {
-      self->xnnpack_ = api->CreateXnnpack(options.threads > 1 ? options.threads : 0, static_cast<uint32_t>(options.xnnpackFlags));
+      self->xnnpack_ =
+          api->CreateXnnpack(options.threads > 1 ? options.threads : 0, static_cast<uint32_t>(options.xnnpackFlags));
       if (self->xnnpack_ != nullptr) api->OptionsAddDelegate(opts, self->xnnpack_);
     }
     self->interpreter_ = api->InterpreterCreate(self->model_, opts);
@@ -89,11 +90,13 @@ std::shared_ptr<Interpreter> Interpreter::Create(const TfliteApi* api, std::vect
   }
   if (!ok) {
     if (error->empty())
-      *error = {"MODEL_INVALID", "cannot create the interpreter: " + (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_)};
+      *error = {"MODEL_INVALID", "cannot create the interpreter: " +
+                                     (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_)};
     return nullptr;
   }
   if (api->AllocateTensors(self->interpreter_) != kTfLiteOk) {
-    *error = {"MODEL_INVALID", "cannot allocate tensors: " + (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_)};
+    *error = {"MODEL_INVALID", "cannot allocate tensors: " +
+                                   (self->messages_.empty() ? std::string("unknown TFLite error") : self->messages_)};
     return nullptr;
   }
   if (self->tpu_ != nullptr) {
@@ -132,7 +135,8 @@ bool Interpreter::Run(const uint8_t* input, size_t size, std::vector<uint8_t>* o
   std::lock_guard<std::mutex> lock(mutex_);
   TfLiteTensor* in = api_->GetInputTensor(interpreter_, 0);
   if (size != api_->TensorByteSize(in)) {
-    *error = "input has " + std::to_string(size) + " bytes, the model expects " + std::to_string(api_->TensorByteSize(in));
+    *error =
+        "input has " + std::to_string(size) + " bytes, the model expects " + std::to_string(api_->TensorByteSize(in));
     return false;
   }
   if (api_->TensorCopyFromBuffer(in, input, size) != kTfLiteOk) {

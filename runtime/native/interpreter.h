@@ -22,8 +22,8 @@ struct TensorInfo {
 
 struct InterpreterOptions {
   int threads = 1;
-  int64_t xnnpackFlags = -1;  // -1: no XNNPACK
-  std::string edgetpuLibrary;   // empty: no Edge TPU
+  int64_t xnnpackFlags = -1;   // -1: no XNNPACK
+  std::string edgetpuLibrary;  // empty: no Edge TPU
   std::string edgetpuDevice;
   bool useEdgetpu = false;
 };
@@ -31,8 +31,8 @@ struct InterpreterOptions {
 class Interpreter {
  public:
   // Builds the interpreter; on failure returns nullptr and fills `error` with TFLite's own messages.
-  static std::shared_ptr<Interpreter> Create(const TfliteApi* api, std::vector<uint8_t> model, const InterpreterOptions& options,
-                                             NativeError* error);
+  static std::shared_ptr<Interpreter> Create(const TfliteApi* api, std::vector<uint8_t> model,
+                                             const InterpreterOptions& options, NativeError* error);
   ~Interpreter();
 
   // Copies `input` into input tensor 0, invokes, copies output tensor 0 into `output`. Thread-safe (serialised).

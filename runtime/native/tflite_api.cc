@@ -53,7 +53,8 @@ TfLiteDelegate* TfliteApi::CreateXnnpack(int32_t threads, uint32_t flags) const 
 const TfliteApi* LoadTflite(const std::string& path, NativeError* error) {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (g_api != nullptr) {
-    if (g_api->path != path) *error = {"LIBRARY_CONFLICT", "libtensorflowlite_c is already loaded from \"" + g_api->path + "\""};
+    if (g_api->path != path)
+      *error = {"LIBRARY_CONFLICT", "libtensorflowlite_c is already loaded from \"" + g_api->path + "\""};
     return g_api->path == path ? g_api : nullptr;
   }
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -102,12 +103,14 @@ const TfliteApi* LoadTflite(const std::string& path, NativeError* error) {
   if (api->XnnpackCreate != nullptr && api->XnnpackDelete != nullptr) {
     if (StartsWith(api->version, "2.9.")) {
       api->xnnpackLayout = XnnpackLayout::k29;
-    } else if (StartsWith(api->version, "2.19.") && Resolve(handle, "TfLiteXNNPackDelegateOptionsDefault", &api->XnnpackOptionsDefault219, nullptr)) {
+    } else if (StartsWith(api->version, "2.19.") &&
+               Resolve(handle, "TfLiteXNNPackDelegateOptionsDefault", &api->XnnpackOptionsDefault219, nullptr)) {
       api->xnnpackLayout = XnnpackLayout::k219;
     } else {
       // Another version's TfLiteXNNPackDelegateOptions may have any layout: passing ours would corrupt memory.
-      *error = {"LIBRARY_UNSUPPORTED", "\"" + path + "\" is TFLite " + api->version +
-                                           ", whose XNNPACK options layout this runtime does not know (it knows 2.9 and 2.19)"};
+      *error = {"LIBRARY_UNSUPPORTED",
+                "\"" + path + "\" is TFLite " + api->version +
+                    ", whose XNNPACK options layout this runtime does not know (it knows 2.9 and 2.19)"};
       dlclose(handle);
       delete api;
       return nullptr;

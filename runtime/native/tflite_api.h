@@ -39,7 +39,8 @@ static_assert(sizeof(XnnpackOptions219) == 64, "TFLite 2.19 XNNPACK options are 
 static_assert(offsetof(XnnpackOptions219, flags) == 8, "flags at offset 8");
 static_assert(offsetof(XnnpackOptions219, weights_cache) == 16, "weights_cache at offset 16");
 static_assert(offsetof(XnnpackOptions219, weight_cache_file_path) == 32, "weight_cache_file_path at offset 32");
-static_assert(offsetof(XnnpackOptions219, weight_cache_file_descriptor) == 40, "weight_cache_file_descriptor at offset 40");
+static_assert(offsetof(XnnpackOptions219, weight_cache_file_descriptor) == 40,
+              "weight_cache_file_descriptor at offset 40");
 static_assert(offsetof(XnnpackOptions219, weight_cache_lock_memory) == 56, "weight_cache_lock_memory at offset 56");
 
 // `flags` bits (the same values in both generations; 2.9 knows only QS8 and QU8).

@@ -34,14 +34,19 @@ function main() {
   const sources = existsSync(path.join(root, 'binding.gyp')) && existsSync(path.join(root, 'native'));
   const compiler = ['c++', 'g++', 'clang++'].some(onPath) && onPath('make') && ['python3', 'python'].some(onPath);
   if (!sources || !compiler) {
-    say(`no prebuilt addon for ${process.platform}-${process.arch} (${prebuiltPackage()} is not installed)${sources ? ' and no C++ toolchain (python3, make, g++) to build it' : ''}.`);
-    say('Possible solutions: install on linux x64 or arm64 with glibc (npm installs the prebuilt for you); or install python3, make and g++ and run "npm rebuild @coreforge/runtime" where install scripts are allowed.');
+    say(
+      `no prebuilt addon for ${process.platform}-${process.arch} (${prebuiltPackage()} is not installed)${sources ? ' and no C++ toolchain (python3, make, g++) to build it' : ''}.`,
+    );
+    say(
+      'Possible solutions: install on linux x64 or arm64 with glibc (npm installs the prebuilt for you); or install python3, make and g++ and run "npm rebuild @coreforge/runtime" where install scripts are allowed.',
+    );
     return 0;
   }
   const gyp = process.env.npm_config_node_gyp;
-  const result = gyp && existsSync(gyp)
-    ? spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: root, stdio: 'inherit' })
-    : spawnSync('node-gyp', ['rebuild'], { cwd: root, stdio: 'inherit' });
+  const result =
+    gyp && existsSync(gyp)
+      ? spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: root, stdio: 'inherit' })
+      : spawnSync('node-gyp', ['rebuild'], { cwd: root, stdio: 'inherit' });
   if (result.status === 0) return 0;
   say(`building the addon from source failed (${result.error ? result.error.message : `exit ${result.status}`}).`);
   return 1;

@@ -11,16 +11,24 @@ import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const { ADDON, PREBUILT_ARCHES, prebuiltPackage } = require('./addon-location.cjs');
-const { values } = parseArgs({ options: { arch: { type: 'string', default: process.arch }, addon: { type: 'string' }, out: { type: 'string', default: '.' } } });
+const { values } = parseArgs({
+  options: {
+    arch: { type: 'string', default: process.arch },
+    addon: { type: 'string' },
+    out: { type: 'string', default: '.' },
+  },
+});
 class PackError extends Error {}
 const fail = (m) => {
   throw new PackError(m);
 };
 try {
-  if (!PREBUILT_ARCHES.includes(values.arch)) fail(`--arch must be one of ${PREBUILT_ARCHES.join(', ')}, not "${values.arch}"`);
+  if (!PREBUILT_ARCHES.includes(values.arch))
+    fail(`--arch must be one of ${PREBUILT_ARCHES.join(', ')}, not "${values.arch}"`);
   const runtimeDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
   const addon = path.resolve(values.addon ?? path.join(runtimeDir, 'build', 'Release', ADDON));
-  if (!existsSync(addon)) fail(`no addon at "${addon}": build it with "npm run install -w runtime" (or cross-compile it for arm64)`);
+  if (!existsSync(addon))
+    fail(`no addon at "${addon}": build it with "npm run install -w runtime" (or cross-compile it for arm64)`);
   const runtime = JSON.parse(readFileSync(path.join(runtimeDir, 'package.json'), 'utf8'));
   const name = prebuiltPackage('linux', values.arch);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'coreforge-prebuilt-'));
@@ -45,7 +53,10 @@ try {
     );
     copyFileSync(addon, path.join(dir, ADDON));
     mkdirSync(path.resolve(values.out), { recursive: true });
-    const r = spawnSync('npm', ['pack', '--silent', '--pack-destination', path.resolve(values.out)], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync('npm', ['pack', '--silent', '--pack-destination', path.resolve(values.out)], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) fail(`npm pack failed: ${r.stderr}`);
     process.stdout.write(`${path.join(path.resolve(values.out), r.stdout.trim().split('\n').at(-1))}\n`);
   } finally {

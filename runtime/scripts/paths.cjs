@@ -12,8 +12,12 @@ const ARCH_DIRS = { x64: 'linux_amd64', arm64: 'linux_arm64' };
 
 module.exports = {
   // COREFORGE_TFLITE_INCLUDE: headers a snapcraft tflite part staged; else tfjs-tflite-node's (a dependency).
-  includeDir: () => (process.env.COREFORGE_TFLITE_INCLUDE && fs.existsSync(process.env.COREFORGE_TFLITE_INCLUDE) ? process.env.COREFORGE_TFLITE_INCLUDE : path.join(tfjsTfliteDir(), 'cc_deps', 'include')),
-  libraryFor: (arch = process.arch) => (ARCH_DIRS[arch] ? path.join(tfjsTfliteDir(), 'cc_deps', ARCH_DIRS[arch], 'libtensorflowlite_c.so') : undefined),
+  includeDir: () =>
+    process.env.COREFORGE_TFLITE_INCLUDE && fs.existsSync(process.env.COREFORGE_TFLITE_INCLUDE)
+      ? process.env.COREFORGE_TFLITE_INCLUDE
+      : path.join(tfjsTfliteDir(), 'cc_deps', 'include'),
+  libraryFor: (arch = process.arch) =>
+    ARCH_DIRS[arch] ? path.join(tfjsTfliteDir(), 'cc_deps', ARCH_DIRS[arch], 'libtensorflowlite_c.so') : undefined,
 };
 
 if (require.main === module) process.stdout.write(module.exports[process.argv[2]]());

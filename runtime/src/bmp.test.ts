@@ -16,7 +16,12 @@ function bmp2x2(bpp = 24, compression = 0, height = 2): Buffer {
   b.writeUInt16LE(bpp, 28);
   b.writeUInt32LE(compression, 30);
   // bottom row: red, green; top row: blue, white
-  const px = [[0, 0, 255], [0, 255, 0], [255, 0, 0], [255, 255, 255]];
+  const px = [
+    [0, 0, 255],
+    [0, 255, 0],
+    [255, 0, 0],
+    [255, 255, 255],
+  ];
   px.forEach((p, i) => b.set(p, 54 + Math.floor(i / 2) * stride + (i % 2) * (bpp / 8)));
   return b;
 }
@@ -33,7 +38,11 @@ describe('decodeBmp', () => {
   it.each([
     [bmp2x2(8), 'IMAGE_UNSUPPORTED', 'cannot decode the BMP image: 8 bits per pixel is not supported (24 or 32)'],
     [bmp2x2(24, 1), 'IMAGE_UNSUPPORTED', 'cannot decode the BMP image: compression 1 is not supported'],
-    [bmp2x2().subarray(0, 60), 'IMAGE_INVALID', 'cannot decode the BMP image: pixel data is truncated (60 bytes, 70 needed)'],
+    [
+      bmp2x2().subarray(0, 60),
+      'IMAGE_INVALID',
+      'cannot decode the BMP image: pixel data is truncated (60 bytes, 70 needed)',
+    ],
     [bmp2x2().subarray(0, 20), 'IMAGE_INVALID', 'cannot decode the BMP image: 20 bytes is too short for a BMP header'],
   ])('refuses bad input with a clear error (%#)', (data, code, message) => {
     const e = (() => {
@@ -49,7 +58,9 @@ describe('decodeBmp', () => {
     const b = bmp2x2();
     b.writeInt32LE(100000, 18);
     b.writeInt32LE(100000, 22);
-    expect(() => decodeBmp(b, 1_000_000)).toThrow('cannot decode the image: 100000x100000 pixels is more than the limit of 1000000');
+    expect(() => decodeBmp(b, 1_000_000)).toThrow(
+      'cannot decode the image: 100000x100000 pixels is more than the limit of 1000000',
+    );
   });
 });
 

@@ -37,12 +37,24 @@ function parseBmp(b: Buffer, maxPixels: number): BmpLayout {
   if (width <= 0 || rawHeight === 0 || rawHeight === -2147483648) invalid(`bad dimensions ${width}x${rawHeight}`);
   const height = Math.abs(rawHeight);
   if (width * height > maxPixels)
-    throw new RuntimeError('IMAGE_TOO_LARGE', `cannot decode the image: ${width}x${height} pixels is more than the limit of ${maxPixels}`);
-  if (bpp !== 24 && bpp !== 32) throw new RuntimeError('IMAGE_UNSUPPORTED', `cannot decode the BMP image: ${bpp} bits per pixel is not supported (24 or 32)`);
-  if (compression !== 0 && !(compression === 3 && bpp === 32)) throw new RuntimeError('IMAGE_UNSUPPORTED', `cannot decode the BMP image: compression ${compression} is not supported`);
+    throw new RuntimeError(
+      'IMAGE_TOO_LARGE',
+      `cannot decode the image: ${width}x${height} pixels is more than the limit of ${maxPixels}`,
+    );
+  if (bpp !== 24 && bpp !== 32)
+    throw new RuntimeError(
+      'IMAGE_UNSUPPORTED',
+      `cannot decode the BMP image: ${bpp} bits per pixel is not supported (24 or 32)`,
+    );
+  if (compression !== 0 && !(compression === 3 && bpp === 32))
+    throw new RuntimeError(
+      'IMAGE_UNSUPPORTED',
+      `cannot decode the BMP image: compression ${compression} is not supported`,
+    );
   const bytesPerPixel = bpp / 8;
   const stride = Math.ceil((width * bytesPerPixel) / 4) * 4;
-  if (pixelOffset + stride * height > b.length) invalid(`pixel data is truncated (${b.length} bytes, ${pixelOffset + stride * height} needed)`);
+  if (pixelOffset + stride * height > b.length)
+    invalid(`pixel data is truncated (${b.length} bytes, ${pixelOffset + stride * height} needed)`);
   return { width, height, pixelOffset, stride, bytesPerPixel, bottomUp: rawHeight > 0 };
 }
 

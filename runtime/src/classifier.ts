@@ -9,7 +9,14 @@ import { parseLabels, readLabelsText } from './labels.js';
 import { MAX_MODEL_BYTES, readRegularFile } from './read-file.js';
 import { loadTfliteLibrary } from './library.js';
 import { checkModel, ModelCheckError, type ModelSummary } from './model-check.js';
-import { nativeAddon, nativeCode, nativeError, type NativeInterpreter, type NativeTensor, type XnnpackLayout } from './native.js';
+import {
+  nativeAddon,
+  nativeCode,
+  nativeError,
+  type NativeInterpreter,
+  type NativeTensor,
+  type XnnpackLayout,
+} from './native.js';
 import { decodeScores, encodeInput, tensorType, topK } from './tensors.js';
 import type { Classifier, ClassifierOptions, ClassifyOptions, ClassifyResult, ModelInfo, TensorInfo } from './types.js';
 import { validateClassifierOptions } from './validate.js';
@@ -32,13 +39,21 @@ const INT32 = 2;
 export function xnnpackFlagsFor(summary: ModelSummary, layout: XnnpackLayout): number {
   if (layout === 'none') return XNNPACK_NONE;
   const float = [...summary.tensorTypes].every((t) => t === FLOAT32 || t === INT32);
-  if (layout === '2.19') return (float ? 0 : XNNPACK_QS8 | XNNPACK_QU8) | (summary.dynamicFullyConnected ? XNNPACK_DYNAMIC_FULLY_CONNECTED : 0);
+  if (layout === '2.19')
+    return (
+      (float ? 0 : XNNPACK_QS8 | XNNPACK_QU8) | (summary.dynamicFullyConnected ? XNNPACK_DYNAMIC_FULLY_CONNECTED : 0)
+    );
   if (summary.tensorTypes.has(INT8)) return XNNPACK_QS8;
   return float ? 0 : XNNPACK_QU8;
 }
 
 async function readModel(file: string): Promise<{ data: Buffer; summary: ModelSummary }> {
-  const data = await readRegularFile(file, { what: 'model', maxBytes: MAX_MODEL_BYTES, missing: 'MODEL_NOT_FOUND', invalid: 'MODEL_INVALID' });
+  const data = await readRegularFile(file, {
+    what: 'model',
+    maxBytes: MAX_MODEL_BYTES,
+    missing: 'MODEL_NOT_FOUND',
+    invalid: 'MODEL_INVALID',
+  });
   return { data, summary: checkModelData(data, file) };
 }
 
@@ -46,13 +61,21 @@ export function checkModelData(data: Buffer, name: string): ModelSummary {
   try {
     return checkModel(data);
   } catch (error) {
-    if (error instanceof ModelCheckError) throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${error.message}`, undefined, { cause: error });
+    if (error instanceof ModelCheckError)
+      throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${error.message}`, undefined, {
+        cause: error,
+      });
     throw error;
   }
 }
 
 function describe(t: NativeTensor): TensorInfo {
-  return { name: t.name, shape: t.shape, type: tensorType(t), quantization: { scale: t.scale, zeroPoint: t.zeroPoint } };
+  return {
+    name: t.name,
+    shape: t.shape,
+    type: tensorType(t),
+    quantization: { scale: t.scale, zeroPoint: t.zeroPoint },
+  };
 }
 
 interface Loaded {
@@ -60,14 +83,28 @@ interface Loaded {
   readonly modelFile: string;
 }
 
-function createInterpreter(data: Buffer, name: string, options: Parameters<ReturnType<typeof nativeAddon>['createInterpreter']>[1]): NativeInterpreter {
+function createInterpreter(
+  data: Buffer,
+  name: string,
+  options: Parameters<ReturnType<typeof nativeAddon>['createInterpreter']>[1],
+): NativeInterpreter {
   const stack = new Error();
   try {
     return nativeAddon().createInterpreter(data, options);
   } catch (error) {
     if (nativeCode(error) === 'EDGETPU_UNAVAILABLE')
-      throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot use the Edge TPU: ${nativeError(error, stack).message}`, 'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu', { cause: error });
-    throw new RuntimeError('MODEL_INVALID', `cannot load model "${name}": ${nativeError(error, stack).message}`, undefined, { cause: error });
+      throw new RuntimeError(
+        'EDGETPU_UNAVAILABLE',
+        `cannot use the Edge TPU: ${nativeError(error, stack).message}`,
+        'plug in the Coral (and connect the raw-usb or custom-device interface inside a snap), or use --delegate cpu',
+        { cause: error },
+      );
+    throw new RuntimeError(
+      'MODEL_INVALID',
+      `cannot load model "${name}": ${nativeError(error, stack).message}`,
+      undefined,
+      { cause: error },
+    );
   }
 }
 
@@ -85,12 +122,25 @@ async function load(options: ClassifierOptions, env: Readonly<Record<string, str
       checkEdgetpuCompatible(library.version);
       const { data } = await readModel(tpuModel);
       try {
-        return { interpreter: createInterpreter(data, tpuModel, { threads, xnnpackFlags: XNNPACK_NONE, edgetpuLibrary: lib, edgetpuDevice: options.device ?? '' }), modelFile: tpuModel };
+        return {
+          interpreter: createInterpreter(data, tpuModel, {
+            threads,
+            xnnpackFlags: XNNPACK_NONE,
+            edgetpuLibrary: lib,
+            edgetpuDevice: options.device ?? '',
+          }),
+          modelFile: tpuModel,
+        };
       } catch (error) {
-        if (delegate === 'edgetpu' || !(error instanceof RuntimeError && error.code === 'EDGETPU_UNAVAILABLE')) throw error;
+        if (delegate === 'edgetpu' || !(error instanceof RuntimeError && error.code === 'EDGETPU_UNAVAILABLE'))
+          throw error;
       }
     } else if (delegate === 'edgetpu') {
-      throw new RuntimeError('EDGETPU_UNAVAILABLE', 'cannot use the Edge TPU: libedgetpu.so.1 was not found', 'install libedgetpu1-std (Coral apt repository), ship it in $SNAP/lib, or set COREFORGE_EDGETPU_LIB');
+      throw new RuntimeError(
+        'EDGETPU_UNAVAILABLE',
+        'cannot use the Edge TPU: libedgetpu.so.1 was not found',
+        'install libedgetpu1-std (Coral apt repository), ship it in $SNAP/lib, or set COREFORGE_EDGETPU_LIB',
+      );
     }
   }
   const { data, summary } = await readModel(options.model);
@@ -104,14 +154,23 @@ async function load(options: ClassifierOptions, env: Readonly<Record<string, str
   return { interpreter: createInterpreter(data, options.model, { threads, xnnpackFlags }), modelFile: options.model };
 }
 
-export async function openClassifier(options: ClassifierOptions, env: Readonly<Record<string, string | undefined>> = process.env): Promise<Classifier> {
+export async function openClassifier(
+  options: ClassifierOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<Classifier> {
   validateClassifierOptions(options);
-  const [{ interpreter, modelFile }, labelsText] = await Promise.all([load(options, env), options.labels ? readLabelsText(options.labels) : Promise.resolve(undefined)]);
+  const [{ interpreter, modelFile }, labelsText] = await Promise.all([
+    load(options, env),
+    options.labels ? readLabelsText(options.labels) : Promise.resolve(undefined),
+  ]);
   const library = loadTfliteLibrary(options.tfliteLibrary, env);
   const input = interpreter.inputs[0]!;
   const output = interpreter.outputs[0]!;
   if (input.shape.length !== 4 || input.shape[3] !== 3)
-    throw new RuntimeError('MODEL_INVALID', `cannot classify with model "${modelFile}": input shape [${input.shape.join(',')}] is not [1, height, width, 3]`);
+    throw new RuntimeError(
+      'MODEL_INVALID',
+      `cannot classify with model "${modelFile}": input shape [${input.shape.join(',')}] is not [1, height, width, 3]`,
+    );
   const [, height, width] = input.shape as [number, number, number, number];
   const classes = output.shape.at(-1) ?? 0;
   let labels: string[] = [];
@@ -122,7 +181,8 @@ export async function openClassifier(options: ClassifierOptions, env: Readonly<R
     throw error;
   }
   const warnings: string[] = [];
-  if (labels.length > 0 && labels.length !== classes) warnings.push(`labels file has ${labels.length} labels, the model has ${classes} outputs`);
+  if (labels.length > 0 && labels.length !== classes)
+    warnings.push(`labels file has ${labels.length} labels, the model has ${classes} outputs`);
   const info: ModelInfo = {
     inputs: interpreter.inputs.map(describe),
     outputs: interpreter.outputs.map(describe),
@@ -140,7 +200,11 @@ export async function openClassifier(options: ClassifierOptions, env: Readonly<R
     async classify(image: Uint8Array, classifyOptions: ClassifyOptions = {}): Promise<ClassifyResult> {
       if (closed) throw new RuntimeError('CLOSED', 'cannot classify: the classifier is closed');
       const k = classifyOptions.topK ?? 5;
-      if (!Number.isInteger(k) || k < 1) throw new RuntimeError('ARGUMENT_INVALID', `Expected positive integer for topK but received ${String(k)} of type ${typeof k}`);
+      if (!Number.isInteger(k) || k < 1)
+        throw new RuntimeError(
+          'ARGUMENT_INVALID',
+          `Expected positive integer for topK but received ${String(k)} of type ${typeof k}`,
+        );
       const start = performance.now();
       const rgb = await imageToRgb(image, width, height, maxPixels, options.decodeBudget);
       const decodeMs = performance.now() - start;
@@ -149,10 +213,19 @@ export async function openClassifier(options: ClassifierOptions, env: Readonly<R
       try {
         result = await nativeAddon().invoke(interpreter.handle, encodeInput(rgb, input));
       } catch (error) {
-        throw new RuntimeError(closed || nativeCode(error) === 'CLOSED' ? 'CLOSED' : 'INFERENCE_FAILED', nativeError(error, stack).message, undefined, { cause: error });
+        throw new RuntimeError(
+          closed || nativeCode(error) === 'CLOSED' ? 'CLOSED' : 'INFERENCE_FAILED',
+          nativeError(error, stack).message,
+          undefined,
+          { cause: error },
+        );
       }
       const scores = decodeScores(result.output, output);
-      const results = topK(scores, Math.min(k, scores.length)).map((index) => ({ index, label: labels[index] ?? String(index), score: scores[index]! }));
+      const results = topK(scores, Math.min(k, scores.length)).map((index) => ({
+        index,
+        label: labels[index] ?? String(index),
+        score: scores[index]!,
+      }));
       return { results, timings: { decodeMs, inferenceMs: result.ms, totalMs: performance.now() - start } };
     },
     close() {

@@ -33,17 +33,25 @@ process.env.EDGETPU_TESTDOUBLE_LOG = LOG;
 describe('Edge TPU delegate (test double)', () => {
   it('passes the device option and turns a NULL delegate into a clear error', async () => {
     process.env.EDGETPU_TESTDOUBLE_DEVICE = 'none';
-    const e = (await openClassifier({ model: TPU, delegate: 'edgetpu', device: 'usb:0' }, env('none')).catch((x: unknown) => x)) as RuntimeError;
+    const e = (await openClassifier({ model: TPU, delegate: 'edgetpu', device: 'usb:0' }, env('none')).catch(
+      (x: unknown) => x,
+    )) as RuntimeError;
     expect(e.code).toBe('EDGETPU_UNAVAILABLE');
     expect(e.message).toBe('cannot use the Edge TPU: no Edge TPU device found for device "usb:0"');
     // The addon's code is a field of its error, apart from the message (nothing parses it out of the text).
-    expect(e.cause).toMatchObject({ code: 'EDGETPU_UNAVAILABLE', message: 'no Edge TPU device found for device "usb:0"' });
+    expect(e.cause).toMatchObject({
+      code: 'EDGETPU_UNAVAILABLE',
+      message: 'no Edge TPU device found for device "usb:0"',
+    });
     expect(calls()).toEqual(['option device=usb:0', 'create -> NULL']);
   });
 
   it('uses the delegate it returns, and reports the path', async () => {
     process.env.EDGETPU_TESTDOUBLE_DEVICE = 'present';
-    const c = await openClassifier({ model: CPU, labels: fixture('models/imagenet_labels.txt'), delegate: 'edgetpu', device: 'usb' }, env('present'));
+    const c = await openClassifier(
+      { model: CPU, labels: fixture('models/imagenet_labels.txt'), delegate: 'edgetpu', device: 'usb' },
+      env('present'),
+    );
     try {
       expect(c.info.path).toBe('edgetpu(usb)');
       const { results } = await c.classify(readFileSync(fixture('images/grace_hopper.bmp')));
@@ -56,7 +64,10 @@ describe('Edge TPU delegate (test double)', () => {
 
   it('auto: falls back to the CPU model when no device answers', async () => {
     process.env.EDGETPU_TESTDOUBLE_DEVICE = 'none';
-    const c = await openClassifier({ model: fixture('models/mobilenet_v1_0.25_128_quant.tflite'), edgetpuModel: TPU, delegate: 'auto' }, env('none'));
+    const c = await openClassifier(
+      { model: fixture('models/mobilenet_v1_0.25_128_quant.tflite'), edgetpuModel: TPU, delegate: 'auto' },
+      env('none'),
+    );
     try {
       expect(c.info.modelFile).toBe(fixture('models/mobilenet_v1_0.25_128_quant.tflite'));
       expect(c.info.path).not.toMatch(/^edgetpu/);
@@ -83,6 +94,8 @@ describe('Edge TPU delegate (test double)', () => {
   it('refuses TFLite versions libedgetpu 16.0 is known to crash with', () => {
     expect(() => checkEdgetpuCompatible('2.9.0')).not.toThrow();
     expect(() => checkEdgetpuCompatible('2.11.1')).not.toThrow();
-    expect(() => checkEdgetpuCompatible('2.12.0')).toThrow('cannot use the Edge TPU with TFLite 2.12.0: libedgetpu 16.0 is built against TFLite 2.5 and crashes with 2.12 or newer');
+    expect(() => checkEdgetpuCompatible('2.12.0')).toThrow(
+      'cannot use the Edge TPU with TFLite 2.12.0: libedgetpu 16.0 is built against TFLite 2.5 and crashes with 2.12 or newer',
+    );
   });
 });

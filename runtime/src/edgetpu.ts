@@ -40,12 +40,19 @@ export interface EdgetpuDeviceInfo {
 }
 
 /** The Edge TPUs libedgetpu sees (edgetpu_list_devices); undefined when the library cannot list them. */
-export function listEdgetpuDevices(env: Readonly<Record<string, string | undefined>> = process.env): EdgetpuDeviceInfo[] | undefined {
+export function listEdgetpuDevices(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): EdgetpuDeviceInfo[] | undefined {
   const lib = locateEdgetpuLibrary(env);
   if (!lib) return undefined;
   try {
     return nativeAddon().listEdgetpuDevices(lib) ?? undefined;
   } catch (cause) {
-    throw new RuntimeError('EDGETPU_UNAVAILABLE', `cannot list Edge TPU devices: ${(cause as Error).message}`, undefined, { cause });
+    throw new RuntimeError(
+      'EDGETPU_UNAVAILABLE',
+      `cannot list Edge TPU devices: ${(cause as Error).message}`,
+      undefined,
+      { cause },
+    );
   }
 }

@@ -16,7 +16,9 @@ describe('RuntimeError codes', () => {
   });
 
   it('nativeCode reads the code field, and only a known code', () => {
-    expect(nativeCode(Object.assign(new Error('no Edge TPU device found'), { code: 'EDGETPU_UNAVAILABLE' }))).toBe('EDGETPU_UNAVAILABLE');
+    expect(nativeCode(Object.assign(new Error('no Edge TPU device found'), { code: 'EDGETPU_UNAVAILABLE' }))).toBe(
+      'EDGETPU_UNAVAILABLE',
+    );
     expect(nativeCode(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBeUndefined();
     expect(nativeCode(new Error('EDGETPU_UNAVAILABLE: in the text'))).toBeUndefined();
     expect(nativeCode(null)).toBeUndefined();

@@ -12,7 +12,12 @@ import { xnnpackFlagsFor } from './classifier.js';
 import type { ModelSummary } from './model-check.js';
 
 const CHILD = fileURLToPath(new URL('../test-support/top1-child.mjs', import.meta.url));
-const CPU_MODELS = ['mobilenet_v1_0.25_128_quant', 'mobilenet_v1_0.75_192_quant', 'mobilenet_v2_1.0_224_quant', 'tf2_mobilenet_v2_1.0_224_ptq'];
+const CPU_MODELS = [
+  'mobilenet_v1_0.25_128_quant',
+  'mobilenet_v1_0.75_192_quant',
+  'mobilenet_v2_1.0_224_quant',
+  'tf2_mobilenet_v2_1.0_224_ptq',
+];
 
 interface Top1 {
   version: string;
@@ -24,10 +29,15 @@ interface Top1 {
 function top1(library: string): Promise<Top1> {
   const models = CPU_MODELS.map((m) => fixture(`models/${m}.tflite`));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CHILD, library, fixture('images/grace_hopper.bmp'), ...models], { encoding: 'utf8', env: { ...process.env, COREFORGE_TFLITE_LIB: '' } }, (error, stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr }));
-      else resolve(JSON.parse(stdout) as Top1);
-    });
+    execFile(
+      process.execPath,
+      [CHILD, library, fixture('images/grace_hopper.bmp'), ...models],
+      { encoding: 'utf8', env: { ...process.env, COREFORGE_TFLITE_LIB: '' } },
+      (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr }));
+        else resolve(JSON.parse(stdout) as Top1);
+      },
+    );
   });
 }
 
@@ -71,12 +81,22 @@ describe('a library of a generation the runtime does not know', () => {
       (error: unknown) => String((error as { stderr?: string }).stderr),
     );
     expect(message).toContain('LIBRARY_UNSUPPORTED');
-    expect(message).toContain('is TFLite 2.18.0, whose XNNPACK options layout this runtime does not know (it knows 2.9 and 2.19)');
+    expect(message).toContain(
+      'is TFLite 2.18.0, whose XNNPACK options layout this runtime does not know (it knows 2.9 and 2.19)',
+    );
   });
 });
 
 describe('xnnpackFlagsFor', () => {
-  const summary = (types: number[], dynamicFullyConnected = false): ModelSummary => ({ subgraphs: 1, tensors: 1, operators: 1, customOps: [], tensorTypes: new Set(types), dynamicFullyConnected, outputShape: [1, 1001] });
+  const summary = (types: number[], dynamicFullyConnected = false): ModelSummary => ({
+    subgraphs: 1,
+    tensors: 1,
+    operators: 1,
+    customOps: [],
+    tensorTypes: new Set(types),
+    dynamicFullyConnected,
+    outputShape: [1, 1001],
+  });
   it.each([
     ['uint8 on 2.19', summary([3, 2]), '2.19', 0x3],
     ['int8 on 2.19', summary([9, 2]), '2.19', 0x3],

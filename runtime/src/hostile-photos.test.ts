@@ -26,7 +26,11 @@ async function sideways(format: 'jpeg' | 'webp' | 'png', tag: number | undefined
   const bmp = decodeBmp(readFileSync(fixture('images/grace_hopper.bmp')), 10_000_000);
   const turned = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } }).rotate(90);
   const tagged = tag === undefined ? turned : turned.withMetadata({ orientation: tag });
-  return format === 'jpeg' ? tagged.jpeg({ quality: 95 }).toBuffer() : format === 'webp' ? tagged.webp({ quality: 95 }).toBuffer() : tagged.png().toBuffer();
+  return format === 'jpeg'
+    ? tagged.jpeg({ quality: 95 }).toBuffer()
+    : format === 'webp'
+      ? tagged.webp({ quality: 95 }).toBuffer()
+      : tagged.png().toBuffer();
 }
 
 describe('EXIF orientation is applied before resizing', () => {
@@ -41,10 +45,13 @@ describe('EXIF orientation is applied before resizing', () => {
     expect(results[0]!.index).not.toBe(653);
   });
 
-  it.each(['jpeg', 'webp', 'png'] as const)('a %s tagged orientation 8 is classified as military uniform', async (format) => {
-    const { results } = await classifier.classify(await sideways(format, 8), { topK: 1 });
-    expect(results[0]).toMatchObject({ index: 653, label: 'military uniform' });
-  });
+  it.each(['jpeg', 'webp', 'png'] as const)(
+    'a %s tagged orientation 8 is classified as military uniform',
+    async (format) => {
+      const { results } = await classifier.classify(await sideways(format, 8), { topK: 1 });
+      expect(results[0]).toMatchObject({ index: 653, label: 'military uniform' });
+    },
+  );
 });
 
 describe('decode memory', () => {
@@ -69,7 +76,11 @@ describe('decode memory', () => {
   });
 
   it('decodes a 7000x7000 WebP shrunk on load: the process grows by far less than its 196 MB of pixels', async () => {
-    const webp = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: { r: 90, g: 120, b: 60 } } }).webp().toBuffer();
+    const webp = await sharp({
+      create: { width: 7000, height: 7000, channels: 3, background: { r: 90, g: 120, b: 60 } },
+    })
+      .webp()
+      .toBuffer();
     const classifier = await openClassifier({ model: MODEL, labels: LABELS });
     try {
       const before = process.memoryUsage().rss;
@@ -115,7 +126,9 @@ describe('classify reads regular files only, with size caps', () => {
     execFileSync('truncate', ['-s', String(1024 * 1024 * 1024 + 1), big]);
     const t = io();
     expect(await classifyCommand(['-i', fixture('images/grace_hopper.bmp'), '-m', big], t.io)).toBe(1);
-    expect(t.err.join('\n')).toContain(`cannot read model "${big}": it is 1073741825 bytes, more than the limit of 1073741824`);
+    expect(t.err.join('\n')).toContain(
+      `cannot read model "${big}": it is 1073741825 bytes, more than the limit of 1073741824`,
+    );
     rmSync(big);
   });
 });
@@ -128,7 +141,9 @@ describe('label indexes are bounded by the model', () => {
     const before = process.memoryUsage().rss;
     expect(await classifyCommand(['-i', fixture('images/grace_hopper.bmp'), '-m', MODEL, '-l', labels], t.io)).toBe(1);
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
-    expect(t.err.join('\n')).toContain(`cannot read labels file "${labels}": line 1 has index 100000000, the model has 1001 classes (0 to 1000)`);
+    expect(t.err.join('\n')).toContain(
+      `cannot read labels file "${labels}": line 1 has index 100000000, the model has 1001 classes (0 to 1000)`,
+    );
   });
 
   it('checks against the class count, and against a hard cap before it is known', () => {

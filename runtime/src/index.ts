@@ -6,5 +6,10 @@ export { ENV, SERVE_ENV } from './env.js';
 export { parseLabels } from './labels.js';
 export { listEdgetpuDevices, type EdgetpuDeviceInfo } from './edgetpu.js';
 export type * from './types.js';
-export { createInferenceServer, type InferenceServer, type InferenceServerOptions, type ClassifierSource } from './serve/server.js';
+export {
+  createInferenceServer,
+  type InferenceServer,
+  type InferenceServerOptions,
+  type ClassifierSource,
+} from './serve/server.js';
 export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './serve/options.js';

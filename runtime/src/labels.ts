@@ -17,8 +17,14 @@ export function parseLabels(text: string, classes = MAX_LABEL_INDEX, file = 'lab
     const m = /^\s*(\d+)[:\s]\s*(.*?)\s*$/.exec(line)!;
     const index = Number(m[1]);
     if (index >= classes) {
-      const bound = classes === MAX_LABEL_INDEX ? `the limit is ${MAX_LABEL_INDEX}` : `the model has ${classes} classes (0 to ${classes - 1})`;
-      throw new RuntimeError('LABELS_INVALID', `cannot read labels file "${file}": line ${i + 1} has index ${m[1]!.slice(0, 20)}, ${bound}`);
+      const bound =
+        classes === MAX_LABEL_INDEX
+          ? `the limit is ${MAX_LABEL_INDEX}`
+          : `the model has ${classes} classes (0 to ${classes - 1})`;
+      throw new RuntimeError(
+        'LABELS_INVALID',
+        `cannot read labels file "${file}": line ${i + 1} has index ${m[1]!.slice(0, 20)}, ${bound}`,
+      );
     }
     labels[index] = m[2]!;
   });
@@ -27,6 +33,11 @@ export function parseLabels(text: string, classes = MAX_LABEL_INDEX, file = 'lab
 
 /** The text of a labels file (a regular file of at most 8 MiB); parse it with the model's class count. */
 export async function readLabelsText(file: string): Promise<string> {
-  const data = await readRegularFile(file, { what: 'labels file', maxBytes: MAX_LABELS_BYTES, missing: 'LABELS_INVALID', invalid: 'LABELS_INVALID' });
+  const data = await readRegularFile(file, {
+    what: 'labels file',
+    maxBytes: MAX_LABELS_BYTES,
+    missing: 'LABELS_INVALID',
+    invalid: 'LABELS_INVALID',
+  });
   return data.toString('utf8');
 }

@@ -29,14 +29,19 @@ export interface LoadedLibrary {
 
 function tfjsTfliteLibrary(): string | undefined {
   try {
-    const paths = createRequire(import.meta.url)('../scripts/paths.cjs') as { libraryFor(arch?: string): string | undefined };
+    const paths = createRequire(import.meta.url)('../scripts/paths.cjs') as {
+      libraryFor(arch?: string): string | undefined;
+    };
     return paths.libraryFor();
   } catch {
     return undefined;
   }
 }
 
-export function libraryCandidates(explicit: string | undefined, env: Readonly<Record<string, string | undefined>>): LibraryCandidate[] {
+export function libraryCandidates(
+  explicit: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): LibraryCandidate[] {
   return [
     { source: 'the tfliteLibrary option', path: explicit },
     { source: `$${ENV.TFLITE_LIB}`, path: env[ENV.TFLITE_LIB] },
@@ -47,7 +52,10 @@ export function libraryCandidates(explicit: string | undefined, env: Readonly<Re
 }
 
 /** The first candidate that exists (what `coreforge doctor` reports), without loading it. */
-export function locateTfliteLibrary(explicit?: string, env: Readonly<Record<string, string | undefined>> = process.env): { found?: LibraryCandidate; tried: string[] } {
+export function locateTfliteLibrary(
+  explicit?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { found?: LibraryCandidate; tried: string[] } {
   const tried: string[] = [];
   for (const c of libraryCandidates(explicit, env)) {
     if (!c.path) {
@@ -62,7 +70,10 @@ export function locateTfliteLibrary(explicit?: string, env: Readonly<Record<stri
 
 let loaded: LoadedLibrary | undefined;
 
-export function loadTfliteLibrary(explicit?: string, env: Readonly<Record<string, string | undefined>> = process.env): LoadedLibrary {
+export function loadTfliteLibrary(
+  explicit?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LoadedLibrary {
   if (loaded) return loaded;
   const addon = nativeAddon();
   const tried: string[] = [];
@@ -78,7 +89,12 @@ export function loadTfliteLibrary(explicit?: string, env: Readonly<Record<string
       return loaded;
     } catch (error) {
       if (nativeCode(error) === 'LIBRARY_UNSUPPORTED')
-        throw new RuntimeError('LIBRARY_UNSUPPORTED', `cannot use libtensorflowlite_c from ${c.source}: ${(error as Error).message}`, `use TFLite 2.19 (inference.tflite: "2.19") or 2.9 (for a Coral), or point ${ENV.TFLITE_LIB} at one of them`, { cause: error });
+        throw new RuntimeError(
+          'LIBRARY_UNSUPPORTED',
+          `cannot use libtensorflowlite_c from ${c.source}: ${(error as Error).message}`,
+          `use TFLite 2.19 (inference.tflite: "2.19") or 2.9 (for a Coral), or point ${ENV.TFLITE_LIB} at one of them`,
+          { cause: error },
+        );
       tried.push(`${c.source}: ${c.path} (${(error as Error).message})`);
     }
   }

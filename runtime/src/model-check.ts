@@ -8,7 +8,26 @@ export class ModelCheckError extends Error {}
 const IDENTIFIER = 'TFL3';
 const MAX_ELEMENTS = 2 ** 31;
 /** Bytes per element by TensorType (schema.fbs); undefined = variable or not checked (string, resource, variant, int4). */
-const ELEMENT_BYTES: readonly (number | undefined)[] = [4, 2, 4, 1, 8, undefined, 1, 2, 8, 1, 8, 16, 8, undefined, undefined, 4, 2, undefined];
+const ELEMENT_BYTES: readonly (number | undefined)[] = [
+  4,
+  2,
+  4,
+  1,
+  8,
+  undefined,
+  1,
+  2,
+  8,
+  1,
+  8,
+  16,
+  8,
+  undefined,
+  undefined,
+  4,
+  2,
+  undefined,
+];
 
 class Reader {
   constructor(private readonly b: Buffer) {}
@@ -16,7 +35,8 @@ class Reader {
     return this.b.length;
   }
   private need(pos: number, n: number, what: string) {
-    if (!Number.isInteger(pos) || pos < 0 || pos + n > this.b.length) throw new ModelCheckError(`${what} points outside the file (offset ${pos}, file size ${this.b.length})`);
+    if (!Number.isInteger(pos) || pos < 0 || pos + n > this.b.length)
+      throw new ModelCheckError(`${what} points outside the file (offset ${pos}, file size ${this.b.length})`);
   }
   u8(pos: number, what: string) {
     this.need(pos, 1, what);
@@ -108,7 +128,8 @@ function readString(r: Reader, pos: number, what: string): string {
 /** Throws ModelCheckError naming the first structural problem; returns a summary of a sound model. */
 export function checkModel(data: Buffer): ModelSummary {
   if (data.length < 8) throw new ModelCheckError(`the file has ${data.length} bytes, too short for a TFLite model`);
-  if (data.toString('latin1', 4, 8) !== IDENTIFIER) throw new ModelCheckError(`no "${IDENTIFIER}" identifier at byte 4: not a TFLite flatbuffer`);
+  if (data.toString('latin1', 4, 8) !== IDENTIFIER)
+    throw new ModelCheckError(`no "${IDENTIFIER}" identifier at byte 4: not a TFLite flatbuffer`);
   const r = new Reader(data);
   const model = r.target(0, 'root table');
   const opcodes = r.tables(model, 1, 'operator_codes');
@@ -120,7 +141,13 @@ export function checkModel(data: Buffer): ModelSummary {
     // builtin_code (field 3, int32) supersedes deprecated_builtin_code (field 0, int8) when present.
     const code = r.field(oc, 3, `operator_codes[${i}]`);
     const deprecated = r.field(oc, 0, `operator_codes[${i}]`);
-    builtinCodes.push(code !== undefined ? r.i32(code, `operator_codes[${i}]`) : deprecated !== undefined ? r.u8(deprecated, `operator_codes[${i}]`) : 0);
+    builtinCodes.push(
+      code !== undefined
+        ? r.i32(code, `operator_codes[${i}]`)
+        : deprecated !== undefined
+          ? r.u8(deprecated, `operator_codes[${i}]`)
+          : 0,
+    );
   });
   const subgraphs = r.tables(model, 2, 'subgraphs');
   if (subgraphs.length === 0) throw new ModelCheckError('the model has no subgraph');
@@ -163,16 +190,21 @@ export function checkModel(data: Buffer): ModelSummary {
       }
       const bufferField = r.field(t, 2, what);
       const buffer = bufferField === undefined ? 0 : r.u32(bufferField, what);
-      if (buffer >= Math.max(buffers.length, 1)) throw new ModelCheckError(`${what} uses buffer ${buffer} of ${buffers.length}`);
+      if (buffer >= Math.max(buffers.length, 1))
+        throw new ModelCheckError(`${what} uses buffer ${buffer} of ${buffers.length}`);
       const sparse = r.field(t, 6, what) !== undefined;
       const bytes = bufferBytes[buffer] ?? 0;
       constant.push(bytes > 0);
       const size = ELEMENT_BYTES[type];
       if (!sparse && bytes > 0 && size !== undefined && bytes !== elements * size)
-        throw new ModelCheckError(`${what} has shape [${shape.join(',')}] (${elements * size} bytes) but its buffer ${buffer} holds ${bytes} bytes`);
+        throw new ModelCheckError(
+          `${what} has shape [${shape.join(',')}] (${elements * size} bytes) but its buffer ${buffer} holds ${bytes} bytes`,
+        );
     });
     const inRange = (list: number[], what: string, allowNone: boolean) => {
-      for (const i of list) if (i >= tensors.length || i < (allowNone ? -1 : 0)) throw new ModelCheckError(`${what} refers to tensor ${i} of ${tensors.length}`);
+      for (const i of list)
+        if (i >= tensors.length || i < (allowNone ? -1 : 0))
+          throw new ModelCheckError(`${what} refers to tensor ${i} of ${tensors.length}`);
     };
     inRange(r.ints(sg, 1, `subgraphs[${g}].inputs`), `subgraphs[${g}].inputs`, false);
     const outputs = r.ints(sg, 2, `subgraphs[${g}].outputs`);
@@ -189,8 +221,17 @@ export function checkModel(data: Buffer): ModelSummary {
       inRange(inputs, `${what}.inputs`, true);
       inRange(r.ints(op, 2, `${what}.outputs`), `${what}.outputs`, true);
       const weights = inputs[1];
-      if (builtinCodes[opcode] === FULLY_CONNECTED && weights !== undefined && weights >= 0 && !constant[weights]) dynamicFullyConnected = true;
+      if (builtinCodes[opcode] === FULLY_CONNECTED && weights !== undefined && weights >= 0 && !constant[weights])
+        dynamicFullyConnected = true;
     });
   });
-  return { subgraphs: subgraphs.length, tensors: tensorCount, operators: operatorCount, customOps, tensorTypes, dynamicFullyConnected, outputShape };
+  return {
+    subgraphs: subgraphs.length,
+    tensors: tensorCount,
+    operators: operatorCount,
+    customOps,
+    tensorTypes,
+    dynamicFullyConnected,
+    outputShape,
+  };
 }

@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/helpers/fixtures.js';
 
 const CHILD = fileURLToPath(new URL('../test-support/fuzz-child.mjs', import.meta.url));
-const MODELS = ['mobilenet_v1_0.25_128_quant.tflite', 'mobilenet_v1_0.25_128_quant_edgetpu.tflite', 'mobilenet_v1_0.75_192_quant.tflite', 'tf2_mobilenet_v2_1.0_224_ptq.tflite'];
+const MODELS = [
+  'mobilenet_v1_0.25_128_quant.tflite',
+  'mobilenet_v1_0.25_128_quant_edgetpu.tflite',
+  'mobilenet_v1_0.75_192_quant.tflite',
+  'tf2_mobilenet_v2_1.0_224_ptq.tflite',
+];
 const KINDS = ['truncate', 'bitflip', 'zero', 'offset'] as const;
 const PER_MODEL_KIND = 20; // 4 models x 4 kinds x 20 = 320 cases
 
@@ -56,7 +61,9 @@ describe('model fuzzing', () => {
     const cases: { id: number; kind: string; model: string; data: string }[] = [];
     for (const name of MODELS) {
       const model = readFileSync(fixture(`models/${name}`));
-      for (const kind of KINDS) for (let i = 0; i < PER_MODEL_KIND; i++) cases.push({ id: cases.length, kind, model: name, data: mutate(model, kind, rand).toString('base64') });
+      for (const kind of KINDS)
+        for (let i = 0; i < PER_MODEL_KIND; i++)
+          cases.push({ id: cases.length, kind, model: name, data: mutate(model, kind, rand).toString('base64') });
     }
     expect(cases.length).toBeGreaterThanOrEqual(300);
     const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-fuzz-'));
@@ -67,7 +74,11 @@ describe('model fuzzing', () => {
         const batch = cases.slice(start, start + 40);
         const input = path.join(dir, `batch-${start}.json`);
         writeFileSync(input, JSON.stringify({ cases: batch, image: fixture('images/cat.bmp') }));
-        const child = spawnSync(process.execPath, [CHILD, input], { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+        const child = spawnSync(process.execPath, [CHILD, input], {
+          encoding: 'utf8',
+          timeout: 300_000,
+          maxBuffer: 64 * 1024 * 1024,
+        });
         for (const line of child.stdout.split('\n').filter(Boolean)) {
           const r = JSON.parse(line) as { case: number; outcome: string; code?: string; message?: string };
           outcomes.set(r.case, r);
@@ -75,7 +86,9 @@ describe('model fuzzing', () => {
         if (child.status !== 0 || child.signal) {
           crashes++;
           const next = batch.find((c) => !outcomes.has(c.id));
-          throw new Error(`fuzz child crashed (${child.signal ?? `exit ${child.status}`}) on case ${next?.id} (${next?.kind} of ${next?.model}):\n${child.stderr.slice(-2000)}`);
+          throw new Error(
+            `fuzz child crashed (${child.signal ?? `exit ${child.status}`}) on case ${next?.id} (${next?.kind} of ${next?.model}):\n${child.stderr.slice(-2000)}`,
+          );
         }
       }
     } finally {
@@ -89,6 +102,8 @@ describe('model fuzzing', () => {
     const errors = all.filter((o) => o.outcome === 'error');
     for (const e of errors) expect(['MODEL_INVALID', 'EDGETPU_UNAVAILABLE', 'INFERENCE_FAILED']).toContain(e.code);
     // The summary the README reports.
-    console.log(`fuzz: ${cases.length} cases, ${errors.length} clear errors, ${all.length - errors.length} normal results, ${crashes} crashes`);
+    console.log(
+      `fuzz: ${cases.length} cases, ${errors.length} clear errors, ${all.length - errors.length} normal results, ${crashes} crashes`,
+    );
   });
 });

@@ -33,12 +33,25 @@ export async function readRegularFile(file: string, limits: ReadLimits): Promise
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new RuntimeError(limits.missing, `cannot read ${what} "${file}": ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, undefined, { cause: error });
+    throw new RuntimeError(
+      limits.missing,
+      `cannot read ${what} "${file}": ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`,
+      undefined,
+      { cause: error },
+    );
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new RuntimeError(limits.invalid, `cannot read ${what} "${file}": it is a ${kindOf(stat)}, not a regular file`);
-    if (stat.size > maxBytes) throw new RuntimeError(limits.invalid, `cannot read ${what} "${file}": it is ${stat.size} bytes, more than the limit of ${maxBytes}`);
+    if (!stat.isFile())
+      throw new RuntimeError(
+        limits.invalid,
+        `cannot read ${what} "${file}": it is a ${kindOf(stat)}, not a regular file`,
+      );
+    if (stat.size > maxBytes)
+      throw new RuntimeError(
+        limits.invalid,
+        `cannot read ${what} "${file}": it is ${stat.size} bytes, more than the limit of ${maxBytes}`,
+      );
     // Read at most one byte past the cap, in case the file grows while it is read.
     const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
@@ -48,7 +61,11 @@ export async function readRegularFile(file: string, limits: ReadLimits): Promise
       length += bytesRead;
       if (length === buffer.length) break;
     }
-    if (length > maxBytes) throw new RuntimeError(limits.invalid, `cannot read ${what} "${file}": it grew past the limit of ${maxBytes} bytes while it was read`);
+    if (length > maxBytes)
+      throw new RuntimeError(
+        limits.invalid,
+        `cannot read ${what} "${file}": it grew past the limit of ${maxBytes} bytes while it was read`,
+      );
     return buffer.subarray(0, length);
   } finally {
     await handle.close();

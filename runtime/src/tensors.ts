@@ -4,7 +4,17 @@ import type { NativeTensor } from './native.js';
 import type { TensorType } from './types.js';
 
 /** TfLiteType enum (tensorflow/lite/c/c_api_types.h). */
-const TYPE_NAMES: Record<number, TensorType> = { 1: 'float32', 2: 'int32', 3: 'uint8', 4: 'int64', 6: 'bool', 7: 'int16', 9: 'int8', 10: 'float16', 11: 'float64' };
+const TYPE_NAMES: Record<number, TensorType> = {
+  1: 'float32',
+  2: 'int32',
+  3: 'uint8',
+  4: 'int64',
+  6: 'bool',
+  7: 'int16',
+  9: 'int8',
+  10: 'float16',
+  11: 'float64',
+};
 
 export function tensorType(t: NativeTensor): TensorType {
   return TYPE_NAMES[t.type] ?? 'unknown';
@@ -32,7 +42,10 @@ export function encodeInput(rgb: Buffer, t: NativeTensor): Buffer {
       return Buffer.from(out.buffer);
     }
     default:
-      throw new RuntimeError('MODEL_INVALID', `cannot feed an image to input tensor "${t.name}" of type ${tensorType(t)} (uint8, int8 or float32 expected)`);
+      throw new RuntimeError(
+        'MODEL_INVALID',
+        `cannot feed an image to input tensor "${t.name}" of type ${tensorType(t)} (uint8, int8 or float32 expected)`,
+      );
   }
 }
 
@@ -52,7 +65,10 @@ export function decodeScores(output: Buffer, t: NativeTensor): Float32Array {
     case 'float32':
       return new Float32Array(output.buffer.slice(output.byteOffset, output.byteOffset + output.byteLength));
     default:
-      throw new RuntimeError('MODEL_INVALID', `cannot read scores from output tensor "${t.name}" of type ${tensorType(t)}`);
+      throw new RuntimeError(
+        'MODEL_INVALID',
+        `cannot read scores from output tensor "${t.name}" of type ${tensorType(t)}`,
+      );
   }
 }
 

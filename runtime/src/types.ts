@@ -4,7 +4,18 @@
 export const DELEGATES = ['cpu', 'edgetpu', 'auto'] as const;
 export type DelegateChoice = (typeof DELEGATES)[number];
 
-export const TENSOR_TYPES = ['float32', 'int32', 'uint8', 'int64', 'bool', 'int16', 'int8', 'float16', 'float64', 'unknown'] as const;
+export const TENSOR_TYPES = [
+  'float32',
+  'int32',
+  'uint8',
+  'int64',
+  'bool',
+  'int16',
+  'int8',
+  'float16',
+  'float64',
+  'unknown',
+] as const;
 export type TensorType = (typeof TENSOR_TYPES)[number];
 
 export interface TensorInfo {

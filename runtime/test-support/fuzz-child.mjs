@@ -21,7 +21,10 @@ for (const c of cases) {
       classifier.close();
     }
   } catch (error) {
-    line = error instanceof RuntimeError ? { case: c.id, outcome: 'error', code: error.code, message: error.message.slice(0, 200) } : { case: c.id, outcome: 'unexpected', message: String(error) };
+    line =
+      error instanceof RuntimeError
+        ? { case: c.id, outcome: 'error', code: error.code, message: error.message.slice(0, 200) }
+        : { case: c.id, outcome: 'unexpected', message: String(error) };
   }
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -12,7 +12,12 @@ for (const model of models) {
   const classifier = await openClassifier({ model, tfliteLibrary: library });
   try {
     const { results } = await classifier.classify(photo, { topK: 1 });
-    out.push({ model: path.basename(model), path: classifier.info.path, index: results[0].index, score: results[0].score });
+    out.push({
+      model: path.basename(model),
+      path: classifier.info.path,
+      index: results[0].index,
+      score: results[0].score,
+    });
   } finally {
     classifier.close();
   }

@@ -17,7 +17,9 @@ export function coralPlugName(spec: SnapSpec): string | undefined {
 }
 
 /** Top-level `plugs:` (only the custom-device plug needs a declaration). */
-export function topLevelPlugs(spec: SnapSpec): Record<string, { interface: string; 'custom-device': string }> | undefined {
+export function topLevelPlugs(
+  spec: SnapSpec,
+): Record<string, { interface: string; 'custom-device': string }> | undefined {
   if (spec.coral?.access !== 'custom-device') return undefined;
   return { [spec.coral.customDevice]: { interface: 'custom-device', 'custom-device': spec.coral.customDevice } };
 }

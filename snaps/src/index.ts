@@ -16,9 +16,21 @@ export {
   type ServiceSpec,
   type TfliteSource,
 } from './spec.js';
-export { aptKeyFile, PROJECT_LAYOUT, renderSnapcraftYaml, renderSnapcraftProject, type ProjectFile } from './render-snapcraft.js';
+export {
+  aptKeyFile,
+  PROJECT_LAYOUT,
+  renderSnapcraftYaml,
+  renderSnapcraftProject,
+  type ProjectFile,
+} from './render-snapcraft.js';
 export { renderSnapYaml } from './render-snap-yaml.js';
-export { renderEnvScript, renderClassifyScript, renderServeScript, renderConfigureHook, SNAP_LAYOUT } from './scripts.js';
+export {
+  renderEnvScript,
+  renderClassifyScript,
+  renderServeScript,
+  renderConfigureHook,
+  SNAP_LAYOUT,
+} from './scripts.js';
 export { NODE_VERSION, TFLITE_PACKAGE, CORAL_APT, LITERT, TENSORFLOW_FOR_LITERT } from './pins.js';
 export { renderTfliteCmake, TFLITE_CMAKE_FILE } from './tflite-part.js';
 export { ARCH_TRIPLET, SNAP_NAME, SNAP_VERSION, type CoralAccessKind, type CoralRuntime } from './spec.js';

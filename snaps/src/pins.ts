@@ -10,7 +10,8 @@ export const TFLITE_PACKAGE = {
   tflite: '2.9.0',
   tarball: 'https://registry.npmjs.org/tfjs-tflite-node/-/tfjs-tflite-node-0.0.2.tgz',
   /** sha512 of the tarball in hex (from the registry's `dist.integrity`), for snapcraft's `source-checksum`. */
-  sha512: '65e77d6e23b3f65916b1e92f3f07449b15e7b235c99d93bc88e574b36636d10535e5cc223de7731440588866caeec998a6426940d358f52ba4a0a9948bd6e4f7',
+  sha512:
+    '65e77d6e23b3f65916b1e92f3f07449b15e7b235c99d93bc88e574b36636d10535e5cc223de7731440588866caeec998a6426940d358f52ba4a0a9948bd6e4f7',
 } as const;
 
 /**
@@ -23,7 +24,10 @@ export const LITERT = {
   commit: '145c7523ff08d5e57ab5c582141775eea47da9c7',
   tflite: '2.19.0',
 } as const;
-export const TENSORFLOW_FOR_LITERT = { repository: 'https://github.com/tensorflow/tensorflow.git', tag: 'v2.21.0-rc0' } as const;
+export const TENSORFLOW_FOR_LITERT = {
+  repository: 'https://github.com/tensorflow/tensorflow.git',
+  tag: 'v2.21.0-rc0',
+} as const;
 
 /** Coral's apt repository (libedgetpu1-std / -max). */
 export const CORAL_APT = {

@@ -8,7 +8,8 @@ import { LITERT, TENSORFLOW_FOR_LITERT } from './pins.js';
 import { renderSnapcraftProject, renderSnapcraftYaml } from './render-snapcraft.js';
 import { renderTfliteCmake } from './tflite-part.js';
 
-const golden = (name: string) => readFileSync(new URL(`../../test/fixtures/snapcraft/${name}.yaml`, import.meta.url), 'utf8');
+const golden = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/snapcraft/${name}.yaml`, import.meta.url), 'utf8');
 
 describe('renderSnapcraftYaml', () => {
   test.each(Object.keys(SNAP_SPEC_CASES))('%s matches its golden file', (name) => {
@@ -17,7 +18,10 @@ describe('renderSnapcraftYaml', () => {
 
   test('the edgetpu part and the Coral repository appear only with a Coral', () => {
     for (const [name, spec] of Object.entries(SNAP_SPEC_CASES)) {
-      const doc = parse(renderSnapcraftYaml(spec)) as { parts: Record<string, unknown>; 'package-repositories'?: unknown[] };
+      const doc = parse(renderSnapcraftYaml(spec)) as {
+        parts: Record<string, unknown>;
+        'package-repositories'?: unknown[];
+      };
       expect(Object.keys(doc.parts).includes('edgetpu'), name).toBe(spec.coral !== undefined);
       expect(doc['package-repositories'] !== undefined, name).toBe(spec.coral !== undefined);
     }
@@ -43,7 +47,11 @@ describe('renderSnapcraftYaml', () => {
       apps: { serve: { plugs: string[]; daemon: string; 'install-mode': string } };
     };
     expect(doc.plugs).toBeUndefined();
-    expect(doc.apps.serve).toMatchObject({ plugs: ['network-bind', 'raw-usb'], daemon: 'simple', 'install-mode': 'enable' });
+    expect(doc.apps.serve).toMatchObject({
+      plugs: ['network-bind', 'raw-usb'],
+      daemon: 'simple',
+      'install-mode': 'enable',
+    });
   });
 
   test('the project tree holds the yaml, an executable configure hook, the launchers and a copy of every source', () => {
@@ -60,18 +68,31 @@ describe('renderSnapcraftYaml', () => {
       ['snap/local/model/imagenet_labels.txt', '644', '/p/models/imagenet_labels.txt'],
     ]);
     // A Coral project takes TFLite 2.9 prebuilt: no CMake project.
-    expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-coral-usb']!).map((f) => f.path)).not.toContain('snap/local/tflite/CMakeLists.txt');
+    expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-coral-usb']!).map((f) => f.path)).not.toContain(
+      'snap/local/tflite/CMakeLists.txt',
+    );
   });
 });
 
 describe('the tflite part (TFLite 2.19 from LiteRT with the CMake plugin)', () => {
-  const yaml = parse(renderSnapcraftYaml(SNAP_SPEC_CASES['amd64-cpu']!)) as { parts: Record<string, Record<string, unknown>> };
+  const yaml = parse(renderSnapcraftYaml(SNAP_SPEC_CASES['amd64-cpu']!)) as {
+    parts: Record<string, Record<string, unknown>>;
+  };
   const part = yaml.parts.tflite!;
 
   test('pulls LiteRT at the pinned commit and TensorFlow at the tag LiteRT asks for, and builds with CMake', () => {
-    expect(part).toMatchObject({ plugin: 'cmake', source: LITERT.repository, 'source-commit': LITERT.commit, 'cmake-generator': 'Ninja' });
-    expect(part['override-pull']).toContain(`--branch ${TENSORFLOW_FOR_LITERT.tag} ${TENSORFLOW_FOR_LITERT.repository}`);
-    expect(part['cmake-parameters']).toEqual(expect.arrayContaining(['-DTFLITE_ENABLE_XNNPACK=ON', '-DTFLITE_ENABLE_GPU=OFF', '-DCMAKE_BUILD_TYPE=Release']));
+    expect(part).toMatchObject({
+      plugin: 'cmake',
+      source: LITERT.repository,
+      'source-commit': LITERT.commit,
+      'cmake-generator': 'Ninja',
+    });
+    expect(part['override-pull']).toContain(
+      `--branch ${TENSORFLOW_FOR_LITERT.tag} ${TENSORFLOW_FOR_LITERT.repository}`,
+    );
+    expect(part['cmake-parameters']).toEqual(
+      expect.arrayContaining(['-DTFLITE_ENABLE_XNNPACK=ON', '-DTFLITE_ENABLE_GPU=OFF', '-DCMAKE_BUILD_TYPE=Release']),
+    );
     expect(part.prime).toEqual(['lib/libtensorflowlite_c.so']);
   });
 
@@ -89,13 +110,21 @@ describe('the tflite part (TFLite 2.19 from LiteRT with the CMake plugin)', () =
     for (const [name, spec] of Object.entries(SNAP_SPEC_CASES)) {
       const files = renderSnapcraftProject(spec);
       const doc = parse(files[0]!.content!) as {
-        parts: Record<string, { source?: string; 'source-type'?: string; 'source-checksum'?: string; 'source-commit'?: string }>;
+        parts: Record<
+          string,
+          { source?: string; 'source-type'?: string; 'source-checksum'?: string; 'source-commit'?: string }
+        >;
       };
       for (const [part, def] of Object.entries(doc.parts)) {
         if (def.source === undefined) continue;
-        if (/^https:/.test(def.source) && def['source-type'] === 'git') expect(def['source-commit'], `${name} ${part}`).toMatch(/^[0-9a-f]{40}$/);
+        if (/^https:/.test(def.source) && def['source-type'] === 'git')
+          expect(def['source-commit'], `${name} ${part}`).toMatch(/^[0-9a-f]{40}$/);
         else if (/^https:/.test(def.source)) expect(def['source-checksum'], `${name} ${part}`).toMatch(/^sha512\//);
-        else expect(files.some((f) => f.path === def.source || f.path.startsWith(`${def.source}/`)), `${name} ${part}: ${def.source}`).toBe(true);
+        else
+          expect(
+            files.some((f) => f.path === def.source || f.path.startsWith(`${def.source}/`)),
+            `${name} ${part}: ${def.source}`,
+          ).toBe(true);
       }
     }
   });
@@ -103,6 +132,8 @@ describe('the tflite part (TFLite 2.19 from LiteRT with the CMake plugin)', () =
   test('a Coral project carries the repository key where snapcraft looks for it (snap/keys/<last 8 of key-id>.asc)', () => {
     const files = renderSnapcraftProject(SNAP_SPEC_CASES['amd64-coral-usb']!);
     expect(files.find((f) => f.path === 'snap/keys/DC6315A3.asc')?.content).toContain('BEGIN PGP PUBLIC KEY BLOCK');
-    expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-cpu']!).some((f) => f.path.startsWith('snap/keys/'))).toBe(false);
+    expect(renderSnapcraftProject(SNAP_SPEC_CASES['amd64-cpu']!).some((f) => f.path.startsWith('snap/keys/'))).toBe(
+      false,
+    );
   });
 });

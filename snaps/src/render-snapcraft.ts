@@ -5,7 +5,13 @@ import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import { appDefs, topLevelPlugs } from './apps.js';
 import { CORAL_APT, NODE_VERSION } from './pins.js';
-import { renderClassifyScript, renderConfigureHook, renderEnvScript, renderServeScript, SNAP_LAYOUT } from './scripts.js';
+import {
+  renderClassifyScript,
+  renderConfigureHook,
+  renderEnvScript,
+  renderServeScript,
+  SNAP_LAYOUT,
+} from './scripts.js';
 import { validateSnapSpec, type SnapFile, type SnapSpec } from './spec.js';
 import { renderTfliteCmake, TFLITE_CMAKE_FILE, tflitePart } from './tflite-part.js';
 
@@ -54,7 +60,15 @@ function parts(spec: SnapSpec): Record<string, unknown> {
       // The addon's build (binding.gyp via runtime/scripts/paths.cjs) reads the headers the tflite part staged.
       'build-environment': [{ COREFORGE_TFLITE_INCLUDE: `$CRAFT_STAGE/${SNAP_LAYOUT.tfliteInclude}` }],
       organize: { 'lib/node_modules/@coreforge/runtime': 'runtime' },
-      prime: ['-include', '-share', '-lib/node_modules/npm', '-lib/node_modules/corepack', '-**/*.map', '-**/*.d.ts', '-**/*.md'],
+      prime: [
+        '-include',
+        '-share',
+        '-lib/node_modules/npm',
+        '-lib/node_modules/corepack',
+        '-**/*.map',
+        '-**/*.d.ts',
+        '-**/*.md',
+      ],
     },
   };
   if (spec.coral) {
@@ -79,11 +93,19 @@ export function renderSnapcraftYaml(input: SnapSpec): string {
     grade: spec.grade,
     confinement: 'strict',
     compression: spec.compression,
-    platforms: Object.fromEntries(spec.architectures.map((arch) => [arch, { 'build-on': [arch], 'build-for': [arch] }])),
+    platforms: Object.fromEntries(
+      spec.architectures.map((arch) => [arch, { 'build-on': [arch], 'build-for': [arch] }]),
+    ),
   };
   if (spec.coral) {
     doc['package-repositories'] = [
-      { type: 'apt', url: CORAL_APT.url, suites: [CORAL_APT.suite], components: [CORAL_APT.component], 'key-id': CORAL_APT.keyId },
+      {
+        type: 'apt',
+        url: CORAL_APT.url,
+        suites: [CORAL_APT.suite],
+        components: [CORAL_APT.component],
+        'key-id': CORAL_APT.keyId,
+      },
     ];
   }
   const plugs = topLevelPlugs(spec);
@@ -102,14 +124,27 @@ export function renderSnapcraftProject(spec: SnapSpec): readonly ProjectFile[] {
     { path: 'snap/snapcraft.yaml', content: renderSnapcraftYaml(spec), mode: 0o644 },
     { path: 'snap/hooks/configure', content: renderConfigureHook(spec), mode: 0o755 },
     { path: `${PROJECT_LAYOUT.launchersDir}/${SNAP_LAYOUT.env}`, content: renderEnvScript(spec), mode: 0o644 },
-    { path: `${PROJECT_LAYOUT.launchersDir}/${SNAP_LAYOUT.classify}`, content: renderClassifyScript(spec), mode: 0o755 },
+    {
+      path: `${PROJECT_LAYOUT.launchersDir}/${SNAP_LAYOUT.classify}`,
+      content: renderClassifyScript(spec),
+      mode: 0o755,
+    },
     { path: `${PROJECT_LAYOUT.launchersDir}/${SNAP_LAYOUT.serve}`, content: renderServeScript(spec), mode: 0o755 },
-    { path: `${PROJECT_LAYOUT.runtimeDir}/${posix.basename(spec.runtimeTarball)}`, copyFrom: spec.runtimeTarball, mode: 0o644 },
+    {
+      path: `${PROJECT_LAYOUT.runtimeDir}/${posix.basename(spec.runtimeTarball)}`,
+      copyFrom: spec.runtimeTarball,
+      mode: 0o644,
+    },
     ...(spec.tflite?.kind === 'litert' ? [{ path: TFLITE_CMAKE_FILE, content: renderTfliteCmake(), mode: 0o644 }] : []),
   ];
   for (const file of [spec.model, spec.edgetpuModel, spec.labels])
     if (file) files.push({ path: `${PROJECT_LAYOUT.modelDir}/${file.name}`, copyFrom: file.source, mode: 0o644 });
-  if (spec.tflite?.kind === 'file') files.push({ path: `snap/local/tflite/${posix.basename(spec.tflite.source)}`, copyFrom: spec.tflite.source, mode: 0o644 });
+  if (spec.tflite?.kind === 'file')
+    files.push({
+      path: `snap/local/tflite/${posix.basename(spec.tflite.source)}`,
+      copyFrom: spec.tflite.source,
+      mode: 0o644,
+    });
   if (spec.coral) files.push({ path: aptKeyFile(CORAL_APT.keyId), content: spec.coral.aptKey, mode: 0o644 });
   return files;
 }

@@ -26,7 +26,9 @@ export function renderEnvScript(spec: SnapSpec): string {
   // libedgetpu and libusb come from Debian packages (stage-packages), which install under usr/lib/<triplet>.
   const edgetpu = spec.coral
     ? `case "\${SNAP_ARCH:-}" in
-${Object.entries(ARCH_TRIPLET).map(([arch, triplet]) => `  ${arch}) CF_TRIPLET=${triplet} ;;\n`).join('')}esac
+${Object.entries(ARCH_TRIPLET)
+  .map(([arch, triplet]) => `  ${arch}) CF_TRIPLET=${triplet} ;;\n`)
+  .join('')}esac
 export LD_LIBRARY_PATH="$SNAP/usr/lib/$CF_TRIPLET:$LD_LIBRARY_PATH"
 export COREFORGE_EDGETPU_LIB="$SNAP/usr/lib/$CF_TRIPLET/libedgetpu.so.1"
 `

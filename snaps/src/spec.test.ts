@@ -11,22 +11,54 @@ describe('validateSnapSpec', () => {
   });
 
   const rows: [string, Partial<SnapSpec>, string][] = [
-    ['name', { name: 'Classifier' }, 'cannot use snap spec: name must be 2-40 lowercase letters, digits and single dashes, not "Classifier"'],
-    ['name dashes', { name: 'a--b' }, 'cannot use snap spec: name must be 2-40 lowercase letters, digits and single dashes, not "a--b"'],
-    ['version', { version: '1.0 beta' }, 'cannot use snap spec: version must be a snap version (at most 32 characters), not "1.0 beta"'],
+    [
+      'name',
+      { name: 'Classifier' },
+      'cannot use snap spec: name must be 2-40 lowercase letters, digits and single dashes, not "Classifier"',
+    ],
+    [
+      'name dashes',
+      { name: 'a--b' },
+      'cannot use snap spec: name must be 2-40 lowercase letters, digits and single dashes, not "a--b"',
+    ],
+    [
+      'version',
+      { version: '1.0 beta' },
+      'cannot use snap spec: version must be a snap version (at most 32 characters), not "1.0 beta"',
+    ],
     ['summary', { summary: '' }, 'cannot use snap spec: summary must be 1-78 characters'],
     ['no arch', { architectures: [] }, 'cannot use snap spec: architectures must list at least one architecture'],
-    ['arch', { architectures: ['armhf' as 'arm64'] }, 'cannot use snap spec: architectures must be amd64 or arm64, not "armhf"'],
+    [
+      'arch',
+      { architectures: ['armhf' as 'arm64'] },
+      'cannot use snap spec: architectures must be amd64 or arm64, not "armhf"',
+    ],
     ['compression', { compression: 'zstd' as 'xz' }, 'cannot use snap spec: compression must be xz or lzo, not "zstd"'],
-    ['model name', { model: { name: '../m.tflite', source: 'm.tflite' } }, 'cannot use snap spec: model.name must be a plain file name, not "../m.tflite"'],
+    [
+      'model name',
+      { model: { name: '../m.tflite', source: 'm.tflite' } },
+      'cannot use snap spec: model.name must be a plain file name, not "../m.tflite"',
+    ],
     [
       'labels clash',
       { labels: { name: good.model.name, source: 'x' } },
       'cannot use snap spec: labels.name must differ from the model file name "mobilenet_v2_1.0_224_quant.tflite"',
     ],
-    ['port', { service: { ...good.service, port: 0 } }, 'cannot use snap spec: service.port must be an integer from 1 to 65535, not 0'],
-    ['threads', { service: { ...good.service, threads: 1.5 } }, 'cannot use snap spec: service.threads must be an integer from 1 to 64, not 1.5'],
-    ['bind', { service: { ...good.service, bind: 'localhost' } }, 'cannot use snap spec: service.bind must be an IPv4 or IPv6 address, not "localhost"'],
+    [
+      'port',
+      { service: { ...good.service, port: 0 } },
+      'cannot use snap spec: service.port must be an integer from 1 to 65535, not 0',
+    ],
+    [
+      'threads',
+      { service: { ...good.service, threads: 1.5 } },
+      'cannot use snap spec: service.threads must be an integer from 1 to 64, not 1.5',
+    ],
+    [
+      'bind',
+      { service: { ...good.service, bind: 'localhost' } },
+      'cannot use snap spec: service.bind must be an IPv4 or IPv6 address, not "localhost"',
+    ],
     [
       'edgetpu model without coral',
       { edgetpuModel: { name: 'm_edgetpu.tflite', source: 'm_edgetpu.tflite' } },

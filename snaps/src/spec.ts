@@ -5,7 +5,10 @@ export const SNAP_ARCHES = ['amd64', 'arm64'] as const;
 export type SnapArch = (typeof SNAP_ARCHES)[number];
 
 /** The Debian multiarch triplet of each architecture (`$SNAP/usr/lib/<triplet>`, cross toolchains' prefix). */
-export const ARCH_TRIPLET = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' } as const satisfies Record<SnapArch, string>;
+export const ARCH_TRIPLET = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' } as const satisfies Record<
+  SnapArch,
+  string
+>;
 
 export const SNAP_COMPRESSIONS = ['xz', 'lzo'] as const;
 export type SnapCompression = (typeof SNAP_COMPRESSIONS)[number];
@@ -46,7 +49,8 @@ export interface ServiceSpec {
  * Where $SNAP/lib/libtensorflowlite_c.so comes from: `litert` builds TFLite 2.19 from LiteRT's sources (CMake plugin),
  * `tfjs` takes TFLite 2.9 from npm's tfjs-tflite-node (for a Coral), `file` copies the project's own (project-relative).
  */
-export type TfliteSource = { readonly kind: 'litert' } | { readonly kind: 'tfjs' } | { readonly kind: 'file'; readonly source: string };
+export type TfliteSource =
+  { readonly kind: 'litert' } | { readonly kind: 'tfjs' } | { readonly kind: 'file'; readonly source: string };
 
 export interface SnapSpec {
   readonly name: string;
@@ -92,13 +96,19 @@ function checkInteger(field: string, value: number, min: number, max: number): v
 export function validateSnapSpec(spec: SnapSpec): SnapSpec {
   if (spec.name.length < 2 || spec.name.length > 40 || !SNAP_NAME.test(spec.name))
     throw invalid('name', `must be 2-40 lowercase letters, digits and single dashes, not "${spec.name}"`);
-  if (!SNAP_VERSION.test(spec.version)) throw invalid('version', `must be a snap version (at most 32 characters), not "${spec.version}"`);
+  if (!SNAP_VERSION.test(spec.version))
+    throw invalid('version', `must be a snap version (at most 32 characters), not "${spec.version}"`);
   if (spec.summary.length === 0 || spec.summary.length > 78) throw invalid('summary', 'must be 1-78 characters');
   if (spec.architectures.length === 0) throw invalid('architectures', 'must list at least one architecture');
   for (const arch of spec.architectures)
     if (!SNAP_ARCHES.includes(arch)) throw invalid('architectures', `must be amd64 or arm64, not "${String(arch)}"`);
-  if (!SNAP_COMPRESSIONS.includes(spec.compression)) throw invalid('compression', `must be xz or lzo, not "${String(spec.compression)}"`);
-  for (const [field, file] of [['model', spec.model], ['labels', spec.labels], ['edgetpuModel', spec.edgetpuModel]] as const) {
+  if (!SNAP_COMPRESSIONS.includes(spec.compression))
+    throw invalid('compression', `must be xz or lzo, not "${String(spec.compression)}"`);
+  for (const [field, file] of [
+    ['model', spec.model],
+    ['labels', spec.labels],
+    ['edgetpuModel', spec.edgetpuModel],
+  ] as const) {
     if (file === undefined) continue;
     if (!FILE_NAME.test(file.name)) throw invalid(`${field}.name`, `must be a plain file name, not "${file.name}"`);
   }
@@ -107,16 +117,22 @@ export function validateSnapSpec(spec: SnapSpec): SnapSpec {
   checkInteger('service.port', spec.service.port, 1, 65535);
   checkInteger('service.threads', spec.service.threads, 1, 64);
   checkInteger('service.topK', spec.service.topK, 1, 1000);
-  if (!BIND.test(spec.service.bind)) throw invalid('service.bind', `must be an IPv4 or IPv6 address, not "${spec.service.bind}"`);
+  if (!BIND.test(spec.service.bind))
+    throw invalid('service.bind', `must be an IPv4 or IPv6 address, not "${spec.service.bind}"`);
   if (spec.coral) {
-    if (!CORAL_RUNTIMES.includes(spec.coral.runtime)) throw invalid('coral.runtime', `must be std or max, not "${String(spec.coral.runtime)}"`);
+    if (!CORAL_RUNTIMES.includes(spec.coral.runtime))
+      throw invalid('coral.runtime', `must be std or max, not "${String(spec.coral.runtime)}"`);
     if (!CORAL_ACCESSES.includes(spec.coral.access))
       throw invalid('coral.access', `must be raw-usb or custom-device, not "${String(spec.coral.access)}"`);
     if (!CUSTOM_DEVICE.test(spec.coral.customDevice))
-      throw invalid('coral.customDevice', `must be lowercase letters, digits and dashes, not "${spec.coral.customDevice}"`);
+      throw invalid(
+        'coral.customDevice',
+        `must be lowercase letters, digits and dashes, not "${spec.coral.customDevice}"`,
+      );
   }
   if (spec.edgetpuModel && !spec.coral) throw invalid('edgetpuModel', 'needs a Coral accelerator');
-  if (!TARBALL.test(spec.runtimeTarball)) throw invalid('runtimeTarball', `must be an npm pack tarball (.tgz), not "${spec.runtimeTarball}"`);
+  if (!TARBALL.test(spec.runtimeTarball))
+    throw invalid('runtimeTarball', `must be an npm pack tarball (.tgz), not "${spec.runtimeTarball}"`);
   if (spec.coral && !spec.coral.aptKey.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----'))
     throw invalid('coral.aptKey', 'must be an ASCII-armoured OpenPGP public key');
   return spec;

@@ -48,7 +48,13 @@ export function tflitePart(spec: SnapSpec): Record<string, unknown> {
   const tflite = spec.tflite ?? { kind: 'tfjs' };
   if (tflite.kind === 'file') {
     const base = tflite.source.split('/').pop()!;
-    return { plugin: 'dump', source: `snap/local/tflite/${base}`, 'source-type': 'file', organize: { [base]: SNAP_LAYOUT.tfliteLib }, stage: [SNAP_LAYOUT.tfliteLib] };
+    return {
+      plugin: 'dump',
+      source: `snap/local/tflite/${base}`,
+      'source-type': 'file',
+      organize: { [base]: SNAP_LAYOUT.tfliteLib },
+      stage: [SNAP_LAYOUT.tfliteLib],
+    };
   }
   if (tflite.kind === 'tfjs') {
     return {

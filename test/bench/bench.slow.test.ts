@@ -10,22 +10,43 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const exec = promisify(execFile);
-const MODELS = ['mobilenet_v1_0.25_128_quant', 'mobilenet_v1_0.75_192_quant', 'mobilenet_v2_1.0_224_quant', 'tf2_mobilenet_v2_1.0_224_ptq'];
+const MODELS = [
+  'mobilenet_v1_0.25_128_quant',
+  'mobilenet_v1_0.75_192_quant',
+  'mobilenet_v2_1.0_224_quant',
+  'tf2_mobilenet_v2_1.0_224_ptq',
+];
 const env = { ...process.env, BENCH_ITERATIONS: '3', BENCH_ROUNDS: '1' };
 const num = String.raw`\d+\.\d\d`;
 
 describe('npm run bench (short mode)', () => {
   it('prints a row of numbers for every fixture model and generation, with 2.19 on XNNPACK', async () => {
-    const { stdout } = await exec(process.execPath, [path.join(REPO_ROOT, 'test/bench/run.mjs')], { cwd: REPO_ROOT, env, maxBuffer: 1 << 22 });
+    const { stdout } = await exec(process.execPath, [path.join(REPO_ROOT, 'test/bench/run.mjs')], {
+      cwd: REPO_ROOT,
+      env,
+      maxBuffer: 1 << 22,
+    });
     for (const model of MODELS) {
-      expect(stdout).toMatch(new RegExp(`^\\| ${model} \\| 2\\.9\\.0 \\| [a-z0-9()+]+ \\| ${num}(?: \\| ${num}){7} \\|$`, 'm'));
-      expect(stdout).toMatch(new RegExp(`^\\| ${model} \\| 2\\.19\\.0 \\| xnnpack\\([a-z0-9+-]+\\) \\| ${num}(?: \\| ${num}){7} \\|$`, 'm'));
+      expect(stdout).toMatch(
+        new RegExp(`^\\| ${model} \\| 2\\.9\\.0 \\| [a-z0-9()+]+ \\| ${num}(?: \\| ${num}){7} \\|$`, 'm'),
+      );
+      expect(stdout).toMatch(
+        new RegExp(`^\\| ${model} \\| 2\\.19\\.0 \\| xnnpack\\([a-z0-9+-]+\\) \\| ${num}(?: \\| ${num}){7} \\|$`, 'm'),
+      );
     }
-    expect(stdout).toMatch(new RegExp(`at least ${num}x as fast as LiteRT\\.js on every fixture \\(goal 1\\.8x\\), at most ${num}x the C reference`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `at least ${num}x as fast as LiteRT\\.js on every fixture \\(goal 1\\.8x\\), at most ${num}x the C reference`,
+      ),
+    );
   }, 300_000);
 
   it('reports serve throughput for 1 and 4 clients and the daemon memory', async () => {
-    const { stdout } = await exec(process.execPath, ['--expose-gc', path.join(REPO_ROOT, 'test/bench/serve.mjs'), '--requests', '200'], { cwd: REPO_ROOT, env, maxBuffer: 1 << 22 });
+    const { stdout } = await exec(
+      process.execPath,
+      ['--expose-gc', path.join(REPO_ROOT, 'test/bench/serve.mjs'), '--requests', '200'],
+      { cwd: REPO_ROOT, env, maxBuffer: 1 << 22 },
+    );
     expect(stdout).toMatch(/^ {2}1 client {2}\d+\.\d req\/s/m);
     expect(stdout).toMatch(/^ {2}4 clients \d+\.\d req\/s .* ratio \d+\.\d\dx/m);
     expect(stdout).toMatch(/100 -> 200 requests: -?\d+\.\d% \(goal within 10%\)/);

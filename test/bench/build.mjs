@@ -47,7 +47,11 @@ try {
   coreforge(['keys', 'create', 'acme-dev']);
   coreforge(['keys', 'export-public', 'acme-dev', '-o', path.join(dir, 'acme-dev.pub')]);
   const viteNode = path.join(repo, 'node_modules', 'vite-node', 'vite-node.mjs');
-  const made = spawnSync(process.execPath, [viteNode, path.join(here, 'standin-env.ts'), path.join(dir, 'acme-dev.pub'), path.join(dir, 'store')], { cwd: repo, encoding: 'utf8' });
+  const made = spawnSync(
+    process.execPath,
+    [viteNode, path.join(here, 'standin-env.ts'), path.join(dir, 'acme-dev.pub'), path.join(dir, 'store')],
+    { cwd: repo, encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`cannot make the stand-in's test store:\n${made.stderr}`);
   const standIn = JSON.parse(made.stdout.trim().split('\n').at(-1));
   if (standIn.skip) throw new Skip(standIn.skip);
@@ -65,7 +69,8 @@ try {
     unchanged.push(u.ms);
     copyFileSync(path.join(fixtures, 'models', MODELS[(i + 1) % 2]), path.join(dir, 'model.tflite'));
     const m = coreforge(['build', '--json']);
-    if (!m.result.ran.includes('pack-snap') || m.result.ran.includes('sign-model')) throw new Error(`the model-only rebuild ran ${m.result.ran.join(', ')}`);
+    if (!m.result.ran.includes('pack-snap') || m.result.ran.includes('sign-model'))
+      throw new Error(`the model-only rebuild ran ${m.result.ran.join(', ')}`);
     modelOnly.push(m.ms);
   }
   const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -73,8 +78,12 @@ try {
   console.log('| build | time | / cold | goal |');
   console.log('|---|---|---|---|');
   console.log(`| cold (no build state) | ${f(cold.ms)} | 1.00 | |`);
-  console.log(`| unchanged rebuild | ${f(median(unchanged))} | ${(median(unchanged) / cold.ms).toFixed(3)} | <= 0.05 |`);
-  console.log(`| model-only rebuild | ${f(median(modelOnly))} | ${(median(modelOnly) / cold.ms).toFixed(3)} | <= 0.15 |`);
+  console.log(
+    `| unchanged rebuild | ${f(median(unchanged))} | ${(median(unchanged) / cold.ms).toFixed(3)} | <= 0.05 |`,
+  );
+  console.log(
+    `| model-only rebuild | ${f(median(modelOnly))} | ${(median(modelOnly) / cold.ms).toFixed(3)} | <= 0.15 |`,
+  );
 } catch (error) {
   if (!(error instanceof Skip)) throw error;
   console.log(`build bench skipped: ${error.message}`);

@@ -17,15 +17,35 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 
 function config(dir, model, labels) {
   return {
-    file: path.join(dir, 'coreforge.yaml'), dir, name: 'classifier', target: 'pc-amd64', arch: 'amd64', brand: 'acme',
-    model: 'acme-classifier-pc', displayName: 'Acme Classifier', grade: 'dangerous', storageSafety: 'prefer-encrypted',
-    base: 'core24', snaps: [],
+    file: path.join(dir, 'coreforge.yaml'),
+    dir,
+    name: 'classifier',
+    target: 'pc-amd64',
+    arch: 'amd64',
+    brand: 'acme',
+    model: 'acme-classifier-pc',
+    displayName: 'Acme Classifier',
+    grade: 'dangerous',
+    storageSafety: 'prefer-encrypted',
+    base: 'core24',
+    snaps: [],
     inference: {
-      snapName: 'classifier', model, labels, accelerator: 'none', edgetpuRuntime: 'std', coralAccess: 'raw-usb',
-      port: 8080, bind: '0.0.0.0', threads: 1, topK: 5, compression: 'xz',
+      snapName: 'classifier',
+      model,
+      labels,
+      accelerator: 'none',
+      edgetpuRuntime: 'std',
+      coralAccess: 'raw-usb',
+      port: 8080,
+      bind: '0.0.0.0',
+      threads: 1,
+      topK: 5,
+      compression: 'xz',
     },
     gadget: { kernelCmdline: { append: [], allow: [] }, partitions: [] },
-    signing: { key: 'acme-dev', backend: 'coreforge' }, output: path.join(dir, 'out'), image: { compression: 'xz' },
+    signing: { key: 'acme-dev', backend: 'coreforge' },
+    output: path.join(dir, 'out'),
+    image: { compression: 'xz' },
   };
 }
 
@@ -49,7 +69,10 @@ try {
   // A runtime-only update: the same checkout with one line added to the compiled runtime.
   const repo2 = path.join(work, 'repo2');
   await mkdir(repo2);
-  await cp(path.join(repo, 'runtime'), path.join(repo2, 'runtime'), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+  await cp(path.join(repo, 'runtime'), path.join(repo2, 'runtime'), {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}node_modules`),
+  });
   await symlink(path.join(repo, 'node_modules'), path.join(repo2, 'node_modules'));
   const mainJs = path.join(repo2, 'runtime', 'dist', 'cli', 'main.js');
   await writeFile(mainJs, `${await readFile(mainJs, 'utf8')}// runtime update 0.1.1\n`);
@@ -58,7 +81,13 @@ try {
   const snaps = {};
   const pack = async (name, cfg, repoRoot) => {
     log(`packing ${name}`);
-    const r = await packInferenceSnap(cfg, { arch: 'amd64', outDir: path.join(work, 'snaps', name), run, cacheDir, ...(repoRoot ? { repoRoot } : {}) });
+    const r = await packInferenceSnap(cfg, {
+      arch: 'amd64',
+      outDir: path.join(work, 'snaps', name),
+      run,
+      cacheDir,
+      ...(repoRoot ? { repoRoot } : {}),
+    });
     snaps[name] = r.snapFile;
   };
   await pack('v1', config(dir, v1, labels));
@@ -77,12 +106,19 @@ try {
   for (const [title, a, b] of scenarios) {
     log(`delta: ${title}`);
     const r = await snapDeltaReport(snaps[a], snaps[b], { run });
-    results.push({ scenario: title, changedFiles: [...r.files.changed, ...r.files.added], changedBytes: r.files.changedBytes, figures: r.figures });
+    results.push({
+      scenario: title,
+      changedFiles: [...r.files.changed, ...r.files.added],
+      changedBytes: r.files.changedBytes,
+      figures: r.figures,
+    });
   }
   if (json) console.log(JSON.stringify(results, null, 2));
   else {
     const mb = (n) => `${n} B`;
-    console.log('scenario                               comp  full snap     delta         delta/full  delta/changed-bytes  changed files');
+    console.log(
+      'scenario                               comp  full snap     delta         delta/full  delta/changed-bytes  changed files',
+    );
     for (const r of results)
       for (const f of r.figures)
         console.log(

@@ -33,13 +33,21 @@ function makeImage() {
 function ddFull(xz, target) {
   return new Promise((resolve, reject) => {
     const xzc = spawn('xz', ['-dc', '-T0', xz], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const dd = spawn('dd', [`of=${target}`, 'bs=4M', 'iflag=fullblock', 'oflag=direct', 'conv=fsync', 'status=none'], { stdio: [xzc.stdout, 'ignore', 'inherit'] });
-    dd.on('close', (code) => (code === 0 ? resolve({ bytesWritten: 256 * MIB }) : reject(new Error(`dd exited ${code}`))));
+    const dd = spawn('dd', [`of=${target}`, 'bs=4M', 'iflag=fullblock', 'oflag=direct', 'conv=fsync', 'status=none'], {
+      stdio: [xzc.stdout, 'ignore', 'inherit'],
+    });
+    dd.on('close', (code) =>
+      code === 0 ? resolve({ bytesWritten: 256 * MIB }) : reject(new Error(`dd exited ${code}`)),
+    );
   });
 }
 
 function flash(xz, target, args) {
-  const r = spawnSync(process.execPath, [CLI, 'flash', xz, '--device', target, '--target-file', '--yes', '--json', ...args], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'flash', xz, '--device', target, '--target-file', '--yes', '--json', ...args],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`coreforge flash failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -65,13 +73,22 @@ try {
   const xz = `${raw}.xz`;
   const hasBmaptool = spawnSync('sh', ['-c', 'command -v bmaptool']).status === 0;
   const rows = [await measure('xz -dc | dd oflag=direct conv=fsync', (t) => ddFull(xz, t))];
-  rows.push(await measure('coreforge flash (builtin, --no-verify)', async (t) => flash(xz, t, ['--writer', 'builtin', '--no-verify'])));
+  rows.push(
+    await measure('coreforge flash (builtin, --no-verify)', async (t) =>
+      flash(xz, t, ['--writer', 'builtin', '--no-verify']),
+    ),
+  );
   rows.push(await measure('coreforge flash (builtin, verified)', async (t) => flash(xz, t, ['--writer', 'builtin'])));
-  if (hasBmaptool) rows.push(await measure('coreforge flash (bmaptool, verified)', async (t) => flash(xz, t, ['--writer', 'bmaptool'])));
+  if (hasBmaptool)
+    rows.push(
+      await measure('coreforge flash (bmaptool, verified)', async (t) => flash(xz, t, ['--writer', 'bmaptool'])),
+    );
   const base = rows[0].seconds;
   console.log('flash of a 256 MiB sparse image (32 MiB of data) to a file target, medians of 3:');
   for (const r of rows)
-    console.log(`  ${r.name.padEnd(40)} ${r.seconds.toFixed(2)} s   ${(r.seconds / base).toFixed(2)}x dd   bytes written / image size = ${(r.bytesWritten / (256 * MIB)).toFixed(3)}`);
+    console.log(
+      `  ${r.name.padEnd(40)} ${r.seconds.toFixed(2)} s   ${(r.seconds / base).toFixed(2)}x dd   bytes written / image size = ${(r.bytesWritten / (256 * MIB)).toFixed(3)}`,
+    );
   if (!hasBmaptool) console.log('  (bmaptool not installed: sudo apt-get install bmap-tools)');
 } finally {
   rmSync(dir, { recursive: true, force: true });

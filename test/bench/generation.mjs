@@ -16,7 +16,12 @@ import { median, timeMedian, WARMUP } from './timing.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cache = path.join(here, '..', '.cache', 'bench');
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
-export const MODELS = ['mobilenet_v1_0.25_128_quant.tflite', 'mobilenet_v1_0.75_192_quant.tflite', 'mobilenet_v2_1.0_224_quant.tflite', 'tf2_mobilenet_v2_1.0_224_ptq.tflite'];
+export const MODELS = [
+  'mobilenet_v1_0.25_128_quant.tflite',
+  'mobilenet_v1_0.75_192_quant.tflite',
+  'mobilenet_v2_1.0_224_quant.tflite',
+  'tf2_mobilenet_v2_1.0_224_ptq.tflite',
+];
 const [library, iterationsArg] = process.argv.slice(2);
 const ITERATIONS = Number(iterationsArg ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -29,7 +34,22 @@ function buildReference() {
   mkdirSync(cache, { recursive: true });
   const include = createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').includeDir();
   const bin = path.join(cache, 'reference');
-  const r = spawnSync('g++', ['-O2', '-std=c++17', '-I', include, '-I', path.join(here, '..', '..', 'runtime', 'native'), '-o', bin, path.join(here, 'reference.cc'), '-ldl'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'g++',
+    [
+      '-O2',
+      '-std=c++17',
+      '-I',
+      include,
+      '-I',
+      path.join(here, '..', '..', 'runtime', 'native'),
+      '-o',
+      bin,
+      path.join(here, 'reference.cc'),
+      '-ldl',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`cannot build the C reference: ${r.stderr}`);
   return bin;
 }
@@ -42,7 +62,12 @@ for (const name of MODELS) {
   const classifier = await openClassifier({ model: file, threads: 1, tfliteLibrary: library });
   const input = classifier.info.inputs[0];
   const [, h, w] = input.shape;
-  const native = { type: { uint8: 3, int8: 9, float32: 1 }[input.type], scale: input.quantization.scale, zeroPoint: input.quantization.zeroPoint, name: input.name };
+  const native = {
+    type: { uint8: 3, int8: 9, float32: 1 }[input.type],
+    scale: input.quantization.scale,
+    zeroPoint: input.quantization.zeroPoint,
+    name: input.name,
+  };
   const tensor = encodeInput(await imageToRgb(BMP, w, h), native);
   const inputFile = path.join(cache, `${name}.${lib.version}.input`);
   writeFileSync(inputFile, tensor);
@@ -55,7 +80,9 @@ for (const name of MODELS) {
   const ours = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: flags });
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], { encoding: 'utf8' });
+    const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], {
+      encoding: 'utf8',
+    });
     if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
     const c = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
     const o = await time(() => nativeAddon().invoke(ours.handle, tensor));
@@ -72,7 +99,18 @@ for (const name of MODELS) {
 
   // A JPEG photo file to top-5: read, decode + resize, invoke, top-k.
   const jpegMs = await time(async () => classifier.classify(JPEG, { topK: 5 }));
-  rows.push({ model: name, path: classifier.info.path, inputType: input.type, flags, cMs, oursMs, oursOverC, builtinMs, jpegMs, tensor: tensor.toString('base64') });
+  rows.push({
+    model: name,
+    path: classifier.info.path,
+    inputType: input.type,
+    flags,
+    cMs,
+    oursMs,
+    oursOverC,
+    builtinMs,
+    jpegMs,
+    tensor: tensor.toString('base64'),
+  });
   classifier.close();
 }
 process.stdout.write(`${JSON.stringify({ version: lib.version, library: lib.path, rows })}\n`);

@@ -18,7 +18,10 @@ export async function loadLiteRtForNode() {
     const js = file.toString();
     vm.runInThisContext(readFileSync(js, 'utf8'), { filename: js });
     globalThis.ModuleFactory = globalThis.ModuleFactory ?? vm.runInThisContext('ModuleFactory');
-    globalThis.Module = { wasmBinary: readFileSync(js.replace(/\.js$/, '.wasm')), locateFile: (f) => path.join(dir, f) };
+    globalThis.Module = {
+      wasmBinary: readFileSync(js.replace(/\.js$/, '.wasm')),
+      locateFile: (f) => path.join(dir, f),
+    };
   };
   const litert = await import('@litertjs/core');
   await litert.loadLiteRt(`${dir}/`);

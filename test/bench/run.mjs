@@ -29,21 +29,33 @@ const libraries = [
   { label: '2.9', file: createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').libraryFor() },
   { label: '2.19', file: path.join(tfliteDir, `linux-${process.arch}`, 'libtensorflowlite_c.so') },
 ];
-for (const l of libraries) if (!existsSync(l.file)) throw new Error(`TFLite ${l.label} not found at ${l.file}: run "npm ci" / set COREFORGE_TFLITE_DIR`);
+for (const l of libraries)
+  if (!existsSync(l.file))
+    throw new Error(`TFLite ${l.label} not found at ${l.file}: run "npm ci" / set COREFORGE_TFLITE_DIR`);
 
 const generations = libraries.map((l) => ({
   ...l,
-  ...JSON.parse(execFileSync(process.execPath, [path.join(here, 'generation.mjs'), l.file, String(ITERATIONS)], { encoding: 'utf8', env: { ...process.env, COREFORGE_TFLITE_LIB: '' }, stdio: ['ignore', 'pipe', 'ignore'] })),
+  ...JSON.parse(
+    execFileSync(process.execPath, [path.join(here, 'generation.mjs'), l.file, String(ITERATIONS)], {
+      encoding: 'utf8',
+      env: { ...process.env, COREFORGE_TFLITE_LIB: '' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ),
 }));
 
 // LiteRT.js on the same models and input tensors, one thread.
 const litert = await loadLiteRtForNode();
 const litertMs = {};
 for (const row of generations[0].rows) {
-  const model = await litert.loadAndCompile(new Uint8Array(readFileSync(path.join(fixtures, 'models', row.model))), { accelerator: 'wasm' });
+  const model = await litert.loadAndCompile(new Uint8Array(readFileSync(path.join(fixtures, 'models', row.model))), {
+    accelerator: 'wasm',
+  });
   const tensor = Buffer.from(row.tensor, 'base64');
   const int8 = row.inputType === 'int8';
-  const typed = int8 ? new Int8Array(tensor.buffer, tensor.byteOffset, tensor.length) : new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length);
+  const typed = int8
+    ? new Int8Array(tensor.buffer, tensor.byteOffset, tensor.length)
+    : new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length);
   const side = Math.round(Math.sqrt(tensor.length / 3));
   litertMs[row.model] = await time(async () => {
     const t = new litert.Tensor(typed, [1, side, side, 3]);
@@ -66,14 +78,22 @@ for (const i of generations[0].rows.keys())
   for (const g of generations) {
     const r = g.rows[i];
     const lt = litertMs[r.model];
-    lines.push(`| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`);
+    lines.push(
+      `| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`,
+    );
   }
 const shipped = generations[1];
 const worstVsLitert = Math.min(...shipped.rows.map((r) => litertMs[r.model] / r.oursMs));
 const worstVsC = Math.max(...shipped.rows.map((r) => r.oursOverC));
-lines.push('', `TFLite ${shipped.version} (the library the snap ships): at least ${f(worstVsLitert)}x as fast as LiteRT.js on every fixture (goal 1.8x), at most ${f(worstVsC)}x the C reference (goal 1.05x).`);
+lines.push(
+  '',
+  `TFLite ${shipped.version} (the library the snap ships): at least ${f(worstVsLitert)}x as fast as LiteRT.js on every fixture (goal 1.8x), at most ${f(worstVsC)}x the C reference (goal 1.05x).`,
+);
 const builtinRatio = shipped.rows.map((r, i) => r.builtinMs / generations[0].rows[i].builtinMs);
-lines.push("", `Builtin kernels (no XNNPACK: what ops XNNPACK does not take run on), ${shipped.version} / 2.9: ${builtinRatio.map(f).join(', ')} (below 1 = faster than 2.9).`);
+lines.push(
+  '',
+  `Builtin kernels (no XNNPACK: what ops XNNPACK does not take run on), ${shipped.version} / 2.9: ${builtinRatio.map(f).join(', ')} (below 1 = faster than 2.9).`,
+);
 const table = lines.join('\n');
 console.log(table);
 if (writeReadme) {

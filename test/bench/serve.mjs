@@ -26,7 +26,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', '..', 'runtime', 'bin', 'coreforge-runtime.js');
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 // The daemon runs on the library the snap ships: TFLite 2.19 ($COREFORGE_TFLITE_DIR, default ../shared/tflite).
-const tflite = path.join(process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite'), `linux-${process.arch}`, 'libtensorflowlite_c.so');
+const tflite = path.join(
+  process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite'),
+  `linux-${process.arch}`,
+  'libtensorflowlite_c.so',
+);
 const photo = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
 const workers = Math.max(1, availableParallelism());
 const TOTAL = Number(values.requests);
@@ -35,10 +39,27 @@ const started = Date.now();
 
 /** Starts the daemon; resolves once /healthz is 200, with its port and pid. */
 async function startDaemon(model) {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--workers', String(workers), '--queue', '64', '-m', path.join(fixtures, 'models', model), '-l', path.join(fixtures, 'models', 'imagenet_labels.txt')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, COREFORGE_TFLITE_LIB: tflite },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'serve',
+      '--port',
+      '0',
+      '--workers',
+      String(workers),
+      '--queue',
+      '64',
+      '-m',
+      path.join(fixtures, 'models', model),
+      '-l',
+      path.join(fixtures, 'models', 'imagenet_labels.txt'),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, COREFORGE_TFLITE_LIB: tflite },
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -71,7 +92,9 @@ function post(port) {
     const t = performance.now();
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/classify', agent: false }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`status ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`status ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end(photo);
@@ -133,9 +156,15 @@ if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
   const { throughput: t, memory: m } = report;
   const f = (x) => x.toFixed(1);
-  console.log(`serve throughput (${t.model}, TFLite ${report.tflite}, ${workers} workers on ${report.cores} cores, 1 thread each):`);
+  console.log(
+    `serve throughput (${t.model}, TFLite ${report.tflite}, ${workers} workers on ${report.cores} cores, 1 thread each):`,
+  );
   console.log(`  1 client  ${f(t.one.rate)} req/s (p50 ${f(t.one.p50)} ms, p99 ${f(t.one.p99)} ms)`);
-  console.log(`  4 clients ${f(t.four.rate)} req/s (p50 ${f(t.four.p50)} ms, p99 ${f(t.four.p99)} ms)  ratio ${t.ratio.toFixed(2)}x (goal >= 1.7x)`);
-  console.log(`serve memory (${m.model}, daemon VmRSS): ${m.rss.map((r) => `${r.after === 0 ? 'idle' : `after ${r.after}`} ${f(r.mib)} MiB`).join(', ')}`);
+  console.log(
+    `  4 clients ${f(t.four.rate)} req/s (p50 ${f(t.four.p50)} ms, p99 ${f(t.four.p99)} ms)  ratio ${t.ratio.toFixed(2)}x (goal >= 1.7x)`,
+  );
+  console.log(
+    `serve memory (${m.model}, daemon VmRSS): ${m.rss.map((r) => `${r.after === 0 ? 'idle' : `after ${r.after}`} ${f(r.mib)} MiB`).join(', ')}`,
+  );
   console.log(`  100 -> ${m.requests} requests: ${(m.growth * 100).toFixed(1)}% (goal within 10%)`);
 }

@@ -47,7 +47,9 @@ export function checkArtifacts(out: string): BuildManifest {
  */
 export function checkFaultFakeArtifacts(out: string, extraSnaps: readonly string[] = []): BuildManifest {
   const manifest = checkArtifacts(out);
-  const raw = execFileSync('xz', ['-dc', path.join(out, manifest.image.file)], { maxBuffer: 1 << 30 }).toString('latin1');
+  const raw = execFileSync('xz', ['-dc', path.join(out, manifest.image.file)], { maxBuffer: 1 << 30 }).toString(
+    'latin1',
+  );
   expect(raw).toContain(`${manifest.inferenceSnap.file} ${manifest.inferenceSnap.sha256}`);
   expect(raw).toContain(`${manifest.modelAssertion.file} ${manifest.modelAssertion.sha256}`);
   for (const f of extraSnaps) expect(raw).toContain(`${path.basename(f)} ${sha256(readFileSync(f))}`);
@@ -59,7 +61,12 @@ export function checkFaultFakeArtifacts(out: string, extraSnaps: readonly string
  * the seed opens, its model is the published model assertion, and the seeded copy of each of `localSnaps` (the
  * published inference snap, a derived gadget) is byte for byte the published file.
  */
-export function checkSeededArtifacts(out: string, oracle: string, scratch: string, localSnaps: readonly string[]): SeedVerdict {
+export function checkSeededArtifacts(
+  out: string,
+  oracle: string,
+  scratch: string,
+  localSnaps: readonly string[],
+): SeedVerdict {
   const manifest = checkArtifacts(out);
   // The raw image beside the .xz (the one the .xz was made from, by the manifest's sha256).
   const raw = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).rawImage as Described;
@@ -73,13 +80,19 @@ export function checkSeededArtifacts(out: string, oracle: string, scratch: strin
   const label = readdirSync(path.join(seedDir, 'systems'))[0]!;
   const seed = readSeed(oracle, seedDir, label);
   expect(seed).toMatchObject({ result: 'ok', readBack: 'ok' });
-  expect(readFileSync(path.join(seedDir, 'systems', label, 'model'), 'utf8').trim(), "the seed's model").toBe(readFileSync(path.join(out, manifest.modelAssertion.file), 'utf8').trim());
+  expect(readFileSync(path.join(seedDir, 'systems', label, 'model'), 'utf8').trim(), "the seed's model").toBe(
+    readFileSync(path.join(out, manifest.modelAssertion.file), 'utf8').trim(),
+  );
   const seeded = new Map(seed.snaps!.map((s) => [s.name, s.path]));
   for (const file of localSnaps) {
-    const name = /^name: *['"]?([^'"\n]+)/m.exec(execFileSync('unsquashfs', ['-cat', file, 'meta/snap.yaml'], { encoding: 'utf8' }))![1]!;
+    const name = /^name: *['"]?([^'"\n]+)/m.exec(
+      execFileSync('unsquashfs', ['-cat', file, 'meta/snap.yaml'], { encoding: 'utf8' }),
+    )![1]!;
     const copy = seeded.get(name);
     expect(copy, `${name} in the seed`).toBeDefined();
-    expect(sha256(readFileSync(path.join(seedDir, copy!))), `${name}: seeded copy of ${path.basename(file)}`).toBe(sha256(readFileSync(file)));
+    expect(sha256(readFileSync(path.join(seedDir, copy!))), `${name}: seeded copy of ${path.basename(file)}`).toBe(
+      sha256(readFileSync(file)),
+    );
   }
   rmSync(scratch, { recursive: true, force: true });
   return seed;

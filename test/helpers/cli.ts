@@ -13,7 +13,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeout?: number } = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeout?: number } = {},
+): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before the CLI tests`);
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
@@ -33,7 +36,10 @@ export interface CliOptions {
 }
 
 /** Starts the CLI without blocking the test worker (long builds; vitest's RPC times out under spawnSync). */
-export function startCli(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(
+  args: readonly string[],
+  options: CliOptions = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before the CLI tests`);
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
@@ -46,7 +52,9 @@ export function startCli(args: readonly string[], options: CliOptions = {}): { c
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : -1), stdout, stderr }));
+    child.on('close', (code, signal) =>
+      resolve({ exitCode: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : -1), stdout, stderr }),
+    );
   });
   return { child, done };
 }

@@ -45,13 +45,22 @@ export interface PartsRun {
 }
 
 export class PartFailed extends Error {
-  constructor(readonly part: string, readonly step: string, readonly output: string) {
+  constructor(
+    readonly part: string,
+    readonly step: string,
+    readonly output: string,
+  ) {
     super(`part "${part}" failed to ${step}:\n${output.split('\n').slice(-30).join('\n')}`);
   }
 }
 
 function sh(part: string, step: string, script: string, cwd: string, env: Record<string, string>): string {
-  const r = spawnSync('/bin/bash', ['-euo', 'pipefail', '-c', script], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('/bin/bash', ['-euo', 'pipefail', '-c', script], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0) throw new PartFailed(part, step, output || String(r.error));
   return output;
@@ -64,13 +73,16 @@ function pull(name: string, def: PartDef, run: PartsRun, src: string): void {
     const file = run.downloads[def.source];
     if (!file) throw new PartFailed(name, 'pull', `no download given for ${def.source}`);
     const [algo, hex] = (def['source-checksum'] ?? '').split('/');
-    const actual = createHash(algo ?? 'sha512').update(readFileSync(file)).digest('hex');
+    const actual = createHash(algo ?? 'sha512')
+      .update(readFileSync(file))
+      .digest('hex');
     if (actual !== hex) throw new PartFailed(name, 'pull', `checksum mismatch for ${def.source}: ${actual}`);
     sh(name, 'pull', `tar -xzf "${file}" -C "${src}" --strip-components=1 --no-same-owner`, src, {});
     return;
   }
   const source = path.resolve(run.projectDir, def.source);
-  if (!source.startsWith(`${path.resolve(run.projectDir)}${path.sep}`)) throw new PartFailed(name, 'pull', `source "${def.source}" is outside the project`);
+  if (!source.startsWith(`${path.resolve(run.projectDir)}${path.sep}`))
+    throw new PartFailed(name, 'pull', `source "${def.source}" is outside the project`);
   if (!existsSync(source)) throw new PartFailed(name, 'pull', `source "${def.source}" does not exist in the project`);
   const type = def['source-type'] ?? (/\.(tgz|tar\.gz|tar)$/.test(source) ? 'tar' : 'local');
   if (type === 'file') cpSync(source, path.join(src, path.basename(source)));
@@ -80,7 +92,8 @@ function pull(name: string, def: PartDef, run: PartsRun, src: string): void {
     const members = listing.stdout.split('\n').filter(Boolean);
     const top = members[0]!.split('/')[0]!;
     const stray = members.find((m) => m !== top && !m.startsWith(`${top}/`));
-    if (stray !== undefined) throw new PartFailed(name, 'pull', `tarball has no common leading folder ("${top}" vs "${stray}")`);
+    if (stray !== undefined)
+      throw new PartFailed(name, 'pull', `tarball has no common leading folder ("${top}" vs "${stray}")`);
     sh(name, 'pull', `tar -xzf "${source}" -C "${src}" --strip-components=1 --no-same-owner`, src, {});
   } else cpSync(source, src, { recursive: true });
 }
@@ -88,7 +101,8 @@ function pull(name: string, def: PartDef, run: PartsRun, src: string): void {
 const PLUGIN_BUILD: Record<PartDef['plugin'], (npmCache: string) => string> = {
   dump: () => 'cp --archive --link --no-dereference . "$CRAFT_PART_INSTALL"',
   nil: () => '',
-  npm: (cache) => `npm install -g --prefix "\${CRAFT_PART_INSTALL}" --install-links "\${PWD}" --offline --cache "${cache}" --no-audit --no-fund`,
+  npm: (cache) =>
+    `npm install -g --prefix "\${CRAFT_PART_INSTALL}" --install-links "\${PWD}" --offline --cache "${cache}" --no-audit --no-fund`,
 };
 
 function matches(rel: string, pattern: string): boolean {
@@ -127,7 +141,9 @@ function order(parts: Record<string, PartDef>): string[] {
 
 /** Pulls, builds, stages and primes the parts; returns the prime folder. Throws PartFailed. */
 export function runParts(run: PartsRun): { prime: string; logs: Record<string, string> } {
-  const doc = parse(readFileSync(path.join(run.projectDir, 'snap', 'snapcraft.yaml'), 'utf8')) as { parts: Record<string, PartDef> };
+  const doc = parse(readFileSync(path.join(run.projectDir, 'snap', 'snapcraft.yaml'), 'utf8')) as {
+    parts: Record<string, PartDef>;
+  };
   const stage = path.join(run.workDir, 'stage');
   const prime = path.join(run.workDir, 'prime');
   rmSync(run.workDir, { recursive: true, force: true });
@@ -138,18 +154,36 @@ export function runParts(run: PartsRun): { prime: string; logs: Record<string, s
     if (run.only && !run.only.includes(name)) continue;
     const def = doc.parts[name]!;
     const base = path.join(run.workDir, 'parts', name);
-    const [src, build, install] = ['src', 'build', 'install'].map((d) => path.join(base, d)) as [string, string, string];
+    const [src, build, install] = ['src', 'build', 'install'].map((d) => path.join(base, d)) as [
+      string,
+      string,
+      string,
+    ];
     pull(name, def, run, src);
     cpSync(src, build, { recursive: true });
     mkdirSync(install, { recursive: true });
-    const env: Record<string, string> = { CRAFT_PART_INSTALL: install, CRAFT_STAGE: stage, CRAFT_ARCH_BUILD_FOR: run.arch, CRAFT_PART_NAME: name };
-    const exports = (def['build-environment'] ?? []).flatMap((e) => Object.entries(e)).map(([k, v]) => `export ${k}="${v}"`).join('\n');
+    const env: Record<string, string> = {
+      CRAFT_PART_INSTALL: install,
+      CRAFT_STAGE: stage,
+      CRAFT_ARCH_BUILD_FOR: run.arch,
+      CRAFT_PART_NAME: name,
+    };
+    const exports = (def['build-environment'] ?? [])
+      .flatMap((e) => Object.entries(e))
+      .map(([k, v]) => `export ${k}="${v}"`)
+      .join('\n');
     if (def.plugin === 'npm') {
       // npm-include-node's tarball puts node at bin/node; the host's node stands in for it (see above).
       mkdirSync(path.join(install, 'bin'), { recursive: true });
       cpSync(process.execPath, path.join(install, 'bin', 'node'));
     }
-    logs[name] = sh(name, 'build', `${exports}\n${def['override-build'] ?? PLUGIN_BUILD[def.plugin](run.npmCache)}`, build, env);
+    logs[name] = sh(
+      name,
+      'build',
+      `${exports}\n${def['override-build'] ?? PLUGIN_BUILD[def.plugin](run.npmCache)}`,
+      build,
+      env,
+    );
     for (const [from, to] of Object.entries(def.organize ?? {})) {
       mkdirSync(path.dirname(path.join(install, to)), { recursive: true });
       renameSync(path.join(install, from), path.join(install, to));

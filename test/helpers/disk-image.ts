@@ -14,7 +14,22 @@ export function buildSparseDisk(file: string, sizeMiB: number, payload: readonly
   writeFileSync(file, '');
   truncateSync(file, sizeMiB * MIB);
   const run = (tool: string, args: string[]) => execFileSync(tool, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  run('sgdisk', ['--clear', '-n', `1:2048:+${espMiB}M`, '-t', '1:ef00', '-c', '1:ubuntu-seed', '-n', '2:0:0', '-t', '2:8300', '-c', '2:ubuntu-data', file]);
+  run('sgdisk', [
+    '--clear',
+    '-n',
+    `1:2048:+${espMiB}M`,
+    '-t',
+    '1:ef00',
+    '-c',
+    '1:ubuntu-seed',
+    '-n',
+    '2:0:0',
+    '-t',
+    '2:8300',
+    '-c',
+    '2:ubuntu-data',
+    file,
+  ]);
   const espSectors = (espMiB * MIB) / 512;
   run('mkfs.vfat', ['-n', 'SEED', '--offset=2048', file, String(espSectors / 2)]);
   for (const p of payload) run('mcopy', ['-i', `${file}@@1M`, p, `::/${path.basename(p)}`]);

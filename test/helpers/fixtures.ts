@@ -12,6 +12,8 @@ export const FIXTURES_DIR = path.resolve(
 export function fixture(rel: string): string {
   const file = path.join(FIXTURES_DIR, rel);
   if (!existsSync(file))
-    throw new Error(`fixture "${rel}" not found in ${FIXTURES_DIR}: set COREFORGE_FIXTURES, or run "bash examples/fetch-fixtures.sh"`);
+    throw new Error(
+      `fixture "${rel}" not found in ${FIXTURES_DIR}: set COREFORGE_FIXTURES, or run "bash examples/fetch-fixtures.sh"`,
+    );
   return file;
 }

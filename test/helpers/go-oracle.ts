@@ -2,7 +2,16 @@
 // cached by a hash of its source, and runs it. The oracle is our judge in tests, never our code under test.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +28,13 @@ export type OracleBuild = { ok: true; binary: string } | { ok: false; reason: st
  */
 export function buildGoOracle(name: string, tags: readonly string[] = []): OracleBuild {
   const dir = path.join(ORACLES, name);
-  if (spawnSync('go', ['version']).error) return { ok: false, reason: 'go is not installed (apt-get install golang-go)' };
-  if (!existsSync(SNAPD)) return { ok: false, reason: 'snapd Go packages are not installed (apt-get install golang-github-snapcore-snapd-dev)' };
+  if (spawnSync('go', ['version']).error)
+    return { ok: false, reason: 'go is not installed (apt-get install golang-go)' };
+  if (!existsSync(SNAPD))
+    return {
+      ok: false,
+      reason: 'snapd Go packages are not installed (apt-get install golang-github-snapcore-snapd-dev)',
+    };
   const hash = createHash('sha256');
   for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(path.join(dir, f)));
   hash.update(`tags:${tags.join(' ')}`);

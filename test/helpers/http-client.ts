@@ -8,12 +8,20 @@ export interface Reply {
   readonly body: string;
 }
 
-export function call(port: number, method: string, path: string, body?: Buffer | string, headers: Record<string, string | number> = {}): Promise<Reply> {
+export function call(
+  port: number,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: Record<string, string | number> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -29,7 +37,11 @@ export function errorCode(r: Reply): string {
  * Writes raw bytes to the server (each string of `parts` after `gapMs`), then waits for the server to close the
  * socket. Resolves with what the server sent and how long the socket stayed open.
  */
-export function rawExchange(port: number, parts: readonly string[], gapMs: number): Promise<{ received: string; openMs: number }> {
+export function rawExchange(
+  port: number,
+  parts: readonly string[],
+  gapMs: number,
+): Promise<{ received: string; openMs: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     let received = '';

@@ -34,7 +34,11 @@ export function projectConfig(overrides: Overrides = {}, dir = '/work/project'):
       topK: 5,
       compression: 'xz',
       // As normalize does: the fastest library that fits the accelerator.
-      tflite: { kind: 'version', version: (inference?.accelerator ?? 'none') === 'none' ? '2.19' : '2.9', defaulted: true },
+      tflite: {
+        kind: 'version',
+        version: (inference?.accelerator ?? 'none') === 'none' ? '2.19' : '2.9',
+        defaulted: true,
+      },
       ...inference,
     },
     gadget: { kernelCmdline: { append: [], allow: [] }, partitions: [], snapName: 'acme-pc' },
@@ -48,10 +52,20 @@ export function projectConfig(overrides: Overrides = {}, dir = '/work/project'):
 }
 
 /** The example project with the shared fixture model and labels. */
-export function fixtureProjectConfig(model = 'mobilenet_v2_1.0_224_quant.tflite', overrides: Overrides = {}): ProjectConfig {
+export function fixtureProjectConfig(
+  model = 'mobilenet_v2_1.0_224_quant.tflite',
+  overrides: Overrides = {},
+): ProjectConfig {
   const dir = path.dirname(fixture(`models/${model}`));
   return projectConfig(
-    { ...overrides, inference: { model: fixture(`models/${model}`), labels: fixture('models/imagenet_labels.txt'), ...overrides.inference } },
+    {
+      ...overrides,
+      inference: {
+        model: fixture(`models/${model}`),
+        labels: fixture('models/imagenet_labels.txt'),
+        ...overrides.inference,
+      },
+    },
     dir,
   );
 }

@@ -4,7 +4,16 @@
 // `snap pack`; they are not Ubuntu Core's snaps, only snaps of the right type and shape for snapd's checks.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +46,8 @@ export interface SnapTree {
 /** Packs a tree with `snap pack` (SOURCE_DATE_EPOCH fixed, so the result is byte-identical), cached by content. */
 export function packSnapTree(tree: SnapTree): string {
   const hash = createHash('sha256').update(JSON.stringify(tree.yaml));
-  for (const [f, c] of Object.entries(tree.files ?? {}).sort(([a], [b]) => a.localeCompare(b))) hash.update(f).update(c);
+  for (const [f, c] of Object.entries(tree.files ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(f).update(c);
   const dir = path.join(SNAP_CACHE, hash.digest('hex').slice(0, 16));
   const done = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.snap')) : undefined;
   if (done) return path.join(dir, done);
@@ -52,7 +62,10 @@ export function packSnapTree(tree: SnapTree): string {
       writeFileSync(path.join(root, f), c, { mode: typeof c === 'string' && c.startsWith('#!') ? 0o755 : 0o644 });
     }
     const out = path.join(work, 'out');
-    const r = spawnSync('snap', ['pack', root, out], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1704067200' } });
+    const r = spawnSync('snap', ['pack', root, out], {
+      encoding: 'utf8',
+      env: { ...process.env, SOURCE_DATE_EPOCH: '1704067200' },
+    });
     if (r.status !== 0) throw new Error(`snap pack of stand-in "${String(tree.yaml.name)}" failed: ${r.stderr}`);
     const snap = readdirSync(out).find((f) => f.endsWith('.snap'))!;
     mkdirSync(SNAP_CACHE, { recursive: true });
@@ -70,13 +83,32 @@ export function packSnapTree(tree: SnapTree): string {
   }
 }
 
-const about = (what: string) => ({ summary: `stand-in ${what} for seed tests`, description: `A minimal ${what} of the right type for snapd's seed writer; not Ubuntu Core's.` });
+const about = (what: string) => ({
+  summary: `stand-in ${what} for seed tests`,
+  description: `A minimal ${what} of the right type for snapd's seed writer; not Ubuntu Core's.`,
+});
 
-export const standInKernel = (files: SnapTree['files'] = {}): SnapTree => ({ yaml: { name: 'pc-kernel', version: '24-standin', type: 'kernel', ...about('kernel') }, files });
-export const standInBase = (name = 'core24'): SnapTree => ({ yaml: { name, version: '24-standin', type: 'base', ...about('base') }, files: { 'usr/lib/.keep': '' } });
-export const standInSnapd = (): SnapTree => ({ yaml: { name: 'snapd', version: '2.57-standin', type: 'snapd', ...about('snapd snap') }, files: { 'usr/lib/snapd/.keep': '' } });
+export const standInKernel = (files: SnapTree['files'] = {}): SnapTree => ({
+  yaml: { name: 'pc-kernel', version: '24-standin', type: 'kernel', ...about('kernel') },
+  files,
+});
+export const standInBase = (name = 'core24'): SnapTree => ({
+  yaml: { name, version: '24-standin', type: 'base', ...about('base') },
+  files: { 'usr/lib/.keep': '' },
+});
+export const standInSnapd = (): SnapTree => ({
+  yaml: { name: 'snapd', version: '2.57-standin', type: 'snapd', ...about('snapd snap') },
+  files: { 'usr/lib/snapd/.keep': '' },
+});
 export const standInApp = (name: string, base = 'core24', extra: Record<string, unknown> = {}): SnapTree => ({
-  yaml: { name, version: '0.1', base, ...about('app'), apps: { serve: { command: 'bin/serve', daemon: 'simple' } }, ...extra },
+  yaml: {
+    name,
+    version: '0.1',
+    base,
+    ...about('app'),
+    apps: { serve: { command: 'bin/serve', daemon: 'simple' } },
+    ...extra,
+  },
   files: { 'bin/serve': '#!/bin/sh\n' },
 });
 
@@ -88,9 +120,19 @@ export const PC_GADGET_ASSETS: Readonly<Record<string, string | Uint8Array>> = {
   'shim.efi.signed': 'stand-in shim',
 };
 
-export function standInGadget(gadgetYaml: string, o: { name?: string; base?: string; assets?: SnapTree['files']; extraYaml?: Record<string, unknown> } = {}): SnapTree {
+export function standInGadget(
+  gadgetYaml: string,
+  o: { name?: string; base?: string; assets?: SnapTree['files']; extraYaml?: Record<string, unknown> } = {},
+): SnapTree {
   return {
-    yaml: { name: o.name ?? 'pc', version: '24-standin', type: 'gadget', base: o.base ?? 'core24', ...about('gadget'), ...o.extraYaml },
+    yaml: {
+      name: o.name ?? 'pc',
+      version: '24-standin',
+      type: 'gadget',
+      base: o.base ?? 'core24',
+      ...about('gadget'),
+      ...o.extraYaml,
+    },
     files: { 'meta/gadget.yaml': gadgetYaml, ...(o.assets ?? PC_GADGET_ASSETS) },
   };
 }
@@ -115,7 +157,15 @@ export interface SeedVerdict {
   readonly stage?: string;
   readonly label?: string;
   readonly warnings: readonly string[];
-  readonly snaps?: readonly { name: string; id: string; revision: number; type: string; path: string; channel: string; essential: boolean }[];
+  readonly snaps?: readonly {
+    name: string;
+    id: string;
+    revision: number;
+    type: string;
+    path: string;
+    channel: string;
+    essential: boolean;
+  }[];
   readonly readBack?: string;
   readonly model?: string;
   readonly grade?: string;
@@ -154,7 +204,11 @@ export class TestStore {
   }
 
   /** Publishes a snap: its assertions into the store, the file into snaps/ unless `local` (then only asserted). */
-  publish(snapFile: string, name: string, o: { id: string; publisher: string; revision: number; serve?: boolean }): string {
+  publish(
+    snapFile: string,
+    name: string,
+    o: { id: string; publisher: string; revision: number; serve?: boolean },
+  ): string {
     const text = this.assertSnap(snapFile, o);
     writeFileSync(path.join(this.asserts, `${name}.assert`), text);
     if (o.serve !== false) copyFileSync(snapFile, path.join(this.snaps, `${name}.snap`));
@@ -167,7 +221,13 @@ export function runSeedOracle(oracle: string, requests: readonly SeedRequest[]):
 }
 
 /** Snap ids the test store publishes its stand-ins under (the store's real ids, so models need no change). */
-export const STORE_IDS = { pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza', core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM', snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4', 'network-manager': 'RmBXKl6HO6YOC2DE4G2q1JzWImC04EUy' } as const;
+export const STORE_IDS = {
+  pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH',
+  'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza',
+  core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM',
+  snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4',
+  'network-manager': 'RmBXKl6HO6YOC2DE4G2q1JzWImC04EUy',
+} as const;
 
 /** The pc reference layout with a smaller ubuntu-seed (256M instead of 1200M), so test disks stay small. */
 export function standInPcGadgetYaml(): string {
@@ -206,7 +266,14 @@ export interface StandInStore {
  * A test store serving stand-in pc-kernel, core24, snapd, pc and network-manager (published by "canonical"), and the brand's account
  * and account-key for `publicKeyBody`: what the stand-in ubuntu-image fetches where the real one asks the Snap Store.
  */
-export function standInStore(dir: string, oracle: string, brand: string, publicKeyBody: string, kernel: SnapTree = standInKernel(), gadgetAssets: SnapTree['files'] = PC_GADGET_ASSETS): StandInStore {
+export function standInStore(
+  dir: string,
+  oracle: string,
+  brand: string,
+  publicKeyBody: string,
+  kernel: SnapTree = standInKernel(),
+  gadgetAssets: SnapTree['files'] = PC_GADGET_ASSETS,
+): StandInStore {
   const store = new TestStore(dir, oracle);
   store.addBrand(brand, publicKeyBody);
   const pcGadget = packSnapTree(standInGadget(standInPcGadgetYaml(), { assets: gadgetAssets }));
@@ -215,7 +282,11 @@ export function standInStore(dir: string, oracle: string, brand: string, publicK
   store.publish(packSnapTree(standInSnapd()), 'snapd', { id: STORE_IDS.snapd, publisher: 'canonical', revision: 3 });
   store.publish(pcGadget, 'pc', { id: STORE_IDS.pc, publisher: 'canonical', revision: 4 });
   // The example's extra store snap.
-  store.publish(packSnapTree(standInApp('network-manager')), 'network-manager', { id: STORE_IDS['network-manager'], publisher: 'canonical', revision: 6 });
+  store.publish(packSnapTree(standInApp('network-manager')), 'network-manager', {
+    id: STORE_IDS['network-manager'],
+    publisher: 'canonical',
+    revision: 6,
+  });
   return { store, env: { STANDIN_SEED_WRITER: oracle, STANDIN_STORE: dir }, pcGadget };
 }
 

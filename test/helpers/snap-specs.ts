@@ -2,7 +2,8 @@
 import type { SnapSpec } from '@coreforge/snaps';
 
 /** Stands in for Coral's armoured apt key in pure rendering tests (the renderer copies it; it does not read it). */
-export const TEST_APT_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBGCRt7MBCADkYJHHQQoL6tKrW/LbmfR9ljz7ib2aWno4JO3VKQvLwjyUMPpq\n-----END PGP PUBLIC KEY BLOCK-----\n';
+export const TEST_APT_KEY =
+  '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBGCRt7MBCADkYJHHQQoL6tKrW/LbmfR9ljz7ib2aWno4JO3VKQvLwjyUMPpq\n-----END PGP PUBLIC KEY BLOCK-----\n';
 
 const base: SnapSpec = {
   name: 'classifier',
@@ -24,7 +25,10 @@ export const SNAP_SPEC_CASES: Readonly<Record<string, SnapSpec>> = {
   'arm64-cpu': { ...base, architectures: ['arm64'], compression: 'lzo' },
   'amd64-coral-usb': {
     ...base,
-    edgetpuModel: { name: 'mobilenet_v2_1.0_224_quant_edgetpu.tflite', source: '/p/models/mobilenet_v2_1.0_224_quant_edgetpu.tflite' },
+    edgetpuModel: {
+      name: 'mobilenet_v2_1.0_224_quant_edgetpu.tflite',
+      source: '/p/models/mobilenet_v2_1.0_224_quant_edgetpu.tflite',
+    },
     coral: { runtime: 'std', access: 'raw-usb', customDevice: 'coral-tpu', aptKey: TEST_APT_KEY },
     tflite: { kind: 'tfjs' },
   },

@@ -5,13 +5,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const TFLITE_DIR = path.resolve(process.env.COREFORGE_TFLITE_DIR ?? fileURLToPath(new URL('../../../shared/tflite', import.meta.url)));
+export const TFLITE_DIR = path.resolve(
+  process.env.COREFORGE_TFLITE_DIR ?? fileURLToPath(new URL('../../../shared/tflite', import.meta.url)),
+);
 
 /** The 2.19 library for `arch` (Node's names: x64, arm64); throws with a fix if absent. */
 export function tflite219(arch: string = process.arch): string {
   const file = path.join(TFLITE_DIR, `linux-${arch}`, 'libtensorflowlite_c.so');
   if (!existsSync(file))
-    throw new Error(`TFLite 2.19 for linux-${arch} not found in ${TFLITE_DIR}: set COREFORGE_TFLITE_DIR (see README "Which TFLite")`);
+    throw new Error(
+      `TFLite 2.19 for linux-${arch} not found in ${TFLITE_DIR}: set COREFORGE_TFLITE_DIR (see README "Which TFLite")`,
+    );
   return file;
 }
 

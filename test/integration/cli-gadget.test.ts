@@ -13,7 +13,17 @@ import { runCli } from '../helpers/cli.js';
 /** The CLI in this process: the same program and error report as the binary's main(), without the process. */
 async function cliInProcess(args: string[], cwd: string): Promise<{ exitCode: number; stderr: string }> {
   let stderr = '';
-  const ctx = { cwd, env: process.env, out: () => {}, err: (t: string) => void (stderr += `${t}\n`), isTTY: false, run, spawn, signal: new AbortController().signal, setExitCode: () => {} };
+  const ctx = {
+    cwd,
+    env: process.env,
+    out: () => {},
+    err: (t: string) => void (stderr += `${t}\n`),
+    isTTY: false,
+    run,
+    spawn,
+    signal: new AbortController().signal,
+    setExitCode: () => {},
+  };
   try {
     await createProgram(ctx).parseAsync(['node', 'coreforge', ...args], { from: 'node' });
     return { exitCode: 0, stderr };
@@ -29,7 +39,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('coreforge gadget validate', () => {
   it('accepts the golden file', () => {
     writeFileSync(path.join(tmp, 'gadget.yaml'), GOLDEN);
-    expect(runCli(['gadget', 'validate', 'gadget.yaml'], { cwd: tmp })).toMatchObject({ exitCode: 0, stdout: 'gadget.yaml: valid\n', stderr: '' });
+    expect(runCli(['gadget', 'validate', 'gadget.yaml'], { cwd: tmp })).toMatchObject({
+      exitCode: 0,
+      stdout: 'gadget.yaml: valid\n',
+      stderr: '',
+    });
   });
 
   const write = (i: number, find: string, replace: string) => {

@@ -24,7 +24,9 @@ describe('coreforge keys and model', () => {
     expect(r.stdout).toMatch(/^created key "acme-dev" \(sign-key-sha3-384: [A-Za-z0-9_-]{64}\)\n$/);
     expect(statSync(path.join(keysDir, 'acme-dev.key')).mode & 0o777).toBe(0o600);
     expect(statSync(keysDir).mode & 0o777).toBe(0o700);
-    expect(cli(['keys', 'create', 'acme-dev']).stderr).toBe(`error: cannot create key "acme-dev": it already exists in ${keysDir}\nhint: pick another name, or use the existing key\n`);
+    expect(cli(['keys', 'create', 'acme-dev']).stderr).toBe(
+      `error: cannot create key "acme-dev": it already exists in ${keysDir}\nhint: pick another name, or use the existing key\n`,
+    );
     expect(cli(['keys', 'list']).stdout).toMatch(/^acme-dev {2}[A-Za-z0-9_-]{64}\n$/);
   });
 
@@ -36,9 +38,17 @@ describe('coreforge keys and model', () => {
     expect(signed.stderr).toBe('');
     expect(signed.exitCode).toBe(0);
     const text = readFileSync(model, 'utf8');
-    expect(text.split('\n').slice(0, 5)).toEqual(['type: model', 'authority-id: acme', 'series: 16', 'brand-id: acme', 'model: acme-classifier-pc']);
+    expect(text.split('\n').slice(0, 5)).toEqual([
+      'type: model',
+      'authority-id: acme',
+      'series: 16',
+      'brand-id: acme',
+      'model: acme-classifier-pc',
+    ]);
     const verified = cli(['model', 'verify', model, '--key', pub]);
-    expect(verified.stdout).toMatch(/^.*acme\.model: valid model "acme-classifier-pc" of brand "acme", grade dangerous, signed by [A-Za-z0-9_-]{64}\n$/);
+    expect(verified.stdout).toMatch(
+      /^.*acme\.model: valid model "acme-classifier-pc" of brand "acme", grade dangerous, signed by [A-Za-z0-9_-]{64}\n$/,
+    );
     const shown = cli(['model', 'show', model]).stdout;
     expect(shown).toContain('  classifier           app     latest/stable  (no id)');
     expect(shown).toContain('  pc-kernel            kernel  24/stable      pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza');
@@ -49,7 +59,9 @@ describe('coreforge keys and model', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toBe('error: grade for model must be secured|signed|dangerous, not "dangerouz"\n');
     writeFileSync(tampered, text.replace('display-name: Acme Classifier (PC)', 'display-name: Acme Classifier (PD)'));
-    expect(cli(['model', 'verify', tampered, '--key', pub]).stderr).toMatch(/^error: cannot verify signature: (hash tag doesn't match|RSA signature does not match)\n$/);
+    expect(cli(['model', 'verify', tampered, '--key', pub]).stderr).toMatch(
+      /^error: cannot verify signature: (hash tag doesn't match|RSA signature does not match)\n$/,
+    );
   });
 
   it('prints an account-key-request signed by the key itself', () => {
@@ -66,7 +78,9 @@ describe('coreforge keys and model', () => {
     chmodSync(path.join(keysDir, 'acme-dev.key'), 0o644);
     const r = cli(['model', 'sign', '-c', EXAMPLE, '-k', 'acme-dev', '-o', path.join(tmp, 'x.model')]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe(`error: cannot use key "acme-dev": ${keysDir}/acme-dev.key is readable by other users (mode 644)\nhint: chmod 600 ${keysDir}/acme-dev.key\n`);
+    expect(r.stderr).toBe(
+      `error: cannot use key "acme-dev": ${keysDir}/acme-dev.key is readable by other users (mode 644)\nhint: chmod 600 ${keysDir}/acme-dev.key\n`,
+    );
     chmodSync(path.join(keysDir, 'acme-dev.key'), 0o600);
   });
 

@@ -13,7 +13,9 @@ describe('coreforge test', () => {
   it('needs exactly one of --snap, --snapd or --image', () => {
     const none = runCli(['test'], { cwd: work });
     expect(none.exitCode).toBe(1);
-    expect(none.stderr).toContain('cannot run a boot test: pass exactly one of --snap FILE, --snapd FILE or --image FILE');
+    expect(none.stderr).toContain(
+      'cannot run a boot test: pass exactly one of --snap FILE, --snapd FILE or --image FILE',
+    );
     const both = runCli(['test', '--snap', 'a.snap', '--image', 'b.img'], { cwd: work });
     expect(both.stderr).toContain('pass exactly one of --snap FILE, --snapd FILE or --image FILE');
     const snapd = runCli(['test', '--snap', 'a.snap', '--snapd', 'a.snap'], { cwd: work });
@@ -50,8 +52,14 @@ describe('coreforge ci init', () => {
   it('writes the workflow, then refuses to overwrite it without --force', () => {
     // A user's repository: the project file inside it, Coreforge a devDependency.
     const example = readFileSync(path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'), 'utf8');
-    writeFileSync(path.join(work, 'coreforge.yaml'), example.replaceAll('${COREFORGE_FIXTURES:-../../../shared/fixtures}', FIXTURES_DIR));
-    writeFileSync(path.join(work, 'package.json'), JSON.stringify({ name: 'vision', private: true, devDependencies: { '@coreforge/builder': '^0.1.0' } }));
+    writeFileSync(
+      path.join(work, 'coreforge.yaml'),
+      example.replaceAll('${COREFORGE_FIXTURES:-../../../shared/fixtures}', FIXTURES_DIR),
+    );
+    writeFileSync(
+      path.join(work, 'package.json'),
+      JSON.stringify({ name: 'vision', private: true, devDependencies: { '@coreforge/builder': '^0.1.0' } }),
+    );
     const config = 'coreforge.yaml';
     const first = runCli(['ci', 'init', '-c', config], { cwd: work });
     expect(first.stderr).toBe('');
@@ -66,10 +74,17 @@ describe('coreforge ci init', () => {
     writeFileSync(file, 'old');
     expect(runCli(['ci', 'init', '-c', config, '--force'], { cwd: work }).exitCode).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(text);
-    const outside = runCli(['ci', 'init', '-c', path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'), '-o', 'x.yml'], { cwd: work });
-    expect(outside.stderr).toMatch(/^error: cannot write a workflow for ".*coreforge\.yaml": it is outside this folder\nhint: run coreforge ci init at the root of the repository that holds the project file\n$/);
+    const outside = runCli(
+      ['ci', 'init', '-c', path.join(REPO_ROOT, 'examples/classifier/coreforge.yaml'), '-o', 'x.yml'],
+      { cwd: work },
+    );
+    expect(outside.stderr).toMatch(
+      /^error: cannot write a workflow for ".*coreforge\.yaml": it is outside this folder\nhint: run coreforge ci init at the root of the repository that holds the project file\n$/,
+    );
     writeFileSync(path.join(work, 'package.json'), '{}');
     const noDep = runCli(['ci', 'init', '-c', config, '--force'], { cwd: work });
-    expect(noDep.stderr).toBe('note: the workflow installs Coreforge with npm ci: add it to this repository with: npm install --save-dev @coreforge/builder\n');
+    expect(noDep.stderr).toBe(
+      'note: the workflow installs Coreforge with npm ci: add it to this repository with: npm install --save-dev @coreforge/builder\n',
+    );
   });
 });

@@ -19,7 +19,9 @@ try {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', small], { stdio: 'pipe' });
   mounted = true;
 } catch (error) {
-  console.log(`skipping the full-disk test: cannot mount a small tmpfs (needs root): ${(error as Error).message.split('\n')[0]}`);
+  console.log(
+    `skipping the full-disk test: cannot mount a small tmpfs (needs root): ${(error as Error).message.split('\n')[0]}`,
+  );
 }
 afterAll(() => {
   if (mounted) execFileSync('umount', [small]);
@@ -42,18 +44,33 @@ beforeAll(() => {
   expect(runCli(['keys', 'create', 'acme-dev'], { env }).exitCode).toBe(0);
 }, 120_000);
 
-it.skipIf(!mounted)('a full output disk fails once, with a hint, and leaves no partial image', async () => {
-  const r = await runCliAsync(['build', '-c', path.join(dir, 'coreforge.yaml'), '--workdir', path.join(dir, 'work')], { env });
-  expect(r.exitCode).toBe(1);
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(new RegExp(`^error: stage "build-image" cannot write "${small}/\\.acme-classifier-pc\\.img\\.[0-9a-f]{12}\\.tmp": no space left on device$`));
-  expect(r.stderr).toContain('\nhint: free space on that filesystem, or build into a bigger one');
-  // The task line says only the kind; the message (and its hint) is printed once.
-  const all = `${r.stdout}\n${r.stderr}`;
-  expect(all).toContain('[FAILED: disk full]');
-  expect(all.match(/no space left/g)).toHaveLength(1);
-  // The snap and model made it; no image, no temp file.
-  expect(readdirSync(small).sort()).toEqual(['.coreforge-build.lock', 'acme-classifier-pc.model', 'classifier_0.1.0_amd64.snap']);
-  expect(readdirSync(path.join(dir, 'work')).filter((f) => f === 'tmp')).toEqual([]);
-}, 600_000);
+it.skipIf(!mounted)(
+  'a full output disk fails once, with a hint, and leaves no partial image',
+  async () => {
+    const r = await runCliAsync(
+      ['build', '-c', path.join(dir, 'coreforge.yaml'), '--workdir', path.join(dir, 'work')],
+      { env },
+    );
+    expect(r.exitCode).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^error: stage "build-image" cannot write "${small}/\\.acme-classifier-pc\\.img\\.[0-9a-f]{12}\\.tmp": no space left on device$`,
+      ),
+    );
+    expect(r.stderr).toContain('\nhint: free space on that filesystem, or build into a bigger one');
+    // The task line says only the kind; the message (and its hint) is printed once.
+    const all = `${r.stdout}\n${r.stderr}`;
+    expect(all).toContain('[FAILED: disk full]');
+    expect(all.match(/no space left/g)).toHaveLength(1);
+    // The snap and model made it; no image, no temp file.
+    expect(readdirSync(small).sort()).toEqual([
+      '.coreforge-build.lock',
+      'acme-classifier-pc.model',
+      'classifier_0.1.0_amd64.snap',
+    ]);
+    expect(readdirSync(path.join(dir, 'work')).filter((f) => f === 'tmp')).toEqual([]);
+  },
+  600_000,
+);

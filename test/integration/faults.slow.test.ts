@@ -10,7 +10,16 @@
 // left. Also: two builds of one project at once, one builds and the other fails clearly.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseModel, splitAssertion } from '@coreforge/model-assertions';
@@ -75,7 +84,8 @@ function survivors(): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(MARK)) found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').slice(0, 120)}`);
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(MARK))
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').slice(0, 120)}`);
     } catch {
       // gone, or not ours to read
     }
@@ -96,7 +106,8 @@ async function noSurvivors(): Promise<string[]> {
 /** Temp names a build may only have while it runs. */
 function leftovers(): string[] {
   const found: string[] = [];
-  for (const name of readdirSync(out)) if (/^\..+\.[0-9a-f]{12}\.tmp$|^\.pack-|\.partial$/.test(name)) found.push(path.join(out, name));
+  for (const name of readdirSync(out))
+    if (/^\..+\.[0-9a-f]{12}\.tmp$|^\.pack-|\.partial$/.test(name)) found.push(path.join(out, name));
   if (existsSync(path.join(workdir, 'tmp'))) found.push(path.join(workdir, 'tmp'));
   for (const name of readdirSync(buildTmp)) found.push(path.join(buildTmp, name));
   return found;
@@ -183,7 +194,9 @@ function invalidate(point: KillPoint): { labels: string; cmdline: number } {
 
 /** The brand gadget the last successful build recorded (prepare-gadget's output in the state file). */
 function currentGadget(): string {
-  const state = JSON.parse(readFileSync(path.join(workdir, 'coreforge-build.json'), 'utf8')) as { stages: Record<string, { outputs: Record<string, { file: string }> }> };
+  const state = JSON.parse(readFileSync(path.join(workdir, 'coreforge-build.json'), 'utf8')) as {
+    stages: Record<string, { outputs: Record<string, { file: string }> }>;
+  };
   return state.stages['prepare-gadget']!.outputs.gadget!.file;
 }
 
@@ -192,8 +205,14 @@ function checkRerun(label: string, want: { labels: string; cmdline: number }): v
   const gadget = currentGadget();
   checkFaultFakeArtifacts(out, [gadget]);
   const snap = readdirSync(out).find((f) => f.endsWith('_amd64.snap'))!;
-  expect(execFileSync('unsquashfs', ['-cat', path.join(out, snap), 'model/labels.txt'], { maxBuffer: 1 << 26 }).toString(), `${label}: labels in the snap`).toBe(want.labels);
-  expect(execFileSync('unsquashfs', ['-cat', gadget, 'meta/gadget.yaml']).toString(), `${label}: the gadget's kernel command line`).toContain(`cf.generation=${want.cmdline}`);
+  expect(
+    execFileSync('unsquashfs', ['-cat', path.join(out, snap), 'model/labels.txt'], { maxBuffer: 1 << 26 }).toString(),
+    `${label}: labels in the snap`,
+  ).toBe(want.labels);
+  expect(
+    execFileSync('unsquashfs', ['-cat', gadget, 'meta/gadget.yaml']).toString(),
+    `${label}: the gadget's kernel command line`,
+  ).toContain(`cf.generation=${want.cmdline}`);
 }
 
 async function killDuring(signal: Trial['signal'], point: KillPoint, delayMs: number): Promise<Trial> {
@@ -233,7 +252,11 @@ beforeAll(async () => {
 
 describe('fault injection', () => {
   it('a build killed while it packs the base from scratch leaves nothing behind, and the rerun completes', async () => {
-    const trial = await killDuring('SIGKILL', { stage: 'pack-snap', trigger: /› mksquashfs the base/, maxDelayMs: 0 }, 1500);
+    const trial = await killDuring(
+      'SIGKILL',
+      { stage: 'pack-snap', trigger: /› mksquashfs the base/, maxDelayMs: 0 },
+      1500,
+    );
     expect(trial.killed).toBe(true);
     expect(await noSurvivors()).toEqual([]);
     const rerun = await runCliAsync(['build', '-c', project], { env });
@@ -268,10 +291,20 @@ describe('fault injection', () => {
       expect(leftovers(), `${label}: temp left after the rerun`).toEqual([]);
     }
     const byStage = new Map<string, number>();
-    for (const t of trials) if (t.exitCode !== 0 && t.runningAtKill) byStage.set(t.runningAtKill, (byStage.get(t.runningAtKill) ?? 0) + 1);
-    console.log(`fault injection: ${trials.length} kills, interrupted builds per stage: ${[...byStage].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    for (const t of trials)
+      if (t.exitCode !== 0 && t.runningAtKill) byStage.set(t.runningAtKill, (byStage.get(t.runningAtKill) ?? 0) + 1);
+    console.log(
+      `fault injection: ${trials.length} kills, interrupted builds per stage: ${[...byStage].map(([s, n]) => `${s} ${n}`).join(', ')}`,
+    );
     // Every stage was interrupted at least once (not only reached after the build had finished).
-    expect([...byStage.keys()].sort()).toEqual(['build-image', 'compress-image', 'pack-snap', 'prepare-gadget', 'sign-model', 'write-manifest']);
+    expect([...byStage.keys()].sort()).toEqual([
+      'build-image',
+      'compress-image',
+      'pack-snap',
+      'prepare-gadget',
+      'sign-model',
+      'write-manifest',
+    ]);
   }, 1_800_000);
 
   it('two builds of one project started 1 s apart: one builds, the other fails naming its pid', async () => {

@@ -4,7 +4,17 @@
 // Needs root and working loop devices; otherwise it skips and says why (CI runs as root).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +92,10 @@ beforeAll(async () => {
   if (skip) return;
   raw = path.join(dir, 'out', 'acme-pc.img');
   mkdirSync(path.dirname(raw), { recursive: true });
-  buildSparseDisk(raw, 48, [fixture('models/mobilenet_v1_0.25_128_quant.tflite'), fixture('models/imagenet_labels.txt')]);
+  buildSparseDisk(raw, 48, [
+    fixture('models/mobilenet_v1_0.25_128_quant.tflite'),
+    fixture('models/imagenet_labels.txt'),
+  ]);
   image = readFileSync(raw);
   await writeBmap(raw, run);
   sh('xz', ['-T0', '-k', '-f', raw]);
@@ -112,14 +125,18 @@ describe.skipIf(skip)('coreforge flash onto a loop device', () => {
     const dev = attach('nonremovable.img', 64 * MIB);
     const r = runCli(['flash', xz, '--device', dev, '--yes'], { cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe(`error: cannot flash ${dev}: it is not a removable drive (loop device, 64.0 MiB)\nhint: pass --force-non-removable if you are sure this disk may be erased\n`);
+    expect(r.stderr).toBe(
+      `error: cannot flash ${dev}: it is not a removable drive (loop device, 64.0 MiB)\nhint: pass --force-non-removable if you are sure this disk may be erased\n`,
+    );
     expect(readDevice(dev, MIB).every((b) => b === 0xa5)).toBe(true);
   });
 
   it('refuses a drive smaller than the image, with both sizes', () => {
     const dev = attach('small.img', 32 * MIB);
     const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable'], { cwd: dir });
-    expect(r.stderr).toBe(`error: cannot flash ${dev}: the drive holds 32.0 MiB (${32 * MIB} bytes) but the image needs ${humanSize(image.length)} (${image.length} bytes)\nhint: use a bigger drive\n`);
+    expect(r.stderr).toBe(
+      `error: cannot flash ${dev}: the drive holds 32.0 MiB (${32 * MIB} bytes) but the image needs ${humanSize(image.length)} (${image.length} bytes)\nhint: use a bigger drive\n`,
+    );
   });
 
   for (const writer of ['builtin', 'bmaptool'] as const) {
@@ -133,11 +150,24 @@ describe.skipIf(skip)('coreforge flash onto a loop device', () => {
         }
       }
       const dev = attach(`card-${writer}.img`, 64 * MIB);
-      const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable', '--writer', writer, '--json'], { cwd: dir });
+      const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable', '--writer', writer, '--json'], {
+        cwd: dir,
+      });
       expect(r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
-      const result = JSON.parse(r.stdout) as { bytesWritten: number; imageSize: number; writtenRatio: number; verified: boolean; direct: boolean; sha256: string };
-      expect(result).toMatchObject({ verified: true, imageSize: image.length, sha256: createHash('sha256').update(image).digest('hex') });
+      const result = JSON.parse(r.stdout) as {
+        bytesWritten: number;
+        imageSize: number;
+        writtenRatio: number;
+        verified: boolean;
+        direct: boolean;
+        sha256: string;
+      };
+      expect(result).toMatchObject({
+        verified: true,
+        imageSize: image.length,
+        sha256: createHash('sha256').update(image).digest('hex'),
+      });
       if (writer === 'builtin') expect(result.direct).toBe(true);
       const onDevice = readDevice(dev, 64 * MIB);
       // Mapped ranges carry the image; the holes keep the card's old bytes (that is what skipping them means).
@@ -149,13 +179,17 @@ describe.skipIf(skip)('coreforge flash onto a loop device', () => {
       }
       expect(onDevice.subarray(image.length).every((b) => b === 0xa5)).toBe(true);
       expect(result.writtenRatio).toBeLessThan(0.5);
-      console.log(`flash (${writer}) onto ${dev}: bytes written / image size = ${result.bytesWritten}/${result.imageSize} = ${result.writtenRatio.toFixed(3)}`);
+      console.log(
+        `flash (${writer}) onto ${dev}: bytes written / image size = ${result.bytesWritten}/${result.imageSize} = ${result.writtenRatio.toFixed(3)}`,
+      );
     });
   }
 
   it('with --no-bmap on a zeroed device: bytes identical to the decompressed image', () => {
     const dev = attach('zeroed.img', 48 * MIB, 0);
-    const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable', '--no-bmap', '--json'], { cwd: dir });
+    const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable', '--no-bmap', '--json'], {
+      cwd: dir,
+    });
     expect(r.exitCode).toBe(0);
     expect(readDevice(dev, image.length).equals(image)).toBe(true);
   });
@@ -168,10 +202,18 @@ describe.skipIf(skip)('coreforge flash onto a loop device', () => {
     sh('mount', [dev, mnt]);
     mounts.push(mnt);
     const refused = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable'], { cwd: dir });
-    expect(refused.stderr).toBe(`error: cannot flash ${dev}: ${dev} is mounted on ${mnt}\nhint: unmount it first, or pass --unmount to let coreforge unmount the partitions of ${dev}\n`);
-    const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable', '--unmount', '--json'], { cwd: dir });
+    expect(refused.stderr).toBe(
+      `error: cannot flash ${dev}: ${dev} is mounted on ${mnt}\nhint: unmount it first, or pass --unmount to let coreforge unmount the partitions of ${dev}\n`,
+    );
+    const r = runCli(['flash', xz, '--device', dev, '--yes', '--force-non-removable', '--unmount', '--json'], {
+      cwd: dir,
+    });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
-    expect(readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.startsWith(`${dev} `))).toBe(false);
+    expect(
+      readFileSync('/proc/mounts', 'utf8')
+        .split('\n')
+        .some((l) => l.startsWith(`${dev} `)),
+    ).toBe(false);
   });
 });

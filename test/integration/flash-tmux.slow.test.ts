@@ -39,13 +39,42 @@ async function waitFor(session: string, text: string | RegExp, timeoutMs = 60_00
 
 function start(session: string, args: string[]): void {
   // CI= : the CLI treats CI as "no terminal"; this test is the terminal.
-  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '40', '-c', tmp, '-e', 'NO_COLOR=1', '-e', 'CI=', process.execPath, CLI, 'flash', image, ...args, ';', 'set-option', '-t', session, 'remain-on-exit', 'on');
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '200',
+    '-y',
+    '40',
+    '-c',
+    tmp,
+    '-e',
+    'NO_COLOR=1',
+    '-e',
+    'CI=',
+    process.execPath,
+    CLI,
+    'flash',
+    image,
+    ...args,
+    ';',
+    'set-option',
+    '-t',
+    session,
+    'remain-on-exit',
+    'on',
+  );
 }
 
 describe.skipIf(!hasTmux)('coreforge flash in a real terminal', () => {
   it('asks before overwriting a file; "n" writes nothing', async () => {
     start('flash-no', ['--device', 'card.img', '--target-file']);
-    await waitFor('flash-no', `This will overwrite the file ${path.join(tmp, 'card.img')} with disk.img. Everything on it is lost. Continue? (y/N)`);
+    await waitFor(
+      'flash-no',
+      `This will overwrite the file ${path.join(tmp, 'card.img')} with disk.img. Everything on it is lost. Continue? (y/N)`,
+    );
     tmux('send-keys', '-t', 'flash-no', '-l', 'n');
     tmux('send-keys', '-t', 'flash-no', 'Enter');
     await waitFor('flash-no', 'flash cancelled: nothing was written');
@@ -61,7 +90,10 @@ describe.skipIf(!hasTmux)('coreforge flash in a real terminal', () => {
       return ctx.skip();
     }
     start('flash-yes', ['--device', loop, '--force-non-removable']);
-    await waitFor('flash-yes', `This will erase ${loop} (loop device, 8.0 MiB) with disk.img. Everything on it is lost. Continue? (y/N)`);
+    await waitFor(
+      'flash-yes',
+      `This will erase ${loop} (loop device, 8.0 MiB) with disk.img. Everything on it is lost. Continue? (y/N)`,
+    );
     tmux('send-keys', '-t', 'flash-yes', '-l', 'y');
     tmux('send-keys', '-t', 'flash-yes', 'Enter');
     const screen = await waitFor('flash-yes', /verified {2}\d+ bytes read back/);

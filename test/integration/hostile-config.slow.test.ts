@@ -71,17 +71,44 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 `;
 
-const VALUES = ['', '~', '[]', '{}', '-1', '99999999999999999999', 'true', '"\\u0000"', '&x 1', '*nope', '!!binary AAAA', '"' + 'x'.repeat(100_000) + '"', '[[[[[[[[[[]]]]]]]]]]', '0x1F', '.inf', '"${HOME}"', '"../../../../etc/passwd"', 'fifo', 'folder', '/dev/zero'];
+const VALUES = [
+  '',
+  '~',
+  '[]',
+  '{}',
+  '-1',
+  '99999999999999999999',
+  'true',
+  '"\\u0000"',
+  '&x 1',
+  '*nope',
+  '!!binary AAAA',
+  '"' + 'x'.repeat(100_000) + '"',
+  '[[[[[[[[[[]]]]]]]]]]',
+  '0x1F',
+  '.inf',
+  '"${HOME}"',
+  '"../../../../etc/passwd"',
+  'fifo',
+  'folder',
+  '/dev/zero',
+];
 
 type Mutation = (rnd: () => number) => { file?: string; text?: string | Buffer; what: string };
-const pick = <T,>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const lines = VALID.split('\n');
 
 const MUTATIONS: Mutation[] = [
   () => ({ text: BOMB + VALID.replace('name: classifier\n', 'name: *i\n'), what: 'alias bomb' }),
   () => ({ text: `${BOMB}x: [*i, *i, *i]\n`, what: 'alias bomb only' }),
-  (r) => ({ text: VALID + Array.from({ length: 50_000 }, (_, i) => `k${i}${Math.floor(r() * 10)}: ${i}\n`).join(''), what: '50k unknown keys' }),
-  () => ({ text: VALID + Array.from({ length: 8000 }, (_, i) => `unknwn-${i}: x\n`).join(''), what: '8k unknown keys (under the size cap)' }),
+  (r) => ({
+    text: VALID + Array.from({ length: 50_000 }, (_, i) => `k${i}${Math.floor(r() * 10)}: ${i}\n`).join(''),
+    what: '50k unknown keys',
+  }),
+  () => ({
+    text: VALID + Array.from({ length: 8000 }, (_, i) => `unknwn-${i}: x\n`).join(''),
+    what: '8k unknown keys (under the size cap)',
+  }),
   () => ({ text: VALID + Array.from({ length: 5000 }, () => 'name: again\n').join(''), what: '5k duplicate keys' }),
   () => ({ file: path.join(dir, 'fifo'), what: 'FIFO as the project file' }),
   () => ({ file: '/dev/zero', what: 'device as the project file' }),
@@ -91,7 +118,10 @@ const MUTATIONS: Mutation[] = [
   () => ({ text: VALID.replace('labels: labels.txt', 'labels: huge-labels.txt'), what: 'huge labels' }),
   () => ({ text: VALID.replace('model: model.tflite', 'model: folder'), what: 'folder as the model' }),
   () => ({ text: `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, what: 'deep nesting' }),
-  () => ({ text: `a:\n${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i + 1)}b${i}:\n`).join('')}`, what: 'deep maps' }),
+  () => ({
+    text: `a:\n${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i + 1)}b${i}:\n`).join('')}`,
+    what: 'deep maps',
+  }),
   (r) => ({ text: Buffer.from(Array.from({ length: 4096 }, () => Math.floor(r() * 256))), what: 'random bytes' }),
   (r) => {
     const b = Buffer.from(VALID);
@@ -118,14 +148,23 @@ const MUTATIONS: Mutation[] = [
   (r) => {
     const l = [...lines];
     const i = Math.floor(r() * l.length);
-    l[i] = l[i]!.replace(/^(\s*)([a-z-]+)/, (_, s: string, k: string) => `${s}${k.slice(0, -1)}${String.fromCharCode(97 + Math.floor(r() * 26))}`);
+    l[i] = l[i]!.replace(
+      /^(\s*)([a-z-]+)/,
+      (_, s: string, k: string) => `${s}${k.slice(0, -1)}${String.fromCharCode(97 + Math.floor(r() * 26))}`,
+    );
     return { text: l.join('\n'), what: `a key misspelled in line ${i + 1}` };
   },
   (r) => ({ text: VALID.replace(/^ {2}/gm, () => (r() < 0.3 ? '\t' : '  ')), what: 'tabs' }),
   () => ({ text: '', what: 'empty file' }),
   () => ({ text: '\0\0\0', what: 'NUL bytes' }),
   () => ({ text: `name: "${'x'.repeat(300_000)}"\n`, what: 'one huge value' }),
-  () => ({ text: VALID.replace('display-name: Acme Classifier (PC)', 'display-name: &dn Acme Classifier (PC)\n# alias\ndummy-anchor-use: *dn'), what: 'small alias' }),
+  () => ({
+    text: VALID.replace(
+      'display-name: Acme Classifier (PC)',
+      'display-name: &dn Acme Classifier (PC)\n# alias\ndummy-anchor-use: *dn',
+    ),
+    what: 'small alias',
+  }),
   () => ({ text: VALID, what: 'the valid file' }),
 ];
 
@@ -175,7 +214,11 @@ it(`${CASES} seeded mutated project files end in success or a clear error, never
       }
     }
   }
-  console.log(`hostile project files: ${CASES} cases, slowest ${slowest.ms.toFixed(0)} ms CPU (${slowest.what}); kinds: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `hostile project files: ${CASES} cases, slowest ${slowest.ms.toFixed(0)} ms CPU (${slowest.what}); kinds: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  );
   // Readable errors for the issue's own cases.
-  expect((await outcome(path.join(dir, 'fifo'))).text).toBe(`error: cannot read project file "${path.join(dir, 'fifo')}": it is not a regular file (a FIFO, device or socket), expected a file`);
+  expect((await outcome(path.join(dir, 'fifo'))).text).toBe(
+    `error: cannot read project file "${path.join(dir, 'fifo')}": it is not a regular file (a FIFO, device or socket), expected a file`,
+  );
 }, 600_000);

@@ -38,12 +38,56 @@ describe.skipIf(!hasTmux)('coreforge init in a real terminal', () => {
   it('re-asks for a missing model and for the labels file given as the model, completes with Tab, and writes a valid file', async () => {
     const project = path.join(tmp, 'vision');
     mkdirSync(path.join(project, 'models'), { recursive: true });
-    copyFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'), path.join(project, 'models', 'mobilenet.tflite'));
+    copyFileSync(
+      fixture('models/mobilenet_v1_0.25_128_quant.tflite'),
+      path.join(project, 'models', 'mobilenet.tflite'),
+    );
     copyFileSync(fixture('models/imagenet_labels.txt'), path.join(project, 'models', 'labels.txt'));
     const keys = path.join(tmp, 'keys');
     // A CI machine sets CI, and the CLI never prompts under CI; the user at this terminal is not a CI job.
-    const args = ['init', '--brand', 'acme', '--target', 'pc-amd64', '--model', 'vision-pc', '--display-name', 'Vision', '--grade', 'dangerous', '--accelerator', 'none'];
-    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', '-c', project, '-e', `COREFORGE_KEYS_DIR=${keys}`, '-e', 'NO_COLOR=1', 'env', '-u', 'CI', process.execPath, CLI, ...args, ';', 'set-option', '-t', session, 'remain-on-exit', 'on');
+    const args = [
+      'init',
+      '--brand',
+      'acme',
+      '--target',
+      'pc-amd64',
+      '--model',
+      'vision-pc',
+      '--display-name',
+      'Vision',
+      '--grade',
+      'dangerous',
+      '--accelerator',
+      'none',
+    ];
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '160',
+      '-y',
+      '40',
+      '-c',
+      project,
+      '-e',
+      `COREFORGE_KEYS_DIR=${keys}`,
+      '-e',
+      'NO_COLOR=1',
+      'env',
+      '-u',
+      'CI',
+      process.execPath,
+      CLI,
+      ...args,
+      ';',
+      'set-option',
+      '-t',
+      session,
+      'remain-on-exit',
+      'on',
+    );
     await waitFor('Project name');
     key('Enter'); // the folder name, "vision"
     await waitFor('TFLite model file');
@@ -75,6 +119,8 @@ describe.skipIf(!hasTmux)('coreforge init in a real terminal', () => {
     expect(text).toContain('name: vision\n');
     expect(existsSync(path.join(keys, 'default.key'))).toBe(true);
     const v = runCli(['config', 'validate'], { cwd: project });
-    expect(v.stdout).toBe('coreforge.yaml: ok (pc-amd64, grade dangerous, model "vision-pc", inference snap "vision")\n');
+    expect(v.stdout).toBe(
+      'coreforge.yaml: ok (pc-amd64, grade dangerous, model "vision-pc", inference snap "vision")\n',
+    );
   });
 });

@@ -8,17 +8,30 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 /** Without blocking the test worker: a synchronous spawn of minutes times out vitest's RPC. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout: number): Promise<{ status: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeout: number,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ status: error ? (typeof code === 'number' ? code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd: REPO_ROOT, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        resolve({ status: error ? (typeof code === 'number' ? code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** The user's environment: without this test run's own VITEST* variables. */
-const userEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST'))), ...extra });
+const userEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST'))),
+  ...extra,
+});
 
 describe("the README's opening commands", () => {
   it('bash examples/run.sh packs the example snap and classifies the photo inside the VM', async () => {
@@ -29,7 +42,12 @@ describe("the README's opening commands", () => {
   }, 1_900_000);
 
   it('npm test ends with the "N passed, N failed, N skipped" line', async () => {
-    const r = await run('npm', ['test', '--', 'builder/src/ci/workflow.test.ts'], userEnv({ COREFORGE_SKIP_SLOW: '1' }), 600_000);
+    const r = await run(
+      'npm',
+      ['test', '--', 'builder/src/ci/workflow.test.ts'],
+      userEnv({ COREFORGE_SKIP_SLOW: '1' }),
+      600_000,
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('skipping slow suites (QEMU boots, fuzzing, snap packing): COREFORGE_SKIP_SLOW=1');
     // The file's own test count changes as tests are added; what this command promises is the line's shape.

@@ -46,7 +46,11 @@ ${o.snaps ? 'snaps:\n  - name: network-manager\n    channel: 24/stable\n' : ''}`
 
 /** The brand gadget the last build recorded (prepare-gadget's output in the state file). */
 const gadgetFile = () =>
-  (JSON.parse(readFileSync(path.join(out, '.coreforge-build', 'coreforge-build.json'), 'utf8')) as { stages: Record<string, { outputs: Record<string, { file: string }> }> }).stages['prepare-gadget']!.outputs.gadget!.file;
+  (
+    JSON.parse(readFileSync(path.join(out, '.coreforge-build', 'coreforge-build.json'), 'utf8')) as {
+      stages: Record<string, { outputs: Record<string, { file: string }> }>;
+    }
+  ).stages['prepare-gadget']!.outputs.gadget!.file;
 
 async function build(): Promise<{ ran: string[]; skipped: string[] }> {
   const r = await runCliAsync(['build', '-c', project, '--json'], { env, timeout: 900_000 });
@@ -60,7 +64,10 @@ async function build(): Promise<{ ran: string[]; skipped: string[] }> {
 const inSnap = (member: string) => execFileSync('unsquashfs', ['-cat', snapFile, member]);
 const publicKey = () => {
   const pub = path.join(dir, 'acme-dev.pub');
-  expect(runCli(['keys', 'export-public', 'acme-dev', '-o', pub], { env: { ...process.env, COREFORGE_KEYS_DIR: keys } }).exitCode).toBe(0);
+  expect(
+    runCli(['keys', 'export-public', 'acme-dev', '-o', pub], { env: { ...process.env, COREFORGE_KEYS_DIR: keys } })
+      .exitCode,
+  ).toBe(0);
   return readFileSync(pub, 'utf8').trim();
 };
 
@@ -68,9 +75,15 @@ beforeAll(async () => {
   if (skip) return;
   copyFileSync(fixture('models/mobilenet_v2_1.0_224_quant.tflite'), path.join(dir, 'model.tflite'));
   copyFileSync(fixture('models/imagenet_labels.txt'), path.join(dir, 'labels.txt'));
-  expect(runCli(['keys', 'create', 'acme-dev'], { env: { ...process.env, COREFORGE_KEYS_DIR: keys } }).exitCode).toBe(0);
+  expect(runCli(['keys', 'create', 'acme-dev'], { env: { ...process.env, COREFORGE_KEYS_DIR: keys } }).exitCode).toBe(
+    0,
+  );
   standIn = standInStore(path.join(dir, 'store'), seedWriter, 'acme', publicKey());
-  env = withFakeTools(process.env, { COREFORGE_KEYS_DIR: keys, FAKE_LOG: path.join(dir, 'ubuntu-image.log'), ...standIn.env });
+  env = withFakeTools(process.env, {
+    COREFORGE_KEYS_DIR: keys,
+    FAKE_LOG: path.join(dir, 'ubuntu-image.log'),
+    ...standIn.env,
+  });
   writeFileSync(project, yaml());
   expect((await build()).ran).toHaveLength(6);
 }, 900_000);
@@ -81,10 +94,13 @@ const AFTER_MODEL = ['sign-model', 'build-image', 'compress-image', 'write-manif
 
 describe.skipIf(skip !== undefined)(`an incremental rebuild${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('skips everything when nothing changed', async () => {
-    expect(await build()).toMatchObject({ ran: [], skipped: ['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] });
+    expect(await build()).toMatchObject({
+      ran: [],
+      skipped: ['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'],
+    });
   });
 
-  it('labels: line 654 changed (the issue\'s repro) repacks the snap and rebuilds the image', async () => {
+  it("labels: line 654 changed (the issue's repro) repacks the snap and rebuilds the image", async () => {
     const labels = path.join(dir, 'labels.txt');
     const lines = readFileSync(labels, 'utf8').split('\n');
     lines[653] = 'X';
@@ -96,7 +112,9 @@ describe.skipIf(skip !== undefined)(`an incremental rebuild${skip ? ` (skipped: 
   it('model: another model under the same name', async () => {
     copyFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'), path.join(dir, 'model.tflite'));
     expect((await build()).ran).toEqual(AFTER_SNAP);
-    expect(sha256(inSnap('model/model.tflite'))).toBe(sha256(readFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'))));
+    expect(sha256(inSnap('model/model.tflite'))).toBe(
+      sha256(readFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'))),
+    );
   });
 
   it('a gadget field (gadget.kernel-cmdline): derives the gadget again and rebuilds the image, not the snap or the model', async () => {
@@ -105,7 +123,9 @@ describe.skipIf(skip !== undefined)(`an incremental rebuild${skip ? ` (skipped: 
     expect((await build()).ran).toEqual(AFTER_GADGET);
     const gadget = gadgetFile();
     expect(gadget).not.toBe(before);
-    expect(execFileSync('unsquashfs', ['-cat', gadget, 'meta/gadget.yaml'], { encoding: 'utf8' })).toMatch(/cf\.rebuild=2/);
+    expect(execFileSync('unsquashfs', ['-cat', gadget, 'meta/gadget.yaml'], { encoding: 'utf8' })).toMatch(
+      /cf\.rebuild=2/,
+    );
     // The image's seed holds this gadget (build() compared the seeded copy with it).
     expect(readdirSync(out).filter((f) => f.startsWith('acme-pc_'))).toContain(path.basename(gadget));
   });
@@ -113,7 +133,13 @@ describe.skipIf(skip !== undefined)(`an incremental rebuild${skip ? ` (skipped: 
   it('a config field of the snap (inference.port)', async () => {
     writeFileSync(project, yaml({ cmdline: 'cf.rebuild=2', port: 8181 }));
     // prepare-gadget reads the port too (service defaults), but for a snap without a store id the gadget is unchanged.
-    expect((await build()).ran).toEqual(['pack-snap', 'prepare-gadget', 'build-image', 'compress-image', 'write-manifest']);
+    expect((await build()).ran).toEqual([
+      'pack-snap',
+      'prepare-gadget',
+      'build-image',
+      'compress-image',
+      'write-manifest',
+    ]);
     expect(inSnap('bin/coreforge-env').toString()).toContain('CF_PORT=8181');
   });
 
@@ -124,14 +150,18 @@ describe.skipIf(skip !== undefined)(`an incremental rebuild${skip ? ` (skipped: 
   });
 
   it('the signing key: a new key under the same name re-signs', async () => {
-    const before = readFileSync(path.join(out, 'acme-classifier-pc.model'), 'utf8').match(/^sign-key-sha3-384: (.*)$/m)![1];
+    const before = readFileSync(path.join(out, 'acme-classifier-pc.model'), 'utf8').match(
+      /^sign-key-sha3-384: (.*)$/m,
+    )![1];
     rmSync(path.join(keys, 'acme-dev.key'));
     const created = runCli(['keys', 'create', 'acme-dev'], { env });
     expect(created.exitCode).toBe(0);
     // The test store learns the new account-key, as the real store would after `snap register-key`.
     standIn.store.addBrand('acme', publicKey());
     expect((await build()).ran).toEqual(AFTER_MODEL);
-    const after = readFileSync(path.join(out, 'acme-classifier-pc.model'), 'utf8').match(/^sign-key-sha3-384: (.*)$/m)![1];
+    const after = readFileSync(path.join(out, 'acme-classifier-pc.model'), 'utf8').match(
+      /^sign-key-sha3-384: (.*)$/m,
+    )![1];
     expect(after).not.toBe(before);
     expect(created.stdout).toContain(after);
   });

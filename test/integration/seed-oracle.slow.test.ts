@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceLayout, renderGadgetYaml } from '@coreforge/gadget';
-import { encodePublicKey, rsaPublic, signingKeyFromPem, signModel, type Grade, type ModelSpec, type SigningKey } from '@coreforge/model-assertions';
+import {
+  encodePublicKey,
+  rsaPublic,
+  signingKeyFromPem,
+  signModel,
+  type Grade,
+  type ModelSpec,
+  type SigningKey,
+} from '@coreforge/model-assertions';
 import {
   buildSeedOracle,
   packSnapTree,
@@ -25,7 +33,13 @@ import {
 
 const oracle = buildSeedOracle();
 const skip = seedSkipReason(oracle);
-const IDS = { pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH', 'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza', core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM', snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4', classifier: 'c1assifierc1assifierc1assifier00' };
+const IDS = {
+  pc: 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH',
+  'pc-kernel': 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza',
+  core24: 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM',
+  snapd: 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4',
+  classifier: 'c1assifierc1assifierc1assifier00',
+};
 
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-seed-oracle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +49,12 @@ const snaps: Record<string, string> = {};
 
 function model(grade: Grade, extra: Partial<ModelSpec> = {}, file = `model-${grade}.model`): string {
   const ids = grade !== 'dangerous';
-  const s = (name: keyof typeof IDS, type: 'gadget' | 'kernel' | 'base' | 'snapd' | 'app', defaultChannel: string) => ({ name, type, defaultChannel, ...((ids || name !== 'classifier') && { id: IDS[name] }) });
+  const s = (name: keyof typeof IDS, type: 'gadget' | 'kernel' | 'base' | 'snapd' | 'app', defaultChannel: string) => ({
+    name,
+    type,
+    defaultChannel,
+    ...((ids || name !== 'classifier') && { id: IDS[name] }),
+  });
   const spec: ModelSpec = {
     brandId: 'acme',
     model: 'acme-classifier-pc',
@@ -43,7 +62,13 @@ function model(grade: Grade, extra: Partial<ModelSpec> = {}, file = `model-${gra
     architecture: 'amd64',
     base: 'core24',
     grade,
-    snaps: [s('pc', 'gadget', '24/stable'), s('pc-kernel', 'kernel', '24/stable'), s('core24', 'base', 'latest/stable'), s('snapd', 'snapd', 'latest/stable'), s('classifier', 'app', 'latest/stable')],
+    snaps: [
+      s('pc', 'gadget', '24/stable'),
+      s('pc-kernel', 'kernel', '24/stable'),
+      s('core24', 'base', 'latest/stable'),
+      s('snapd', 'snapd', 'latest/stable'),
+      s('classifier', 'app', 'latest/stable'),
+    ],
     timestamp: new Date('2026-12-01T00:00:00Z'),
     ...extra,
   };
@@ -52,8 +77,13 @@ function model(grade: Grade, extra: Partial<ModelSpec> = {}, file = `model-${gra
   return f;
 }
 
-const judge = (reqs: SeedRequest[]) => runSeedOracle((oracle as { binary: string }).binary, reqs.map((r) => ({ storeDir: store.dir, label: '20261201', ...r })));
-const SIGNED_REFUSAL = 'cannot override channels, add devmode snaps, local snaps, or extra snaps with a model of grade higher than dangerous';
+const judge = (reqs: SeedRequest[]) =>
+  runSeedOracle(
+    (oracle as { binary: string }).binary,
+    reqs.map((r) => ({ storeDir: store.dir, label: '20261201', ...r })),
+  );
+const SIGNED_REFUSAL =
+  'cannot override channels, add devmode snaps, local snaps, or extra snaps with a model of grade higher than dangerous';
 
 beforeAll(() => {
   if (skip) return;
@@ -79,7 +109,13 @@ beforeAll(() => {
 describe.skipIf(skip !== undefined)(`snapd seed writer oracle${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('seeds a dangerous model with a local unasserted app, and snapd reads the seed back', () => {
     const [v] = judge([{ model: model('dangerous'), snaps: [{ path: snaps.app! }] }]);
-    expect(v).toMatchObject({ result: 'ok', readBack: 'ok', model: 'acme-classifier-pc', grade: 'dangerous', label: '20261201' });
+    expect(v).toMatchObject({
+      result: 'ok',
+      readBack: 'ok',
+      model: 'acme-classifier-pc',
+      grade: 'dangerous',
+      label: '20261201',
+    });
     expect(v!.snaps!.map((s) => [s.name, s.revision, s.path])).toEqual([
       ['snapd', 3, 'snaps/snapd_3.snap'],
       ['pc-kernel', 1, 'snaps/pc-kernel_1.snap'],
@@ -87,7 +123,9 @@ describe.skipIf(skip !== undefined)(`snapd seed writer oracle${skip ? ` (skipped
       ['pc', 4, 'snaps/pc_4.snap'],
       ['classifier', 0, 'systems/20261201/snaps/classifier_0.1.snap'],
     ]);
-    expect(v!.warnings.join('\n')).toContain('"classifier" installed from local snaps disconnected from a store cannot be refreshed subsequently!');
+    expect(v!.warnings.join('\n')).toContain(
+      '"classifier" installed from local snaps disconnected from a store cannot be refreshed subsequently!',
+    );
   });
 
   it('seeds a signed model whose app is local with its store assertions (the rule is "unasserted", not "local")', () => {
@@ -97,7 +135,11 @@ describe.skipIf(skip !== undefined)(`snapd seed writer oracle${skip ? ` (skipped
     try {
       const [v] = judge([{ model: model('signed'), snaps: [{ path: snaps.app! }] }]);
       expect(v).toMatchObject({ result: 'ok', readBack: 'ok', grade: 'signed' });
-      expect(v!.snaps!.find((s) => s.name === 'classifier')).toMatchObject({ id: IDS.classifier, revision: 7, path: 'snaps/classifier_7.snap' });
+      expect(v!.snaps!.find((s) => s.name === 'classifier')).toMatchObject({
+        id: IDS.classifier,
+        revision: 7,
+        path: 'snaps/classifier_7.snap',
+      });
     } finally {
       rmSync(path.join(store.asserts, 'classifier.assert'));
     }
@@ -110,10 +152,26 @@ describe.skipIf(skip !== undefined)(`snapd seed writer oracle${skip ? ` (skipped
       ['signed + channel override', { model: signed, snaps: [], channel: 'edge' }, SIGNED_REFUSAL],
       ['signed + --snap NAME=channel', { model: signed, snaps: [{ name: 'pc', channel: 'edge' }] }, SIGNED_REFUSAL],
       ['signed + extra snap', { model: signed, snaps: [{ path: snaps.extra! }] }, SIGNED_REFUSAL],
-      ['gadget with a UC16 layout', { model: model('dangerous'), snaps: [{ path: snaps.uc16! }, { path: snaps.app! }] }, 'model requires system-seed partition, but no system-seed or system-data partition found'],
-      ['gadget base differs from the model base', { model: model('dangerous'), snaps: [{ path: snaps.core22Gadget! }, { path: snaps.app! }] }, 'cannot use gadget snap because its base "core22" is different from model base "core24"'],
-      ['app whose base is not in the model', { model: model('dangerous'), snaps: [{ path: snaps.core22App! }] }, 'cannot add snap "classifier" without also adding its base "core22" explicitly'],
-      ['a model snap missing from the inputs and the store', { model: model('dangerous'), snaps: [] }, 'snap "classifier" (channel latest/stable) is not in the store'],
+      [
+        'gadget with a UC16 layout',
+        { model: model('dangerous'), snaps: [{ path: snaps.uc16! }, { path: snaps.app! }] },
+        'model requires system-seed partition, but no system-seed or system-data partition found',
+      ],
+      [
+        'gadget base differs from the model base',
+        { model: model('dangerous'), snaps: [{ path: snaps.core22Gadget! }, { path: snaps.app! }] },
+        'cannot use gadget snap because its base "core22" is different from model base "core24"',
+      ],
+      [
+        'app whose base is not in the model',
+        { model: model('dangerous'), snaps: [{ path: snaps.core22App! }] },
+        'cannot add snap "classifier" without also adding its base "core22" explicitly',
+      ],
+      [
+        'a model snap missing from the inputs and the store',
+        { model: model('dangerous'), snaps: [] },
+        'snap "classifier" (channel latest/stable) is not in the store',
+      ],
     ];
     const verdicts = judge(cases.map(([, r]) => r));
     expect(verdicts.map((v, i) => [cases[i]![0], v.result])).toEqual(cases.map(([name, , msg]) => [name, msg]));

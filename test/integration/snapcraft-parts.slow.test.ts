@@ -25,7 +25,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** The runtime's production closure, as installed for this machine, from the lock file. */
 function runtimeClosure(): string[] {
   const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> }>;
+    packages: Record<
+      string,
+      {
+        version: string;
+        dependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
+        peerDependencies?: Record<string, string>;
+        peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      }
+    >;
   };
   const seen = new Set<string>();
   const specs = new Set<string>();
@@ -45,7 +54,8 @@ function runtimeClosure(): string[] {
     specs.add(`${name}@${entry.version}`);
     // npm install (7+) installs peer dependencies too (tfjs-tflite-node -> @tensorflow/tfjs-tflite -> tfjs-core).
     const peers = Object.keys(entry.peerDependencies ?? {}).filter((d) => !entry.peerDependenciesMeta?.[d]?.optional);
-    for (const d of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers]) visit(location, d);
+    for (const d of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers])
+      visit(location, d);
   };
   for (const d of Object.keys(lock.packages.runtime?.dependencies ?? {})) visit('', d);
   return [...specs].sort();
@@ -54,7 +64,10 @@ function runtimeClosure(): string[] {
 /** An npm cache with the closure's metadata and tarballs (filled once from the registry, like snapcraft's pull). */
 function offlineNpmCache(): string {
   const specs = runtimeClosure();
-  const dir = path.join(CACHE, `npm-offline-${createHash('sha256').update(specs.join('\n')).digest('hex').slice(0, 16)}`);
+  const dir = path.join(
+    CACHE,
+    `npm-offline-${createHash('sha256').update(specs.join('\n')).digest('hex').slice(0, 16)}`,
+  );
   if (existsSync(path.join(dir, '.complete'))) return dir;
   const r = spawnSync('npm', ['cache', 'add', ...specs, '--cache', dir], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`npm cache add failed: ${r.stderr}`);
@@ -67,7 +80,11 @@ function tfliteTarball(): string {
   const file = path.join(dir, `${TFLITE_PACKAGE.name}-${TFLITE_PACKAGE.version}.tgz`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync('npm', ['pack', `${TFLITE_PACKAGE.name}@${TFLITE_PACKAGE.version}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(
+    'npm',
+    ['pack', `${TFLITE_PACKAGE.name}@${TFLITE_PACKAGE.version}`, '--pack-destination', dir, '--silent'],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
   if (r.status !== 0) throw new Error(`npm pack ${TFLITE_PACKAGE.name} failed: ${r.stderr}`);
   return file;
 }
@@ -81,7 +98,10 @@ type Tflite = ProjectConfig['inference']['tflite'];
 const TFLITE_219: Tflite = { kind: 'path', path: tflite219('x64'), defaulted: false };
 const TFLITE_29: Tflite = { kind: 'version', version: '2.9', defaulted: false };
 const config = (dir: string, tflite: Tflite) =>
-  projectConfig({ inference: { model: fixture(MODEL), labels: fixture('models/imagenet_labels.txt'), version: '1.2.3', tflite } }, dir);
+  projectConfig(
+    { inference: { model: fixture(MODEL), labels: fixture('models/imagenet_labels.txt'), version: '1.2.3', tflite } },
+    dir,
+  );
 
 let npmCache: string;
 let downloads: Record<string, string>;
@@ -90,7 +110,10 @@ beforeAll(() => {
   downloads = { [TFLITE_PACKAGE.tarball]: tfliteTarball() };
 }, 600_000);
 
-function classify(prime: string, extra: readonly string[] = []): { status: number | null; out: string; stdout: string } {
+function classify(
+  prime: string,
+  extra: readonly string[] = [],
+): { status: number | null; out: string; stdout: string } {
   const r = spawnSync('sh', [path.join(prime, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp'), ...extra], {
     env: { PATH: process.env.PATH, SNAP: prime, SNAP_ARCH: 'amd64', SNAP_DATA: path.join(tmp, 'data') },
     encoding: 'utf8',
@@ -110,43 +133,90 @@ describe('the rendered snapcraft project, built as craft-parts builds it', () =>
   test.each([
     ['2.19', TFLITE_219, 'TFLite 2.19.0'],
     ['2.9', TFLITE_29, 'TFLite 2.9'],
-  ] as const)('with TFLite %s, every part builds offline from sources inside the folder, and the primed snap classifies', async (name, tflite, banner) => {
-    const projectDir = path.join(tmp, `project-${name}`);
-    const { version } = await writeSnapcraftProject(config(projectDir, tflite), projectDir, { run, architectures: ['amd64'] });
-    expect(version).toBe('1.2.3');
-    const { prime, logs } = runParts({ projectDir, workDir: path.join(tmp, `work-${name}`), downloads, npmCache, arch: 'amd64' });
-    expect(logs.runtime).toMatch(/added \d+ packages?/);
-    for (const file of ['runtime/bin/coreforge-runtime.js', 'runtime/build/Release/coreforge_tflite.node', 'lib/libtensorflowlite_c.so', `model/${path.basename(MODEL)}`, 'model/imagenet_labels.txt', 'bin/classify', 'bin/serve', 'bin/node'])
-      expect(existsSync(path.join(prime, file)), file).toBe(true);
-    // Build-only inputs stay out of the snap: the staged TFLite headers and the addon's C++ sources' headers.
-    expect(existsSync(path.join(prime, 'tflite'))).toBe(false);
-    const result = classify(prime);
-    expect(result.out).toMatch(/^\d\.\d+: \d+:.*\ntime: [\d.]+ms/m);
-    expect(result.status).toBe(0);
-    expect(runtimeVersion(prime)).toContain(banner);
-  }, 600_000);
+  ] as const)(
+    'with TFLite %s, every part builds offline from sources inside the folder, and the primed snap classifies',
+    async (name, tflite, banner) => {
+      const projectDir = path.join(tmp, `project-${name}`);
+      const { version } = await writeSnapcraftProject(config(projectDir, tflite), projectDir, {
+        run,
+        architectures: ['amd64'],
+      });
+      expect(version).toBe('1.2.3');
+      const { prime, logs } = runParts({
+        projectDir,
+        workDir: path.join(tmp, `work-${name}`),
+        downloads,
+        npmCache,
+        arch: 'amd64',
+      });
+      expect(logs.runtime).toMatch(/added \d+ packages?/);
+      for (const file of [
+        'runtime/bin/coreforge-runtime.js',
+        'runtime/build/Release/coreforge_tflite.node',
+        'lib/libtensorflowlite_c.so',
+        `model/${path.basename(MODEL)}`,
+        'model/imagenet_labels.txt',
+        'bin/classify',
+        'bin/serve',
+        'bin/node',
+      ])
+        expect(existsSync(path.join(prime, file)), file).toBe(true);
+      // Build-only inputs stay out of the snap: the staged TFLite headers and the addon's C++ sources' headers.
+      expect(existsSync(path.join(prime, 'tflite'))).toBe(false);
+      const result = classify(prime);
+      expect(result.out).toMatch(/^\d\.\d+: \d+:.*\ntime: [\d.]+ms/m);
+      expect(result.status).toBe(0);
+      expect(runtimeVersion(prime)).toContain(banner);
+    },
+    600_000,
+  );
 
   // Every entry of runtime/package.json "files" is needed: without it the npm part fails or the snap cannot classify.
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'runtime', 'package.json'), 'utf8')) as { files: string[] };
-  test.each(pkg.files)('without "%s" in the runtime\'s files, the npm part or the snap fails', async (entry) => {
-    const root = path.join(tmp, `no-${entry.replace(/\W/g, '_')}`);
-    const runtimeCopy = path.join(root, 'runtime');
-    mkdirSync(runtimeCopy, { recursive: true });
-    for (const f of [...pkg.files, 'package.json']) cpSync(path.join(REPO_ROOT, 'runtime', f), path.join(runtimeCopy, f), { recursive: true });
-    writeFileSync(path.join(runtimeCopy, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(REPO_ROOT, 'runtime', 'package.json'), 'utf8')), files: pkg.files.filter((f) => f !== entry) }, null, 2));
-    const projectDir = path.join(root, 'project');
-    await writeSnapcraftProject(config(projectDir, TFLITE_219), projectDir, { run, architectures: ['amd64'], repoRoot: root });
-    let failed: string | undefined;
-    try {
-      const { prime } = runParts({ projectDir, workDir: path.join(root, 'work'), downloads, npmCache, arch: 'amd64' });
-      const result = classify(prime);
-      if (result.status !== 0) failed = `classify: ${result.out}`;
-    } catch (error) {
-      if (!(error instanceof PartFailed)) throw error;
-      failed = error.message;
-    }
-    expect(failed, `removing "${entry}" went unnoticed`).toBeDefined();
-    // ...and it is the runtime that fails (the npm part or the snap's classify), not another part.
-    expect(failed).toMatch(/^part "runtime" failed|^classify: /);
-  }, 600_000);
+  test.each(pkg.files)(
+    'without "%s" in the runtime\'s files, the npm part or the snap fails',
+    async (entry) => {
+      const root = path.join(tmp, `no-${entry.replace(/\W/g, '_')}`);
+      const runtimeCopy = path.join(root, 'runtime');
+      mkdirSync(runtimeCopy, { recursive: true });
+      for (const f of [...pkg.files, 'package.json'])
+        cpSync(path.join(REPO_ROOT, 'runtime', f), path.join(runtimeCopy, f), { recursive: true });
+      writeFileSync(
+        path.join(runtimeCopy, 'package.json'),
+        JSON.stringify(
+          {
+            ...JSON.parse(readFileSync(path.join(REPO_ROOT, 'runtime', 'package.json'), 'utf8')),
+            files: pkg.files.filter((f) => f !== entry),
+          },
+          null,
+          2,
+        ),
+      );
+      const projectDir = path.join(root, 'project');
+      await writeSnapcraftProject(config(projectDir, TFLITE_219), projectDir, {
+        run,
+        architectures: ['amd64'],
+        repoRoot: root,
+      });
+      let failed: string | undefined;
+      try {
+        const { prime } = runParts({
+          projectDir,
+          workDir: path.join(root, 'work'),
+          downloads,
+          npmCache,
+          arch: 'amd64',
+        });
+        const result = classify(prime);
+        if (result.status !== 0) failed = `classify: ${result.out}`;
+      } catch (error) {
+        if (!(error instanceof PartFailed)) throw error;
+        failed = error.message;
+      }
+      expect(failed, `removing "${entry}" went unnoticed`).toBeDefined();
+      // ...and it is the runtime that fails (the npm part or the snap's classify), not another part.
+      expect(failed).toMatch(/^part "runtime" failed|^classify: /);
+    },
+    600_000,
+  );
 });

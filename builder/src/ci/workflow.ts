@@ -19,7 +19,8 @@ export interface WorkflowOptions {
 }
 
 /** Where the default photo comes from (the public source of the fixtures' grace_hopper.bmp). */
-export const DEFAULT_PHOTO_URL = 'https://github.com/google-coral/test_data/raw/104342d2d3480b3e66203073dac24f4e2dbb4c41/grace_hopper.bmp';
+export const DEFAULT_PHOTO_URL =
+  'https://github.com/google-coral/test_data/raw/104342d2d3480b3e66203073dac24f4e2dbb4c41/grace_hopper.bmp';
 
 const APT_BUILD = ['squashfs-tools', 'xdelta3', 'xz-utils', 'binutils'];
 const APT_CROSS = ['g++-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu'];
@@ -165,9 +166,13 @@ ${arch === 'amd64' ? snapdStep(snapGlob, photo, expect, out, coreforge) : ''}   
           name: coreforge-snap-report
           path: |
             ${out}/test-report/
-            ${out}/junit-snap.xml${arch === 'amd64' ? `
+            ${out}/junit-snap.xml${
+              arch === 'amd64'
+                ? `
             ${out}/snapd-report/
-            ${out}/junit-snapd.xml` : ''}
+            ${out}/junit-snapd.xml`
+                : ''
+            }
 ${imageJob}`;
 }
 

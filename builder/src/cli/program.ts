@@ -13,7 +13,10 @@ export function createProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) });
+    .configureOutput({
+      writeOut: (s) => ctx.out(s.replace(/\n$/, '')),
+      writeErr: (s) => ctx.err(s.replace(/\n$/, '')),
+    });
   for (const register of COMMANDS) register(program, ctx);
   program.commands.forEach((c) => c.exitOverride());
   return program;

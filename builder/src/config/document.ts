@@ -27,7 +27,11 @@ function duplicateKeys(root: unknown, at: (offset: number) => { line: number; co
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         if (isScalar(pair.key) && seen.has(key) && problems.length < 20)
-          problems.push({ path: '', message: 'invalid YAML: Map keys must be unique', ...(pair.key.range ? at(pair.key.range[0]) : {}) });
+          problems.push({
+            path: '',
+            message: 'invalid YAML: Map keys must be unique',
+            ...(pair.key.range ? at(pair.key.range[0]) : {}),
+          });
         seen.add(key);
         stack.push(pair.value);
       }
@@ -43,7 +47,10 @@ export function readYaml(text: string): ReadYamlResult {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   } catch (error) {
     // The parser's own limits (e.g. nesting deep enough to exhaust the stack).
-    return { ok: false, problems: [{ path: '', message: `invalid YAML: ${firstLine((error as Error).message)}`, line: 1, column: 1 }] };
+    return {
+      ok: false,
+      problems: [{ path: '', message: `invalid YAML: ${firstLine((error as Error).message)}`, line: 1, column: 1 }],
+    };
   }
   if (doc.errors.length > 0) {
     return {
@@ -64,9 +71,10 @@ export function readYaml(text: string): ReadYamlResult {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const message = error instanceof ReferenceError && /alias/i.test(error.message)
-      ? `invalid YAML: its aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions): a YAML bomb?`
-      : `invalid YAML: ${firstLine((error as Error).message)}`;
+    const message =
+      error instanceof ReferenceError && /alias/i.test(error.message)
+        ? `invalid YAML: its aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions): a YAML bomb?`
+        : `invalid YAML: ${firstLine((error as Error).message)}`;
     return { ok: false, problems: [{ path: '', message, line: 1, column: 1 }] };
   }
   return {
@@ -89,7 +97,8 @@ export function readYaml(text: string): ReadYamlResult {
           } else break;
           if (node && typeof node === 'object' && 'range' in node) last = node as Node;
         }
-        const target = options.key && keyNode && typeof keyNode === 'object' && 'range' in keyNode ? (keyNode as Node) : last;
+        const target =
+          options.key && keyNode && typeof keyNode === 'object' && 'range' in keyNode ? (keyNode as Node) : last;
         return target?.range ? at(target.range[0]) : undefined;
       },
     },

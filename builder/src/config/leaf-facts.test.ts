@@ -31,7 +31,11 @@ function walk(node: Node, at = '', out = new Map<string, Node>()): Map<string, N
   return out;
 }
 const NODES = walk(PROJECT_SCHEMA as Node);
-const withKeyword = (k: keyof Node) => [...NODES].filter(([, n]) => n[k] !== undefined).map(([p]) => p).sort();
+const withKeyword = (k: keyof Node) =>
+  [...NODES]
+    .filter(([, n]) => n[k] !== undefined)
+    .map(([p]) => p)
+    .sort();
 
 /** Schema enum -> the constant that defines it (compared as sets: the schema keeps its own order for messages). */
 const ENUMS: Record<string, readonly string[]> = {
@@ -128,17 +132,18 @@ const DEFAULTS: Record<string, unknown> = {
 describe('the schema says what the owners of its facts say, field by field', () => {
   it('every enum is its constant', () => {
     expect(withKeyword('enum')).toEqual(Object.keys(ENUMS).sort());
-    for (const [at, values] of Object.entries(ENUMS)) expect([...NODES.get(at)!.enum!].sort(), at).toEqual([...values].sort());
+    for (const [at, values] of Object.entries(ENUMS))
+      expect([...NODES.get(at)!.enum!].sort(), at).toEqual([...values].sort());
   });
 
-  it('every pattern is its RegExp (or is listed as the schema\'s own)', () => {
+  it("every pattern is its RegExp (or is listed as the schema's own)", () => {
     expect(withKeyword('pattern')).toEqual(Object.keys(PATTERNS).sort());
     for (const [at, re] of Object.entries(PATTERNS)) if (re) expect(NODES.get(at)!.pattern, at).toBe(re.source);
     // The two size fields share one spelling.
     expect(NODES.get('gadget.partitions[].size')!.pattern).toBe(NODES.get('image.size')!.pattern);
   });
 
-  it('length limits of names are the rule\'s', () => {
+  it("length limits of names are the rule's", () => {
     for (const [at, { min, max }] of Object.entries(LENGTHS)) {
       expect(NODES.get(at)!.minLength, at).toBe(min);
       expect(NODES.get(at)!.maxLength, at).toBe(max);
@@ -155,8 +160,14 @@ describe('leaves that may not import each other keep copies spelled like the own
   it('snap names and snap ids (owner: model-assertions)', () => {
     expect(snaps.SNAP_NAME.source).toBe(ma.SNAP_NAME.source);
     expect(gadget.SNAP_ID.source).toBe(ma.SNAP_ID.source);
-    const snapcraftSchema = createRequire(import.meta.url)('@coreforge/snaps/schemas/snapcraft.schema.json') as { properties: { name: Node } };
-    expect(snapcraftSchema.properties.name).toMatchObject({ pattern: ma.SNAP_NAME.source, minLength: ma.SNAP_NAME_LENGTH.min, maxLength: ma.SNAP_NAME_LENGTH.max });
+    const snapcraftSchema = createRequire(import.meta.url)('@coreforge/snaps/schemas/snapcraft.schema.json') as {
+      properties: { name: Node };
+    };
+    expect(snapcraftSchema.properties.name).toMatchObject({
+      pattern: ma.SNAP_NAME.source,
+      minLength: ma.SNAP_NAME_LENGTH.min,
+      maxLength: ma.SNAP_NAME_LENGTH.max,
+    });
   });
 
   it('the Coral access kinds of the gadget and of the snap are one type (checked by tsc), and one plug name', () => {
@@ -167,12 +178,15 @@ describe('leaves that may not import each other keep copies spelled like the own
   });
 
   it('the arch of each target is a snap arch with a triplet', () => {
-    for (const target of gadget.TARGETS) expect(snaps.ARCH_TRIPLET[gadget.ARCH_OF_TARGET[target]], target).toMatch(/-linux-gnu$/);
+    for (const target of gadget.TARGETS)
+      expect(snaps.ARCH_TRIPLET[gadget.ARCH_OF_TARGET[target]], target).toMatch(/-linux-gnu$/);
     expect(Object.keys(snaps.ARCH_TRIPLET).sort()).toEqual([...snaps.SNAP_ARCHES].sort());
   });
 
-  it('the reference gadget ids are the board snaps\' ids', () => {
-    for (const target of gadget.TARGETS) expect(gadget.GADGET_SNAP_ID[target]).toBe(gadget.BOARD_SNAP_IDS[gadget.GADGET_SNAP[target]]);
-    for (const target of gadget.TARGETS) expect(gadget.BOARD_SNAP_IDS[gadget.KERNEL_SNAP[target]], target).toMatch(ma.SNAP_ID);
+  it("the reference gadget ids are the board snaps' ids", () => {
+    for (const target of gadget.TARGETS)
+      expect(gadget.GADGET_SNAP_ID[target]).toBe(gadget.BOARD_SNAP_IDS[gadget.GADGET_SNAP[target]]);
+    for (const target of gadget.TARGETS)
+      expect(gadget.BOARD_SNAP_IDS[gadget.KERNEL_SNAP[target]], target).toMatch(ma.SNAP_ID);
   });
 });

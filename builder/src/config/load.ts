@@ -21,8 +21,18 @@ export interface LoadOptions {
 }
 
 export type ProjectFileReport =
-  | { readonly ok: true; readonly file: string; readonly config: ProjectConfig; readonly warnings: readonly ConfigProblem[] }
-  | { readonly ok: false; readonly file: string; readonly errors: readonly ConfigProblem[]; readonly warnings: readonly ConfigProblem[] };
+  | {
+      readonly ok: true;
+      readonly file: string;
+      readonly config: ProjectConfig;
+      readonly warnings: readonly ConfigProblem[];
+    }
+  | {
+      readonly ok: false;
+      readonly file: string;
+      readonly errors: readonly ConfigProblem[];
+      readonly warnings: readonly ConfigProblem[];
+    };
 
 function parsePath(dotted: string): PathSegment[] {
   const segments: PathSegment[] = [];
@@ -42,11 +52,17 @@ export async function validateProjectFile(file: string, options: LoadOptions = {
   const read_ = await readRegularFile(absolute, MAX_PROJECT_FILE_BYTES);
   if (!read_.ok) {
     if (read_.reason === 'missing')
-      throw new BuilderError('CONFIG_NOT_FOUND', `cannot read project file "${file}": it does not exist`, 'create one with "coreforge init", or pass the file with --config FILE');
+      throw new BuilderError(
+        'CONFIG_NOT_FOUND',
+        `cannot read project file "${file}": it does not exist`,
+        'create one with "coreforge init", or pass the file with --config FILE',
+      );
     throw new BuilderError(
       'CONFIG_UNREADABLE',
       `cannot read project file "${file}": ${read_.detail}`,
-      read_.reason === 'too-large' ? 'a coreforge.yaml is a few hundred lines; check that --config names the project file' : undefined,
+      read_.reason === 'too-large'
+        ? 'a coreforge.yaml is a few hundred lines; check that --config names the project file'
+        : undefined,
     );
   }
   return validateProjectText(read_.data.toString('utf8'), file, options);
@@ -59,16 +75,34 @@ export function validateProjectText(text: string, file: string, options: LoadOpt
   if (!read.ok) return { ok: false, file, errors: read.problems, warnings: [] };
   const { source } = read;
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data))
-    return { ok: false, file, errors: [{ path: '', message: 'expected a map of settings (name: ..., target: ...), found ' + (source.data === null ? 'an empty file' : 'something else'), line: 1, column: 1 }], warnings: [] };
+    return {
+      ok: false,
+      file,
+      errors: [
+        {
+          path: '',
+          message:
+            'expected a map of settings (name: ..., target: ...), found ' +
+            (source.data === null ? 'an empty file' : 'something else'),
+          line: 1,
+          column: 1,
+        },
+      ],
+      warnings: [],
+    };
   const schemaProblems = checkSchema(source);
   if (schemaProblems.length > 0) return { ok: false, file, errors: schemaProblems, warnings: [] };
-  const { config, problems } = normalizeConfig(source.data as RawProject, { file: absolute, env: options.env ?? process.env });
+  const { config, problems } = normalizeConfig(source.data as RawProject, {
+    file: absolute,
+    env: options.env ?? process.env,
+  });
   const given = (dotted: string) => {
     let node: unknown = source.data;
     for (const s of parsePath(dotted)) node = (node as Record<string | number, unknown> | undefined)?.[s];
     return node !== undefined;
   };
-  const { errors, warnings } = problems.length > 0 ? { errors: problems, warnings: [] } : applyRules(config, given, options.fs ?? nodeRuleFs);
+  const { errors, warnings } =
+    problems.length > 0 ? { errors: problems, warnings: [] } : applyRules(config, given, options.fs ?? nodeRuleFs);
   return errors.length > 0
     ? { ok: false, file, errors: locateAll(source, errors), warnings: locateAll(source, warnings) }
     : { ok: true, file, config, warnings: locateAll(source, warnings) };

@@ -5,7 +5,18 @@ import path from 'node:path';
 import { expandVariables } from './expand.js';
 import type { ConfigProblem } from './problem.js';
 import type { RawProject } from './raw.js';
-import { ARCH_OF_TARGET, TFLITE_VERSIONS, type Accelerator, type GadgetBase, type ProjectConfig, type ReleaseConfig, type ReleaseStep, type Target, type TfliteChoice, type TfliteVersion } from './types.js';
+import {
+  ARCH_OF_TARGET,
+  TFLITE_VERSIONS,
+  type Accelerator,
+  type GadgetBase,
+  type ProjectConfig,
+  type ReleaseConfig,
+  type ReleaseStep,
+  type Target,
+  type TfliteChoice,
+  type TfliteVersion,
+} from './types.js';
 
 /** inference.tflite: the fastest library that fits the accelerator unless the user names one (a version or a file). */
 export function tfliteChoice(
@@ -18,10 +29,13 @@ export function tfliteChoice(
   if (value === undefined) return fallback;
   // YAML reads an unquoted 2.19 as a number: accept the known versions either way.
   const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  if (text !== undefined && (TFLITE_VERSIONS as readonly string[]).includes(text)) return { kind: 'version', version: text as TfliteVersion, defaulted: false };
+  if (text !== undefined && (TFLITE_VERSIONS as readonly string[]).includes(text))
+    return { kind: 'version', version: text as TfliteVersion, defaulted: false };
   // A path names a file: it has a slash or ends in .so (libtensorflowlite_c.so, .so.2).
   if (typeof value !== 'string' || !/\/|\.so(?:\.\d+)*$/.test(value)) {
-    problem(`expected a TFLite version coreforge knows how to obtain ("2.19" or "2.9") or a path to libtensorflowlite_c.so, found ${JSON.stringify(value)}`);
+    problem(
+      `expected a TFLite version coreforge knows how to obtain ("2.19" or "2.9") or a path to libtensorflowlite_c.so, found ${JSON.stringify(value)}`,
+    );
     return fallback;
   }
   return { kind: 'path', path: resolvePath(value), defaulted: false };
@@ -54,14 +68,27 @@ export const DEFAULT_RELEASE_PLAN: readonly ReleaseStep[] = [
 
 function normalizeRelease(raw: RawProject['release']): ReleaseConfig {
   const r = raw ?? {};
-  const plan = r.plan?.map((s) => ({ channel: s.channel, percent: s.percent ?? RELEASE_DEFAULTS.percent, soakSeconds: parseDuration(s.soak ?? RELEASE_DEFAULTS.soak) })) ?? DEFAULT_RELEASE_PLAN;
-  const health = r.health && (r.health.url !== undefined || r.health.command !== undefined)
-    ? { ...(r.health.url !== undefined && { url: r.health.url }), ...(r.health.command !== undefined && { command: r.health.command }), timeoutSeconds: r.health.timeout ?? RELEASE_DEFAULTS.healthTimeoutSeconds }
-    : undefined;
+  const plan =
+    r.plan?.map((s) => ({
+      channel: s.channel,
+      percent: s.percent ?? RELEASE_DEFAULTS.percent,
+      soakSeconds: parseDuration(s.soak ?? RELEASE_DEFAULTS.soak),
+    })) ?? DEFAULT_RELEASE_PLAN;
+  const health =
+    r.health && (r.health.url !== undefined || r.health.command !== undefined)
+      ? {
+          ...(r.health.url !== undefined && { url: r.health.url }),
+          ...(r.health.command !== undefined && { command: r.health.command }),
+          timeoutSeconds: r.health.timeout ?? RELEASE_DEFAULTS.healthTimeoutSeconds,
+        }
+      : undefined;
   return { track: r.track ?? RELEASE_DEFAULTS.track, plan, ...(health && { health }) };
 }
 
-export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { config: ProjectConfig; problems: ConfigProblem[] } {
+export function normalizeConfig(
+  raw: RawProject,
+  ctx: NormalizeContext,
+): { config: ProjectConfig; problems: ConfigProblem[] } {
   const dir = path.dirname(ctx.file);
   const problems: ConfigProblem[] = [];
   const resolvePath = (value: string, fieldPath: string): string => {
@@ -99,7 +126,9 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       snapName: inf['snap-name'] ?? raw.name,
       ...(inf['snap-id'] !== undefined && { snapId: inf['snap-id'] }),
       model: resolvePath(inf.model, 'inference.model'),
-      ...(inf['edgetpu-model'] !== undefined && { edgetpuModel: resolvePath(inf['edgetpu-model'], 'inference.edgetpu-model') }),
+      ...(inf['edgetpu-model'] !== undefined && {
+        edgetpuModel: resolvePath(inf['edgetpu-model'], 'inference.edgetpu-model'),
+      }),
       labels: resolvePath(inf.labels, 'inference.labels'),
       accelerator: inf.accelerator ?? 'none',
       edgetpuRuntime: inf['edgetpu-runtime'] ?? 'std',
@@ -109,9 +138,16 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       threads: inf.threads ?? 1,
       topK: inf['top-k'] ?? 5,
       compression: inf.compression ?? 'xz',
-      tflite: tfliteChoice(inf.tflite, inf.accelerator ?? 'none', (v) => resolvePath(v, 'inference.tflite'), (message) => problems.push({ path: 'inference.tflite', message })),
+      tflite: tfliteChoice(
+        inf.tflite,
+        inf.accelerator ?? 'none',
+        (v) => resolvePath(v, 'inference.tflite'),
+        (message) => problems.push({ path: 'inference.tflite', message }),
+      ),
       ...(inf.version !== undefined && { version: inf.version }),
-      ...(inf['coral-apt-key'] !== undefined && { coralAptKey: resolvePath(inf['coral-apt-key'], 'inference.coral-apt-key') }),
+      ...(inf['coral-apt-key'] !== undefined && {
+        coralAptKey: resolvePath(inf['coral-apt-key'], 'inference.coral-apt-key'),
+      }),
     },
     gadget: {
       kernelCmdline: { append: g['kernel-cmdline']?.append ?? [], allow: g['kernel-cmdline']?.allow ?? [] },
@@ -121,10 +157,18 @@ export function normalizeConfig(raw: RawProject, ctx: NormalizeContext): { confi
       snapName: g['snap-name'] ?? defaultGadgetSnapName(raw.brand, raw.name, raw.target),
       ...(g['snap-id'] !== undefined && { snapId: g['snap-id'] }),
     },
-    validationSets: (raw['validation-sets'] ?? []).map((v) => ({ accountId: v['account-id'] ?? raw.brand, name: v.name, ...(v.sequence !== undefined && { sequence: v.sequence }), mode: v.mode })),
+    validationSets: (raw['validation-sets'] ?? []).map((v) => ({
+      accountId: v['account-id'] ?? raw.brand,
+      name: v.name,
+      ...(v.sequence !== undefined && { sequence: v.sequence }),
+      mode: v.mode,
+    })),
     signing: { key: raw.signing?.key ?? 'default', backend: raw.signing?.backend ?? 'coreforge' },
     output: resolvePath(raw.output ?? 'out', 'output'),
-    image: { ...(raw.image?.size !== undefined && { size: raw.image.size }), compression: raw.image?.compression ?? 'xz' },
+    image: {
+      ...(raw.image?.size !== undefined && { size: raw.image.size }),
+      compression: raw.image?.compression ?? 'xz',
+    },
     release: normalizeRelease(raw.release),
   };
   return { config, problems };

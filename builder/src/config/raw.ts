@@ -1,6 +1,21 @@
 // The project file as the schema admits it (kebab-case keys, defaults not applied yet). Enum fields use the
 // types of types.ts (from the leaf packages), which leaf-facts.test.ts pins to the schema's enums.
-import type { Accelerator, Base, CoralAccess, EdgetpuRuntime, ExtraSnapType, Grade, ImageCompression, PartitionFilesystem, Presence, SigningBackend, SnapCompression, StorageSafety, Target, ValidationSetMode } from './types.js';
+import type {
+  Accelerator,
+  Base,
+  CoralAccess,
+  EdgetpuRuntime,
+  ExtraSnapType,
+  Grade,
+  ImageCompression,
+  PartitionFilesystem,
+  Presence,
+  SigningBackend,
+  SnapCompression,
+  StorageSafety,
+  Target,
+  ValidationSetMode,
+} from './types.js';
 
 export interface RawProject {
   name: string;

@@ -50,7 +50,8 @@ export function checkSchema(source: YamlSource): ConfigProblem[] {
     }
   }
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  if (errors.length > MAX_PROBLEMS) problems.push({ path: '', message: `and ${errors.length - MAX_PROBLEMS} more problems not shown` });
+  if (errors.length > MAX_PROBLEMS)
+    problems.push({ path: '', message: `and ${errors.length - MAX_PROBLEMS} more problems not shown` });
   return problems;
 }
 
@@ -86,32 +87,53 @@ function suggestion(word: string, candidates: readonly string[]): string {
 function describe(error: ErrorObject, source: YamlSource): ConfigProblem {
   const at = segmentsOf(error.instancePath, source.data);
   const schema = (error.parentSchema ?? {}) as JsonSchema;
-  const located = (segments: PathSegment[], key = false) => ({ path: formatPath(segments), ...source.locate(segments, { key }) });
+  const located = (segments: PathSegment[], key = false) => ({
+    path: formatPath(segments),
+    ...source.locate(segments, { key }),
+  });
   switch (error.keyword) {
     case 'additionalProperty':
     case 'additionalProperties': {
       const name = String(error.params.additionalProperty);
       const known = Object.keys(schema.properties ?? {});
-      return { ...located([...at, name], true), message: `unknown key${suggestion(name, known)}; expected one of: ${known.join(', ')}` };
+      return {
+        ...located([...at, name], true),
+        message: `unknown key${suggestion(name, known)}; expected one of: ${known.join(', ')}`,
+      };
     }
     case 'required':
       return { ...located(at), message: `missing required key "${String(error.params.missingProperty)}"` };
     case 'type':
-      return { ...located(at), message: `expected ${TYPE_NAMES[String(error.params.type)] ?? String(error.params.type)}, found ${showValue(error.data)}` };
+      return {
+        ...located(at),
+        message: `expected ${TYPE_NAMES[String(error.params.type)] ?? String(error.params.type)}, found ${showValue(error.data)}`,
+      };
     case 'enum': {
       const allowed = (schema.enum ?? []).map(String);
       const hint = typeof error.data === 'string' ? suggestion(error.data, allowed) : '';
       return { ...located(at), message: `expected one of ${allowed.join('|')}, found ${showValue(error.data)}${hint}` };
     }
     case 'pattern':
-      return { ...located(at), message: `expected ${schema['x-pattern-message'] ?? `a value matching ${String(error.params.pattern)}`}, found ${showValue(error.data)}` };
+      return {
+        ...located(at),
+        message: `expected ${schema['x-pattern-message'] ?? `a value matching ${String(error.params.pattern)}`}, found ${showValue(error.data)}`,
+      };
     case 'minimum':
     case 'maximum':
-      return { ...located(at), message: `expected ${TYPE_NAMES[schema.type ?? 'number']} from ${schema.minimum} to ${schema.maximum}, found ${showValue(error.data)}` };
+      return {
+        ...located(at),
+        message: `expected ${TYPE_NAMES[schema.type ?? 'number']} from ${schema.minimum} to ${schema.maximum}, found ${showValue(error.data)}`,
+      };
     case 'minLength':
-      return { ...located(at), message: `expected at least ${String(error.params.limit)} character(s), found ${showValue(error.data)}` };
+      return {
+        ...located(at),
+        message: `expected at least ${String(error.params.limit)} character(s), found ${showValue(error.data)}`,
+      };
     case 'maxLength':
-      return { ...located(at), message: `expected at most ${String(error.params.limit)} characters, found ${String(error.data).length}` };
+      return {
+        ...located(at),
+        message: `expected at most ${String(error.params.limit)} characters, found ${String(error.data).length}`,
+      };
     case 'minItems':
       return { ...located(at), message: `expected at least ${String(error.params.limit)} item(s)` };
     case 'uniqueItems':

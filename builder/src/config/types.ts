@@ -4,14 +4,27 @@
 // Enums and rules owned by a leaf package are imported from it (one definition each); the JSON Schema's copies
 // are pinned to them field by field by leaf-facts.test.ts.
 import type { GadgetTarget, PartitionFilesystem, TargetArch } from '@coreforge/gadget';
-import type { Grade as ModelGrade, Presence, SnapType as ModelSnapType, StorageSafety as ModelStorageSafety, ValidationSetMode } from '@coreforge/model-assertions';
+import type {
+  Grade as ModelGrade,
+  Presence,
+  SnapType as ModelSnapType,
+  StorageSafety as ModelStorageSafety,
+  ValidationSetMode,
+} from '@coreforge/model-assertions';
 import type { CoralAccessKind, CoralRuntime, SnapCompression as SnapsCompression } from '@coreforge/snaps';
 
 export { ARCH_OF_TARGET, TARGETS } from '@coreforge/gadget';
 export type Target = GadgetTarget;
 export type Arch = TargetArch;
 
-export { GRADES, MODES, PRESENCES, SNAP_TYPES, STORAGE_SAFETIES, VALIDATION_SET_MODES } from '@coreforge/model-assertions';
+export {
+  GRADES,
+  MODES,
+  PRESENCES,
+  SNAP_TYPES,
+  STORAGE_SAFETIES,
+  VALIDATION_SET_MODES,
+} from '@coreforge/model-assertions';
 export { PARTITION_FILESYSTEMS } from '@coreforge/gadget';
 export type { PartitionFilesystem, Presence, ValidationSetMode };
 export type Grade = ModelGrade;
@@ -132,7 +145,9 @@ export interface GadgetConfig {
 }
 
 /** gadget.base: `pc=24/stable` (a store snap, fetched with snap download) or a local .snap file (absolute). */
-export type GadgetBase = { readonly kind: 'store'; readonly name: string; readonly channel: string } | { readonly kind: 'file'; readonly file: string };
+export type GadgetBase =
+  | { readonly kind: 'store'; readonly name: string; readonly channel: string }
+  | { readonly kind: 'file'; readonly file: string };
 
 export interface ValidationSet {
   readonly accountId: string;

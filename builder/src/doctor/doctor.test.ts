@@ -33,7 +33,8 @@ const HOST = {
   'dpkg-deb': { stdout: "Debian 'dpkg-deb' package archive backend version 1.21.22 (amd64).\n" },
 };
 
-const HANGS = 'a Linux guest hangs under KVM: the boot tests\' amd64 kernel (-cpu host) printed nothing in 2 s: boot tests use TCG (slower)';
+const HANGS =
+  "a Linux guest hangs under KVM: the boot tests' amd64 kernel (-cpu host) printed nothing in 2 s: boot tests use TCG (slower)";
 
 const options = (run: Run, extra: object = {}) => ({
   run,
@@ -52,9 +53,21 @@ describe('doctor', () => {
     expect(byName.snap).toMatchObject({ found: true, version: '2.57.6-2', required: true, hint: null });
     expect(byName.xdelta3).toMatchObject({ found: true, version: '3.1.0' });
     expect(byName['qemu-system-x86_64']).toMatchObject({ found: true, version: '7.2.19', required: true });
-    expect(byName.snapcraft).toMatchObject({ found: false, required: false, hint: 'sudo snap install snapcraft --classic' });
-    expect(byName['ubuntu-image']).toMatchObject({ found: false, required: false, hint: 'sudo snap install ubuntu-image --classic' });
-    expect(byName['qemu-system-aarch64']).toMatchObject({ found: false, required: false, hint: 'sudo apt-get install qemu-system-arm' });
+    expect(byName.snapcraft).toMatchObject({
+      found: false,
+      required: false,
+      hint: 'sudo snap install snapcraft --classic',
+    });
+    expect(byName['ubuntu-image']).toMatchObject({
+      found: false,
+      required: false,
+      hint: 'sudo snap install ubuntu-image --classic',
+    });
+    expect(byName['qemu-system-aarch64']).toMatchObject({
+      found: false,
+      required: false,
+      hint: 'sudo apt-get install qemu-system-arm',
+    });
     expect(byName['OVMF firmware']).toMatchObject({ found: true, detail: '/usr/share/OVMF/OVMF_CODE_4M.fd' });
     expect(byName['AAVMF firmware']).toMatchObject({ found: false, required: false });
     expect(byName.libtensorflowlite_c).toMatchObject({ found: true, version: '2.9.0', required: true });
@@ -63,23 +76,43 @@ describe('doctor', () => {
     expect(byName.npm).toMatchObject({ found: true, version: '11.19.1', required: true });
     expect(byName.xz).toMatchObject({ found: true, version: '5.4.1', required: false });
     expect(byName['x86_64-linux-gnu-strip']).toMatchObject({ found: true, version: '2.40', required: true });
-    expect(byName['aarch64-linux-gnu-strip']).toMatchObject({ found: false, required: false, hint: 'sudo apt-get install binutils-aarch64-linux-gnu' });
+    expect(byName['aarch64-linux-gnu-strip']).toMatchObject({
+      found: false,
+      required: false,
+      hint: 'sudo apt-get install binutils-aarch64-linux-gnu',
+    });
     expect(byName.git).toMatchObject({ required: false }); // needed by build --snapcraft (the version rule), not by this project
     expect(report.entries.map((e) => e.name)).toHaveLength(24);
     const caps = Object.fromEntries(report.capabilities.map((c) => [c.name, c]));
-    expect(caps['build the image (coreforge build)']).toMatchObject({ ok: false, required: false, reason: 'missing ubuntu-image' });
+    expect(caps['build the image (coreforge build)']).toMatchObject({
+      ok: false,
+      required: false,
+      reason: 'missing ubuntu-image',
+    });
     expect(caps['KVM acceleration for the boot tests']).toMatchObject({ ok: false, reason: HANGS });
-    expect(caps['boot-test the amd64 snap (coreforge test --snap)']).toMatchObject({ ok: true, required: true, reason: null });
+    expect(caps['boot-test the amd64 snap (coreforge test --snap)']).toMatchObject({
+      ok: true,
+      required: true,
+      reason: null,
+    });
     expect(renderDoctorTable(report)).toContain(`  no   KVM acceleration for the boot tests: ${HANGS}`);
   });
 
   it('says what mmdebstrap is for and what the first snapd VM disk build costs', async () => {
-    const missing = Object.fromEntries((await runDoctor(options(tableRun(HOST), { arch: 'amd64' }))).entries.map((e) => [e.name, e]));
+    const missing = Object.fromEntries(
+      (await runDoctor(options(tableRun(HOST), { arch: 'amd64' }))).entries.map((e) => [e.name, e]),
+    );
     expect(missing.mmdebstrap).toMatchObject({ found: false, required: false, neededFor: ['snapd-vm'] });
     expect(missing.mmdebstrap?.hint).toMatch(/^sudo apt-get install mmdebstrap \(for coreforge test --snapd/);
-    const found = Object.fromEntries((await runDoctor(options(tableRun({ ...HOST, mmdebstrap: { stdout: 'mmdebstrap 1.3.5\n' } }), { arch: 'amd64' }))).entries.map((e) => [e.name, e]));
+    const found = Object.fromEntries(
+      (
+        await runDoctor(options(tableRun({ ...HOST, mmdebstrap: { stdout: 'mmdebstrap 1.3.5\n' } }), { arch: 'amd64' }))
+      ).entries.map((e) => [e.name, e]),
+    );
     expect(found.mmdebstrap).toMatchObject({ found: true, version: '1.3.5' });
-    expect(found.mmdebstrap?.detail).toMatch(/first coreforge test --snapd builds its VM disk .* \(cached afterwards\)/);
+    expect(found.mmdebstrap?.detail).toMatch(
+      /first coreforge test --snapd builds its VM disk .* \(cached afterwards\)/,
+    );
   });
 
   it('is not ready for arm64 without the cross compiler and qemu-system-aarch64', async () => {
@@ -106,17 +139,32 @@ describe('doctor', () => {
     expect(pack).toMatchObject({ ok: false, required: false });
     expect(pack.reason).toMatch(/^the Edge TPU runtime comes from Coral's apt repository/);
     const table = renderDoctorTable(report);
-    expect(table.split('\n').at(-1)).toBe('not ready: 1 required tool(s) missing; cannot pack the snap with snapcraft (coreforge build --snapcraft)');
-    const withSnapcraft = await runDoctor(options(tableRun({ ...HOST, snapcraft: { stdout: 'snapcraft 8.4.1\n' } }), { arch: 'amd64', coral: true }));
+    expect(table.split('\n').at(-1)).toBe(
+      'not ready: 1 required tool(s) missing; cannot pack the snap with snapcraft (coreforge build --snapcraft)',
+    );
+    const withSnapcraft = await runDoctor(
+      options(tableRun({ ...HOST, snapcraft: { stdout: 'snapcraft 8.4.1\n' } }), { arch: 'amd64', coral: true }),
+    );
     expect(withSnapcraft.ok).toBe(true);
-    expect(renderDoctorTable(withSnapcraft).split('\n').at(-1)).toBe("ready: the amd64 Coral project's steps marked yes above can run here");
+    expect(renderDoctorTable(withSnapcraft).split('\n').at(-1)).toBe(
+      "ready: the amd64 Coral project's steps marked yes above can run here",
+    );
   });
 
   it('fails on an old Node and a missing TFLite library, with install hints', async () => {
-    const report = await runDoctor(options(tableRun(HOST), { nodeVersion: '18.19.0', tflite: async () => ({ found: false, detail: 'tried: $COREFORGE_TFLITE_LIB (unset)' }) }));
+    const report = await runDoctor(
+      options(tableRun(HOST), {
+        nodeVersion: '18.19.0',
+        tflite: async () => ({ found: false, detail: 'tried: $COREFORGE_TFLITE_LIB (unset)' }),
+      }),
+    );
     expect(report.ok).toBe(false);
     const node = report.entries.find((e) => e.name === 'node')!;
-    expect(node).toMatchObject({ found: false, hint: 'install Node.js 20.17 or newer', detail: 'Node 18.19.0 is older than 20.17' });
+    expect(node).toMatchObject({
+      found: false,
+      hint: 'install Node.js 20.17 or newer',
+      detail: 'Node 18.19.0 is older than 20.17',
+    });
     const lib = report.entries.find((e) => e.name === 'libtensorflowlite_c')!;
     expect(lib.hint).toMatch(/^set COREFORGE_TFLITE_DIR/);
   });
@@ -124,7 +172,8 @@ describe('doctor', () => {
   it('prints JSON-serialisable entries with name, found, version and hint', async () => {
     const report = await runDoctor(options(tableRun(HOST)));
     const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
-    for (const e of parsed.entries) expect(Object.keys(e)).toEqual(expect.arrayContaining(['name', 'found', 'version', 'hint', 'required']));
+    for (const e of parsed.entries)
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['name', 'found', 'version', 'hint', 'required']));
     // Serialisable means nothing is lost on the way: no undefined field, no function, no Map (toStrictEqual sees them).
     expect(parsed).toStrictEqual(report);
   });

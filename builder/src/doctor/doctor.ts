@@ -71,13 +71,17 @@ async function checkTool(check: ToolCheck, options: DoctorOptions, required: boo
   const base = { name: check.name, required, neededFor: check.neededFor, hint: check.hint };
   if ('files' in check.probe) {
     const exists = options.exists ?? defaultExists;
-    for (const file of check.probe.files) if (await exists(file)) return { ...base, found: true, version: null, hint: null, detail: file };
+    for (const file of check.probe.files)
+      if (await exists(file)) return { ...base, found: true, version: null, hint: null, detail: file };
     return { ...base, found: false, version: null, detail: `none of ${check.probe.files.join(', ')}` };
   }
   const probe = check.probe;
   try {
     let result = await options.run(probe.command, probe.args, { timeout: 10_000, reject: false });
-    if (check.versionCommand) result = await options.run(check.versionCommand.command, check.versionCommand.args, { timeout: 10_000, reject: false }).catch(() => result);
+    if (check.versionCommand)
+      result = await options
+        .run(check.versionCommand.command, check.versionCommand.args, { timeout: 10_000, reject: false })
+        .catch(() => result);
     const text = probe.versionFrom === 'stderr' ? result.stderr : `${result.stdout}\n${result.stderr}`;
     const version = check.version?.exec(text)?.[1] ?? null;
     return { ...base, found: true, version, hint: null, ...(check.note && { detail: check.note }) };
@@ -89,7 +93,8 @@ async function checkTool(check: ToolCheck, options: DoctorOptions, required: boo
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const project: DoctorProject | undefined = options.arch || options.coral ? { arch: options.arch ?? 'amd64', coral: options.coral ?? false } : undefined;
+  const project: DoctorProject | undefined =
+    options.arch || options.coral ? { arch: options.arch ?? 'amd64', coral: options.coral ?? false } : undefined;
   const needed = new Set(requiredNeeds(project));
   const isRequired = (needs: readonly Need[]) => needs.some((n) => needed.has(n));
   const nodeVersion = options.nodeVersion ?? process.versions.node;
@@ -115,7 +120,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     version: tflite.version ?? null,
     required: true,
     neededFor: ['runtime'],
-    hint: tflite.found ? null : 'set COREFORGE_TFLITE_DIR to the TFLite 2.19 builds (README "Which TFLite"); npm ci installs tfjs-tflite-node (TFLite 2.9); or set COREFORGE_TFLITE_LIB=/path/to/libtensorflowlite_c.so',
+    hint: tflite.found
+      ? null
+      : 'set COREFORGE_TFLITE_DIR to the TFLite 2.19 builds (README "Which TFLite"); npm ci installs tfjs-tflite-node (TFLite 2.9); or set COREFORGE_TFLITE_LIB=/path/to/libtensorflowlite_c.so',
     ...((tflite.detail ?? tflite.path) ? { detail: tflite.detail ?? tflite.path } : {}),
   });
   const kvm = await options.kvm();
@@ -129,11 +136,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     detail: kvm.detail,
   });
   const caps: DoctorCapability[] = capabilities(project).map((c) => {
-    const missing = entries.filter((e) => !e.found && e.name !== 'kvm' && e.neededFor.some((n) => c.needs.includes(n))).map((e) => e.name);
+    const missing = entries
+      .filter((e) => !e.found && e.name !== 'kvm' && e.neededFor.some((n) => c.needs.includes(n)))
+      .map((e) => e.name);
     const reason = c.refused ?? (missing.length > 0 ? `missing ${missing.join(', ')}` : null);
     return { name: c.name, ok: reason === null, required: c.required, reason };
   });
-  caps.push({ name: 'KVM acceleration for the boot tests', ok: kvm.usable, required: false, reason: kvm.usable ? null : kvm.detail });
+  caps.push({
+    name: 'KVM acceleration for the boot tests',
+    ok: kvm.usable,
+    required: false,
+    reason: kvm.usable ? null : kvm.detail,
+  });
   const ok = entries.every((e) => e.found || !e.required) && caps.every((c) => c.ok || !c.required);
   return { ok, arch: options.arch ?? null, coral: options.coral ?? false, entries, capabilities: caps };
 }
@@ -148,12 +162,18 @@ export function renderDoctorTable(report: DoctorReport): string {
   ]);
   const header = ['tool', 'status', 'version', 'needed for', 'notes'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const missing = report.entries.filter((e) => !e.found && e.required).length;
   const caps = report.capabilities.map((c) => `  ${c.ok ? 'yes' : 'no '}  ${c.name}${c.reason ? `: ${c.reason}` : ''}`);
   const blocked = report.capabilities.filter((c) => c.required && !c.ok).map((c) => c.name);
   const verdict = report.ok
     ? `ready: the ${report.arch ?? 'amd64'}${report.coral ? ' Coral' : ''} project's steps marked yes above can run here`
     : `not ready: ${[missing > 0 && `${missing} required tool(s) missing`, blocked.length > 0 && `cannot ${blocked.join('; ')}`].filter(Boolean).join('; ')}`;
-  return [line(header), ...rows.map(line), '', 'what this host can do for the project:', ...caps, '', verdict].join('\n');
+  return [line(header), ...rows.map(line), '', 'what this host can do for the project:', ...caps, '', verdict].join(
+    '\n',
+  );
 }

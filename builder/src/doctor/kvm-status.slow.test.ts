@@ -18,6 +18,9 @@ describe("doctor's KVM line is the boot tests' probe with their kernel", () => {
     const ms = Date.now() - started;
     console.log(`doctor KVM probe: usable=${status.usable} (${ms} ms): ${status.detail}`);
     if (status.usable) expect(status.detail).toBe("the boot tests' amd64 kernel printed its first line under KVM");
-    else expect(status.detail).toMatch(/^(a Linux guest hangs under KVM: the boot tests' amd64 kernel \(-cpu host\) printed nothing in 2 s|QEMU exited \(.*\) before the kernel printed anything under KVM.*|\/dev\/kvm is missing or not readable and writable by this user): boot tests use TCG \(slower\)$/);
+    else
+      expect(status.detail).toMatch(
+        /^(a Linux guest hangs under KVM: the boot tests' amd64 kernel \(-cpu host\) printed nothing in 2 s|QEMU exited \(.*\) before the kernel printed anything under KVM.*|\/dev\/kvm is missing or not readable and writable by this user): boot tests use TCG \(slower\)$/,
+      );
   });
 });

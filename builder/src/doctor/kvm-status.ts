@@ -23,10 +23,24 @@ export async function kvmStatus(o: KvmStatusOptions): Promise<KvmStatus> {
   if (!existsSync(device)) return { usable: false, detail: `${device} is missing: boot tests use TCG (slower)` };
   let kernel: string;
   try {
-    kernel = (await fetchBootAssets(o.run, arch, defaultCacheDir(o.env), { hostArch: arch, ...(o.signal && { signal: o.signal }) })).kernel;
+    kernel = (
+      await fetchBootAssets(o.run, arch, defaultCacheDir(o.env), {
+        hostArch: arch,
+        ...(o.signal && { signal: o.signal }),
+      })
+    ).kernel;
   } catch (error) {
-    return { usable: false, detail: `KVM not probed: cannot fetch the boot tests' kernel: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      usable: false,
+      detail: `KVM not probed: cannot fetch the boot tests' kernel: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
-  const result = await probeKvmStatus(o.spawn, arch, kernel, { device, ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }) });
-  return { usable: result.usable, detail: result.usable ? result.reason : `${result.reason}: boot tests use TCG (slower)` };
+  const result = await probeKvmStatus(o.spawn, arch, kernel, {
+    device,
+    ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+  });
+  return {
+    usable: result.usable,
+    detail: result.usable ? result.reason : `${result.reason}: boot tests use TCG (slower)`,
+  };
 }

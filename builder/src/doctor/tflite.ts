@@ -9,7 +9,8 @@ import { locateRuntime, tfliteLibraryFor } from '../snap/runtime-location.js';
 import { resolveTfliteLibrary } from '../snap/tflite-library.js';
 import type { TfliteProbe } from './doctor.js';
 
-const HOST_ARCH: SnapArch | undefined = process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
+const HOST_ARCH: SnapArch | undefined =
+  process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
 
 export interface ProjectTflite {
   readonly choice: TfliteChoice;
@@ -17,21 +18,40 @@ export interface ProjectTflite {
 }
 
 function describeChoice(choice: TfliteChoice): string {
-  return choice.kind === 'path' ? `inference.tflite "${choice.path}"` : `inference.tflite ${choice.defaulted ? 'default ' : ''}"${choice.version}"`;
+  return choice.kind === 'path'
+    ? `inference.tflite "${choice.path}"`
+    : `inference.tflite ${choice.defaulted ? 'default ' : ''}"${choice.version}"`;
 }
 
-export async function probeTflite(env: Readonly<Record<string, string | undefined>>, project?: ProjectTflite): Promise<TfliteProbe> {
+export async function probeTflite(
+  env: Readonly<Record<string, string | undefined>>,
+  project?: ProjectTflite,
+): Promise<TfliteProbe> {
   let explicit: string | undefined;
   let note = '';
   if (project) {
     try {
-      const lib = resolveTfliteLibrary(project.choice, project.arch, tfliteLibraryFor(locateRuntime(), project.arch), env);
+      const lib = resolveTfliteLibrary(
+        project.choice,
+        project.arch,
+        tfliteLibraryFor(locateRuntime(), project.arch),
+        env,
+      );
       note = ` (project: ${describeChoice(project.choice)} for ${project.arch}, from ${lib.source})`;
-      if (project.arch !== HOST_ARCH) return { found: true, path: lib.file, ...(lib.version && { version: lib.version }), detail: `${lib.file}${note}` };
+      if (project.arch !== HOST_ARCH)
+        return {
+          found: true,
+          path: lib.file,
+          ...(lib.version && { version: lib.version }),
+          detail: `${lib.file}${note}`,
+        };
       explicit = lib.file;
     } catch (error) {
       if (!(error instanceof BuilderError)) throw error;
-      return { found: false, detail: `${describeChoice(project.choice)}: ${error.message}; ${error.hint ?? ''}`.trim() };
+      return {
+        found: false,
+        detail: `${describeChoice(project.choice)}: ${error.message}; ${error.hint ?? ''}`.trim(),
+      };
     }
   }
   const { found, tried } = locateTfliteLibrary(explicit, env);
@@ -40,6 +60,10 @@ export async function probeTflite(env: Readonly<Record<string, string | undefine
     const lib = loadTfliteLibrary(explicit, env);
     return { found: true, path: lib.path, version: lib.version, ...(note && { detail: `${lib.path}${note}` }) };
   } catch (error) {
-    return { found: false, path: found.path, detail: `${found.path} (${found.source}) exists but does not load: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      found: false,
+      path: found.path,
+      detail: `${found.path} (${found.source}) exists but does not load: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
 }

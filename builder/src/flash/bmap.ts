@@ -37,7 +37,10 @@ export function humanSize(size: number): string {
 }
 
 /** Byte span [start, end) of a range inside an image of `imageSize` bytes. */
-export function rangeBytes(bmap: Pick<Bmap, 'blockSize' | 'imageSize'>, range: Pick<BmapRange, 'first' | 'last'>): { start: number; end: number } {
+export function rangeBytes(
+  bmap: Pick<Bmap, 'blockSize' | 'imageSize'>,
+  range: Pick<BmapRange, 'first' | 'last'>,
+): { start: number; end: number } {
   return { start: range.first * bmap.blockSize, end: Math.min((range.last + 1) * bmap.blockSize, bmap.imageSize) };
 }
 
@@ -53,7 +56,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** Renders the .bmap text with its file checksum filled in (bmaptool's layout and comments). */
 export function renderBmap(bmap: Bmap): string {
   const percent = bmap.blocksCount === 0 ? 0 : (bmap.mappedBlocksCount * 100) / bmap.blocksCount;
-  const ranges = bmap.ranges.map((r) => `        <Range chksum="${r.sha256}"> ${r.first === r.last ? r.first : `${r.first}-${r.last}`} </Range>\n`).join('');
+  const ranges = bmap.ranges
+    .map(
+      (r) => `        <Range chksum="${r.sha256}"> ${r.first === r.last ? r.first : `${r.first}-${r.last}`} </Range>\n`,
+    )
+    .join('');
   const text = `<?xml version="1.0" ?>
 <!-- This file contains the block map for an image file, which is basically
      a list of useful (mapped) block numbers in the image file. In other words,
@@ -108,7 +115,11 @@ ${ranges}    </BlockMap>
 }
 
 function invalid(file: string, what: string): BuilderError {
-  return new BuilderError('BMAP_INVALID', `cannot use the block map "${file}": ${what}`, 'rebuild the image (coreforge build), or flash without it: --no-bmap');
+  return new BuilderError(
+    'BMAP_INVALID',
+    `cannot use the block map "${file}": ${what}`,
+    'rebuild the image (coreforge build), or flash without it: --no-bmap',
+  );
 }
 
 function tag(text: string, file: string, name: string): string {
@@ -127,29 +138,38 @@ function count(text: string, file: string, name: string): number {
 export function parseBmap(text: string, file: string): Bmap {
   const version = /<bmap\s+version="([^"]+)"/.exec(text)?.[1];
   if (!version) throw invalid(file, 'it is not a bmap file (no <bmap version="...">)');
-  if (!/^2\.\d+$/.test(version)) throw invalid(file, `bmap format version "${version}" is not supported (expected 2.x)`);
+  if (!/^2\.\d+$/.test(version))
+    throw invalid(file, `bmap format version "${version}" is not supported (expected 2.x)`);
   const imageSize = count(text, file, 'ImageSize');
   const blockSize = count(text, file, 'BlockSize');
   const blocksCount = count(text, file, 'BlocksCount');
   const mappedBlocksCount = count(text, file, 'MappedBlocksCount');
   if (blockSize === 0 || blocksCount !== Math.ceil(imageSize / blockSize))
-    throw invalid(file, `image size does not match blocks count (${imageSize} bytes != ${blocksCount} blocks * ${blockSize} bytes)`);
+    throw invalid(
+      file,
+      `image size does not match blocks count (${imageSize} bytes != ${blocksCount} blocks * ${blockSize} bytes)`,
+    );
   const checksumType = tag(text, file, 'ChecksumType');
-  if (checksumType !== 'sha256') throw invalid(file, `checksum type "${checksumType}" is not supported (expected sha256)`);
+  if (checksumType !== 'sha256')
+    throw invalid(file, `checksum type "${checksumType}" is not supported (expected sha256)`);
   const fileChecksum = tag(text, file, 'BmapFileChecksum');
   const zeroed = text.replace(fileChecksum, '0'.repeat(fileChecksum.length));
-  if (sha256(zeroed) !== fileChecksum) throw invalid(file, `its checksum does not match (calculated ${sha256(zeroed)}, the file says ${fileChecksum})`);
+  if (sha256(zeroed) !== fileChecksum)
+    throw invalid(file, `its checksum does not match (calculated ${sha256(zeroed)}, the file says ${fileChecksum})`);
   const ranges: BmapRange[] = [];
   let mapped = 0;
   for (const m of text.matchAll(/<Range(?:\s+chksum="([0-9a-f]+)")?\s*>\s*(\d+)(?:\s*-\s*(\d+))?\s*<\/Range>/g)) {
     const first = Number(m[2]);
     const last = m[3] === undefined ? first : Number(m[3]);
-    if (!m[1] || m[1].length !== SHA256_HEX) throw invalid(file, `range ${m[2]}${m[3] ? `-${m[3]}` : ''} has no sha256 chksum`);
+    if (!m[1] || m[1].length !== SHA256_HEX)
+      throw invalid(file, `range ${m[2]}${m[3] ? `-${m[3]}` : ''} has no sha256 chksum`);
     const previous = ranges.at(-1);
-    if (last < first || last >= blocksCount || (previous && first <= previous.last)) throw invalid(file, `range ${first}-${last} is out of order or outside the ${blocksCount} blocks`);
+    if (last < first || last >= blocksCount || (previous && first <= previous.last))
+      throw invalid(file, `range ${first}-${last} is out of order or outside the ${blocksCount} blocks`);
     ranges.push({ first, last, sha256: m[1] });
     mapped += last - first + 1;
   }
-  if (mapped !== mappedBlocksCount) throw invalid(file, `<MappedBlocksCount> says ${mappedBlocksCount} but the ranges hold ${mapped} blocks`);
+  if (mapped !== mappedBlocksCount)
+    throw invalid(file, `<MappedBlocksCount> says ${mappedBlocksCount} but the ranges hold ${mapped} blocks`);
   return Object.freeze({ imageSize, blockSize, blocksCount, mappedBlocksCount, ranges: Object.freeze(ranges) });
 }

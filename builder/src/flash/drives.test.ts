@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { checkDevice, driveIdentity, isRemovable, listDrives, type DriveCheck } from './drives.js';
 import { lsblkArgs, parseLsblk } from './lsblk.js';
 
-const fixture = (name: string) => parseLsblk(readFileSync(new URL(`../../../test/fixtures/lsblk/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  parseLsblk(readFileSync(new URL(`../../../test/fixtures/lsblk/${name}`, import.meta.url), 'utf8'));
 const laptop = fixture('laptop.json');
 const GIB3 = 3 * 1024 ** 3;
 const defaults = { imageSize: GIB3, unmount: false, forceNonRemovable: false };
@@ -19,12 +20,27 @@ function check(path: string, o: Partial<typeof defaults> = {}): DriveCheck {
 
 describe('lsblk', () => {
   it('asks for the columns the rules need, in bytes', () => {
-    expect(lsblkArgs()).toEqual(['--json', '--bytes', '--output', 'NAME,PATH,TYPE,SIZE,RM,HOTPLUG,RO,TRAN,VENDOR,MODEL,SERIAL,MOUNTPOINTS']);
+    expect(lsblkArgs()).toEqual([
+      '--json',
+      '--bytes',
+      '--output',
+      'NAME,PATH,TYPE,SIZE,RM,HOTPLUG,RO,TRAN,VENDOR,MODEL,SERIAL,MOUNTPOINTS',
+    ]);
   });
 
   it('parses the tree, trims vendor/model and drops null mount points', () => {
     const sda = laptop[0]!;
-    expect(sda).toMatchObject({ name: 'sda', path: '/dev/sda', type: 'disk', size: 31914983424, removable: true, transport: 'usb', vendor: 'SanDisk', model: 'Ultra', mountpoints: [] });
+    expect(sda).toMatchObject({
+      name: 'sda',
+      path: '/dev/sda',
+      type: 'disk',
+      size: 31914983424,
+      removable: true,
+      transport: 'usb',
+      vendor: 'SanDisk',
+      model: 'Ultra',
+      mountpoints: [],
+    });
     expect(sda.children.map((c) => [c.path, c.mountpoints])).toEqual([
       ['/dev/sda1', ['/media/ada/system-boot']],
       ['/dev/sda2', ['/media/ada/writable']],
@@ -33,7 +49,13 @@ describe('lsblk', () => {
 
   it('parses the older output (string flags, one mountpoint, no path)', () => {
     const [sdb] = fixture('old-util-linux.json');
-    expect(sdb).toMatchObject({ path: '/dev/sdb', size: 31914983424, removable: true, readOnly: false, model: 'Cruzer Blade' });
+    expect(sdb).toMatchObject({
+      path: '/dev/sdb',
+      size: 31914983424,
+      removable: true,
+      readOnly: false,
+      model: 'Cruzer Blade',
+    });
     expect(sdb!.children[0]!.mountpoints).toEqual(['/media/usb']);
   });
 
@@ -44,8 +66,12 @@ describe('lsblk', () => {
   });
 
   it('rejects output that is not lsblk JSON, saying so', () => {
-    expect(() => parseLsblk('lsblk: unknown column: MOUNTPOINTS')).toThrow(/^cannot read the drive list from lsblk: it is not JSON/);
-    expect(() => parseLsblk('{"devices": []}')).toThrow('cannot read the drive list from lsblk: no "blockdevices" array');
+    expect(() => parseLsblk('lsblk: unknown column: MOUNTPOINTS')).toThrow(
+      /^cannot read the drive list from lsblk: it is not JSON/,
+    );
+    expect(() => parseLsblk('{"devices": []}')).toThrow(
+      'cannot read the drive list from lsblk: no "blockdevices" array',
+    );
   });
 });
 
@@ -68,14 +94,22 @@ describe('drive rules', () => {
 
   it('refuses a partition, naming the whole disk', () => {
     expect(check('/dev/sda1').refusals).toEqual([
-      { code: 'PARTITION', message: 'cannot flash /dev/sda1: it is a partition of /dev/sda, not a whole disk', hint: 'pass the whole disk: --device /dev/sda' },
+      {
+        code: 'PARTITION',
+        message: 'cannot flash /dev/sda1: it is a partition of /dev/sda, not a whole disk',
+        hint: 'pass the whole disk: --device /dev/sda',
+      },
     ]);
   });
 
   it('refuses the disk holding / (below crypt and LVM), even with every override', () => {
     const c = check('/dev/nvme0n1', { unmount: true, forceNonRemovable: true });
     expect(c.refusals).toEqual([
-      { code: 'SYSTEM_DISK', message: 'cannot flash /dev/nvme0n1: it holds the running system (/ is mounted from /dev/mapper/vg-root)', hint: 'choose a removable drive: coreforge flash --list' },
+      {
+        code: 'SYSTEM_DISK',
+        message: 'cannot flash /dev/nvme0n1: it holds the running system (/ is mounted from /dev/mapper/vg-root)',
+        hint: 'choose a removable drive: coreforge flash --list',
+      },
     ]);
     expect(c.toUnmount).toEqual([]);
   });
@@ -92,7 +126,8 @@ describe('drive rules', () => {
     expect(check('/dev/sda').refusals).toEqual([
       {
         code: 'MOUNTED',
-        message: 'cannot flash /dev/sda: /dev/sda1 is mounted on /media/ada/system-boot, /dev/sda2 is mounted on /media/ada/writable',
+        message:
+          'cannot flash /dev/sda: /dev/sda1 is mounted on /media/ada/system-boot, /dev/sda2 is mounted on /media/ada/writable',
         hint: 'unmount it first, or pass --unmount to let coreforge unmount the partitions of /dev/sda',
       },
     ]);
@@ -109,7 +144,9 @@ describe('drive rules', () => {
       'cannot flash /dev/sdb: it is not a removable drive (ATA Samsung SSD 870 EVO 2TB, 1.8 TiB, sata, serial S6PNNS0T123456A)',
       'cannot flash /dev/sdb: /dev/sdb1 is mounted on /srv/data',
     ]);
-    expect(check('/dev/sdb').refusals[0]!.hint).toBe('pass --force-non-removable if you are sure this disk may be erased');
+    expect(check('/dev/sdb').refusals[0]!.hint).toBe(
+      'pass --force-non-removable if you are sure this disk may be erased',
+    );
     expect(check('/dev/sdb', { forceNonRemovable: true }).refusals.map((r) => r.code)).toEqual(['MOUNTED']);
     expect(check('/dev/sdb', { forceNonRemovable: true, unmount: true }).refusals).toEqual([]);
   });
@@ -118,7 +155,8 @@ describe('drive rules', () => {
     expect(check('/dev/sdc').refusals).toEqual([
       {
         code: 'TOO_SMALL',
-        message: 'cannot flash /dev/sdc: the drive holds 1.9 GiB (2013265920 bytes) but the image needs 3.0 GiB (3221225472 bytes)',
+        message:
+          'cannot flash /dev/sdc: the drive holds 1.9 GiB (2013265920 bytes) but the image needs 3.0 GiB (3221225472 bytes)',
         hint: 'use a bigger drive',
       },
     ]);
@@ -126,16 +164,28 @@ describe('drive rules', () => {
   });
 
   it('refuses a read-only (locked) card', () => {
-    expect(check('/dev/sdd').refusals).toEqual([{ code: 'READ_ONLY', message: 'cannot flash /dev/sdd: it is read-only', hint: "check the card's lock switch, or choose another drive" }]);
+    expect(check('/dev/sdd').refusals).toEqual([
+      {
+        code: 'READ_ONLY',
+        message: 'cannot flash /dev/sdd: it is read-only',
+        hint: "check the card's lock switch, or choose another drive",
+      },
+    ]);
   });
 
   it('refuses a drive in use as swap, even with --unmount', () => {
-    expect(check('/dev/sde', { unmount: true }).refusals).toEqual([{ code: 'SWAP', message: 'cannot flash /dev/sde: /dev/sde1 is in use as swap', hint: 'sudo swapoff /dev/sde1' }]);
+    expect(check('/dev/sde', { unmount: true }).refusals).toEqual([
+      { code: 'SWAP', message: 'cannot flash /dev/sde: /dev/sde1 is in use as swap', hint: 'sudo swapoff /dev/sde1' },
+    ]);
   });
 
   it('refuses a device that is not a whole disk (a crypt mapping, a mounted snap loop)', () => {
-    expect(check('/dev/mapper/nvme0n1p2_crypt', { forceNonRemovable: true }).refusals[0]!.message).toBe('cannot flash /dev/mapper/nvme0n1p2_crypt: it is a crypt device, not a whole disk');
-    expect(check('/dev/loop3', { forceNonRemovable: true, unmount: true, imageSize: 1 }).refusals.map((r) => r.message)).toEqual(['cannot flash /dev/loop3: it is read-only']);
+    expect(check('/dev/mapper/nvme0n1p2_crypt', { forceNonRemovable: true }).refusals[0]!.message).toBe(
+      'cannot flash /dev/mapper/nvme0n1p2_crypt: it is a crypt device, not a whole disk',
+    );
+    expect(
+      check('/dev/loop3', { forceNonRemovable: true, unmount: true, imageSize: 1 }).refusals.map((r) => r.message),
+    ).toEqual(['cannot flash /dev/loop3: it is read-only']);
   });
 
   it('lists disks (not loops), removable first, with every refusal; only the free SD slot is fine as is', () => {

@@ -9,7 +9,16 @@ export const SYSTEM_MOUNTS = ['/', '/boot', '/boot/efi', '/usr', '/var'] as cons
 /** Whole-disk device types that may be written. */
 export const WHOLE_DISK_TYPES = ['disk', 'loop'] as const;
 
-export const REFUSALS = ['PARTITION', 'NOT_A_DISK', 'SYSTEM_DISK', 'READ_ONLY', 'TOO_SMALL', 'NOT_REMOVABLE', 'MOUNTED', 'SWAP'] as const;
+export const REFUSALS = [
+  'PARTITION',
+  'NOT_A_DISK',
+  'SYSTEM_DISK',
+  'READ_ONLY',
+  'TOO_SMALL',
+  'NOT_REMOVABLE',
+  'MOUNTED',
+  'SWAP',
+] as const;
 export type RefusalCode = (typeof REFUSALS)[number];
 
 export interface Refusal {
@@ -39,7 +48,10 @@ export interface DriveCheck {
 
 /** Everything mounted from this device or anything below it (partitions, crypt, LVM). */
 export function mountsOf(device: BlockDevice): Mount[] {
-  return [...device.mountpoints.map((mountpoint) => ({ device: device.path, mountpoint })), ...device.children.flatMap(mountsOf)];
+  return [
+    ...device.mountpoints.map((mountpoint) => ({ device: device.path, mountpoint })),
+    ...device.children.flatMap(mountsOf),
+  ];
 }
 
 /** A removable medium: the kernel's removable flag, a hot-pluggable device, or one on a USB or SD/MMC bus. */
@@ -49,11 +61,18 @@ export function isRemovable(disk: BlockDevice): boolean {
 
 /** "SanDisk Ultra, 29.8 GiB, usb, serial 4C530001" */
 export function driveIdentity(disk: BlockDevice): string {
-  const name = [disk.vendor, disk.model].filter(Boolean).join(' ') || (disk.type === 'loop' ? 'loop device' : 'unknown drive');
-  return [name, humanSize(disk.size), disk.transport, disk.serial && `serial ${disk.serial}`].filter(Boolean).join(', ');
+  const name =
+    [disk.vendor, disk.model].filter(Boolean).join(' ') || (disk.type === 'loop' ? 'loop device' : 'unknown drive');
+  return [name, humanSize(disk.size), disk.transport, disk.serial && `serial ${disk.serial}`]
+    .filter(Boolean)
+    .join(', ');
 }
 
-function findWithParent(devices: readonly BlockDevice[], path: string, parent?: BlockDevice): { device: BlockDevice; parent?: BlockDevice } | undefined {
+function findWithParent(
+  devices: readonly BlockDevice[],
+  path: string,
+  parent?: BlockDevice,
+): { device: BlockDevice; parent?: BlockDevice } | undefined {
   for (const d of devices) {
     if (d.path === path) return { device: d, ...(parent && { parent }) };
     const below = findWithParent(d.children, path, d);
@@ -62,7 +81,10 @@ function findWithParent(devices: readonly BlockDevice[], path: string, parent?: 
   return undefined;
 }
 
-export function findDevice(devices: readonly BlockDevice[], path: string): { device: BlockDevice; parent?: BlockDevice } | undefined {
+export function findDevice(
+  devices: readonly BlockDevice[],
+  path: string,
+): { device: BlockDevice; parent?: BlockDevice } | undefined {
   return findWithParent(devices, path);
 }
 
@@ -73,10 +95,23 @@ export function checkDisk(disk: BlockDevice, o: DriveCheckOptions): DriveCheck {
   const rank = (m: Mount) => (SYSTEM_MOUNTS as readonly string[]).indexOf(m.mountpoint);
   const system = mounts.filter((m) => rank(m) >= 0).sort((a, b) => rank(a) - rank(b))[0];
   if (!(WHOLE_DISK_TYPES as readonly string[]).includes(disk.type))
-    refusals.push({ code: 'NOT_A_DISK', message: `cannot flash ${disk.path}: it is a ${disk.type} device, not a whole disk`, hint: 'list the drives: coreforge flash --list' });
+    refusals.push({
+      code: 'NOT_A_DISK',
+      message: `cannot flash ${disk.path}: it is a ${disk.type} device, not a whole disk`,
+      hint: 'list the drives: coreforge flash --list',
+    });
   if (system)
-    refusals.push({ code: 'SYSTEM_DISK', message: `cannot flash ${disk.path}: it holds the running system (${system.mountpoint} is mounted from ${system.device})`, hint: 'choose a removable drive: coreforge flash --list' });
-  if (disk.readOnly) refusals.push({ code: 'READ_ONLY', message: `cannot flash ${disk.path}: it is read-only`, hint: "check the card's lock switch, or choose another drive" });
+    refusals.push({
+      code: 'SYSTEM_DISK',
+      message: `cannot flash ${disk.path}: it holds the running system (${system.mountpoint} is mounted from ${system.device})`,
+      hint: 'choose a removable drive: coreforge flash --list',
+    });
+  if (disk.readOnly)
+    refusals.push({
+      code: 'READ_ONLY',
+      message: `cannot flash ${disk.path}: it is read-only`,
+      hint: "check the card's lock switch, or choose another drive",
+    });
   if (disk.size < o.imageSize)
     refusals.push({
       code: 'TOO_SMALL',
@@ -91,7 +126,11 @@ export function checkDisk(disk: BlockDevice, o: DriveCheckOptions): DriveCheck {
     });
   const swap = mounts.filter((m) => m.mountpoint === '[SWAP]');
   if (swap.length > 0 && !system)
-    refusals.push({ code: 'SWAP', message: `cannot flash ${disk.path}: ${swap.map((m) => m.device).join(', ')} is in use as swap`, hint: `sudo swapoff ${swap.map((m) => m.device).join(' ')}` });
+    refusals.push({
+      code: 'SWAP',
+      message: `cannot flash ${disk.path}: ${swap.map((m) => m.device).join(', ')} is in use as swap`,
+      hint: `sudo swapoff ${swap.map((m) => m.device).join(' ')}`,
+    });
   const mounted = mounts.filter((m) => m.mountpoint !== '[SWAP]');
   if (mounted.length > 0 && !system && !o.unmount)
     refusals.push({
@@ -103,13 +142,23 @@ export function checkDisk(disk: BlockDevice, o: DriveCheckOptions): DriveCheck {
 }
 
 /** Checks the drive named with --device: a partition is refused with the disk it belongs to. */
-export function checkDevice(devices: readonly BlockDevice[], path: string, o: DriveCheckOptions): DriveCheck | { readonly missing: true } {
+export function checkDevice(
+  devices: readonly BlockDevice[],
+  path: string,
+  o: DriveCheckOptions,
+): DriveCheck | { readonly missing: true } {
   const found = findDevice(devices, path);
   if (!found) return { missing: true };
   if (found.device.type === 'part' && found.parent)
     return {
       disk: found.device,
-      refusals: [{ code: 'PARTITION', message: `cannot flash ${path}: it is a partition of ${found.parent.path}, not a whole disk`, hint: `pass the whole disk: --device ${found.parent.path}` }],
+      refusals: [
+        {
+          code: 'PARTITION',
+          message: `cannot flash ${path}: it is a partition of ${found.parent.path}, not a whole disk`,
+          hint: `pass the whole disk: --device ${found.parent.path}`,
+        },
+      ],
       toUnmount: [],
     };
   return checkDisk(found.device, o);

@@ -48,8 +48,18 @@ export interface FlashResult {
 
 function chooseWriter(r: FlashRequest): 'bmaptool' | 'builtin' {
   if (r.writer === 'bmaptool') {
-    if (!r.source.bmapFile) throw new BuilderError('INPUT_INVALID', `cannot flash with bmaptool: "${r.source.file}" has no block map (.bmap) beside it`, 'rebuild the image (coreforge build writes one), or use --writer builtin');
-    if (!r.bmaptoolAvailable) throw new BuilderError('TOOL_NOT_FOUND', 'cannot flash with bmaptool: command not found', 'sudo apt-get install bmap-tools (or use --writer builtin)');
+    if (!r.source.bmapFile)
+      throw new BuilderError(
+        'INPUT_INVALID',
+        `cannot flash with bmaptool: "${r.source.file}" has no block map (.bmap) beside it`,
+        'rebuild the image (coreforge build writes one), or use --writer builtin',
+      );
+    if (!r.bmaptoolAvailable)
+      throw new BuilderError(
+        'TOOL_NOT_FOUND',
+        'cannot flash with bmaptool: command not found',
+        'sudo apt-get install bmap-tools (or use --writer builtin)',
+      );
     return 'bmaptool';
   }
   if (r.writer === 'auto' && r.source.bmapFile && r.bmaptoolAvailable) return 'bmaptool';
@@ -69,7 +79,9 @@ export async function flashImage(r: FlashRequest): Promise<FlashResult> {
   const { source } = r;
   const writer = chooseWriter(r);
   const isFile = r.target.kind === 'file';
-  const writePath = isFile ? path.join(path.dirname(r.target.path), `.${path.basename(r.target.path)}.coreforge-flash.partial`) : r.target.path;
+  const writePath = isFile
+    ? path.join(path.dirname(r.target.path), `.${path.basename(r.target.path)}.coreforge-flash.partial`)
+    : r.target.path;
   if (isFile) await createSparse(writePath, source.imageSize);
   try {
     const started = performance.now();
@@ -84,7 +96,13 @@ export async function flashImage(r: FlashRequest): Promise<FlashResult> {
         ...(r.signal && { signal: r.signal }),
         onOutput: (line) => {
           const p = parseBmaptoolProgress(line);
-          if (p) r.onProgress?.({ phase: 'write', done: Math.round((p.blocks / p.of) * source.imageSize), total: source.imageSize, bytesWritten: p.blocks * blockBytes });
+          if (p)
+            r.onProgress?.({
+              phase: 'write',
+              done: Math.round((p.blocks / p.of) * source.imageSize),
+              total: source.imageSize,
+              bytesWritten: p.blocks * blockBytes,
+            });
         },
       });
       runs = bmap.ranges.map((range) => ({ ...rangeBytes(bmap, range), sha256: range.sha256 }));
@@ -96,7 +114,12 @@ export async function flashImage(r: FlashRequest): Promise<FlashResult> {
         const { stream, done } = openImage(source, r.runStream, r.signal);
         const mapped = source.bmap ? source.bmap.ranges.map((range) => rangeBytes(source.bmap!, range)) : undefined;
         const written = await Promise.all([
-          writeImage(stream, target, { imageSize: source.imageSize, ...(mapped && { mapped }), ...(r.onProgress && { onProgress: r.onProgress }), ...(r.signal && { signal: r.signal }) }),
+          writeImage(stream, target, {
+            imageSize: source.imageSize,
+            ...(mapped && { mapped }),
+            ...(r.onProgress && { onProgress: r.onProgress }),
+            ...(r.signal && { signal: r.signal }),
+          }),
           done,
         ]).then(([w]) => w);
         runs = written.runs;
@@ -109,11 +132,16 @@ export async function flashImage(r: FlashRequest): Promise<FlashResult> {
     const writeSeconds = (performance.now() - started) / 1000;
     const expected = source.rawSha256 ?? streamSha256;
     if (streamSha256 && source.rawSha256 && streamSha256 !== source.rawSha256)
-      throw new BuilderError('VERIFY_FAILED', `the decompressed image's sha256 is ${streamSha256}, but the build recorded ${source.rawSha256}`, 'the image file is damaged: rebuild it (coreforge build)');
+      throw new BuilderError(
+        'VERIFY_FAILED',
+        `the decompressed image's sha256 is ${streamSha256}, but the build recorded ${source.rawSha256}`,
+        'the image file is damaged: rebuild it (coreforge build)',
+      );
     let verified: VerifyResult | undefined;
     const verifyStarted = performance.now();
     if (r.verify) {
-      if (!isFile) await r.run('blockdev', ['--flushbufs', writePath], { ...(r.signal && { signal: r.signal }), timeout: 60_000 });
+      if (!isFile)
+        await r.run('blockdev', ['--flushbufs', writePath], { ...(r.signal && { signal: r.signal }), timeout: 60_000 });
       const target = await openTarget(writePath, r.target.kind);
       direct ||= target.direct;
       try {
@@ -129,7 +157,12 @@ export async function flashImage(r: FlashRequest): Promise<FlashResult> {
         await target.close();
       }
       if (!verified.ok)
-        throw new BuilderError('VERIFY_FAILED', `verification of ${r.target.path} failed: ${verified.reason}`, 'the drive may be faulty or smaller than it claims: flash it again, or use another one', { cause: { firstBadOffset: verified.firstBadOffset } });
+        throw new BuilderError(
+          'VERIFY_FAILED',
+          `verification of ${r.target.path} failed: ${verified.reason}`,
+          'the drive may be faulty or smaller than it claims: flash it again, or use another one',
+          { cause: { firstBadOffset: verified.firstBadOffset } },
+        );
     }
     if (isFile) await rename(writePath, r.target.path);
     return {

@@ -3,7 +3,20 @@
 // `mountpoints` (>= 2.37, an array) and `mountpoint` (older, one value).
 import { BuilderError } from '../errors.js';
 
-export const LSBLK_COLUMNS = ['NAME', 'PATH', 'TYPE', 'SIZE', 'RM', 'HOTPLUG', 'RO', 'TRAN', 'VENDOR', 'MODEL', 'SERIAL', 'MOUNTPOINTS'] as const;
+export const LSBLK_COLUMNS = [
+  'NAME',
+  'PATH',
+  'TYPE',
+  'SIZE',
+  'RM',
+  'HOTPLUG',
+  'RO',
+  'TRAN',
+  'VENDOR',
+  'MODEL',
+  'SERIAL',
+  'MOUNTPOINTS',
+] as const;
 
 export function lsblkArgs(): string[] {
   return ['--json', '--bytes', '--output', LSBLK_COLUMNS.join(',')];
@@ -30,7 +43,11 @@ export interface BlockDevice {
 }
 
 function bad(what: string): BuilderError {
-  return new BuilderError('FLASH_FAILED', `cannot read the drive list from lsblk: ${what}`, 'check that util-linux is installed: lsblk --json');
+  return new BuilderError(
+    'FLASH_FAILED',
+    `cannot read the drive list from lsblk: ${what}`,
+    'check that util-linux is installed: lsblk --json',
+  );
 }
 
 function flag(value: unknown): boolean {

@@ -12,7 +12,9 @@ describe('flash progress', () => {
   });
 
   it('has no time left before there is a speed, and no "written" while verifying', () => {
-    expect(formatProgress(progressFigures({ phase: 'verify', done: 0, total: 8 * MIB, bytesWritten: 0 }, 0))).toBe('verify 0 bytes / 8.0 MiB (0%), 0 bytes/s, time left unknown');
+    expect(formatProgress(progressFigures({ phase: 'verify', done: 0, total: 8 * MIB, bytesWritten: 0 }, 0))).toBe(
+      'verify 0 bytes / 8.0 MiB (0%), 0 bytes/s, time left unknown',
+    );
   });
 
   it('formats durations as m:ss', () => {
@@ -22,11 +24,21 @@ describe('flash progress', () => {
 
 describe('bmaptool adapter', () => {
   it('copies with the .bmap, logging progress (-d)', () => {
-    expect(bmaptoolCopyArgs({ bmap: 'out/x.img.bmap', image: 'out/x.img.xz', target: '/dev/sdb' })).toEqual(['-d', 'copy', '--bmap', 'out/x.img.bmap', 'out/x.img.xz', '/dev/sdb']);
+    expect(bmaptoolCopyArgs({ bmap: 'out/x.img.bmap', image: 'out/x.img.xz', target: '/dev/sdb' })).toEqual([
+      '-d',
+      'copy',
+      '--bmap',
+      'out/x.img.bmap',
+      'out/x.img.xz',
+      '/dev/sdb',
+    ]);
   });
 
   it('reads its progress lines (recorded from bmap-tools 3.6)', () => {
-    expect(parseBmaptoolProgress('bmaptool: debug: wrote 256 blocks out of 5120 (5%)')).toEqual({ blocks: 256, of: 5120 });
+    expect(parseBmaptoolProgress('bmaptool: debug: wrote 256 blocks out of 5120 (5%)')).toEqual({
+      blocks: 256,
+      of: 5120,
+    });
     expect(parseBmaptoolProgress('bmaptool: debug: queueing 256 blocks, queue length is 0')).toBeUndefined();
   });
 });

@@ -19,7 +19,11 @@ export interface ImageScan {
 }
 
 async function extents(run: Run, file: string, size: number, signal?: AbortSignal) {
-  const all = (reason: string) => ({ blockSize: BMAP_BLOCK_SIZE, ranges: size === 0 ? [] : [{ first: 0, last: Math.ceil(size / BMAP_BLOCK_SIZE) - 1 }], reason });
+  const all = (reason: string) => ({
+    blockSize: BMAP_BLOCK_SIZE,
+    ranges: size === 0 ? [] : [{ first: 0, last: Math.ceil(size / BMAP_BLOCK_SIZE) - 1 }],
+    reason,
+  });
   let stdout: string;
   try {
     stdout = (await run('filefrag', filefragArgs(file), { ...(signal && { signal }), timeout: 120_000 })).stdout;

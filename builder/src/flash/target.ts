@@ -41,11 +41,19 @@ async function alignedView(handle: FileHandle, size: number): Promise<Buffer | u
 function failed(path: string, doing: string, error: unknown): BuilderError {
   const e = error as NodeJS.ErrnoException;
   const hint =
-    e.code === 'EACCES' || e.code === 'EPERM' ? 'writing a drive needs root: run it with sudo' : e.code === 'EBUSY' ? 'something still uses the drive: unmount its partitions (or pass --unmount)' : undefined;
+    e.code === 'EACCES' || e.code === 'EPERM'
+      ? 'writing a drive needs root: run it with sudo'
+      : e.code === 'EBUSY'
+        ? 'something still uses the drive: unmount its partitions (or pass --unmount)'
+        : undefined;
   return new BuilderError('FLASH_FAILED', `cannot ${doing} ${path}: ${e.message}`, hint, { cause: error });
 }
 
-export async function openTarget(path: string, kind: FlashTarget['kind'], options: { readonly direct?: boolean } = {}): Promise<FlashTarget> {
+export async function openTarget(
+  path: string,
+  kind: FlashTarget['kind'],
+  options: { readonly direct?: boolean } = {},
+): Promise<FlashTarget> {
   const base = constants.O_RDWR | (kind === 'device' ? constants.O_EXCL : 0);
   let buffered: FileHandle;
   try {
@@ -62,7 +70,8 @@ export async function openTarget(path: string, kind: FlashTarget['kind'], option
       direct = undefined;
     }
   }
-  const isDirect = (data: Buffer, offset: number) => direct !== undefined && offset % DIRECT_ALIGN === 0 && data.length % DIRECT_ALIGN === 0;
+  const isDirect = (data: Buffer, offset: number) =>
+    direct !== undefined && offset % DIRECT_ALIGN === 0 && data.length % DIRECT_ALIGN === 0;
   return {
     path,
     kind,
@@ -76,12 +85,14 @@ export async function openTarget(path: string, kind: FlashTarget['kind'], option
       let done = 0;
       try {
         while (done < data.length) {
-          const { bytesWritten } = await handle.write(data, done, data.length - done, offset + done).catch((error: NodeJS.ErrnoException) => {
-            // A buffer whose memory could not be aligned: the kernel says EINVAL; the buffered descriptor takes it.
-            if (error.code !== 'EINVAL' || handle === buffered) throw error;
-            handle = buffered;
-            return handle.write(data, done, data.length - done, offset + done);
-          });
+          const { bytesWritten } = await handle
+            .write(data, done, data.length - done, offset + done)
+            .catch((error: NodeJS.ErrnoException) => {
+              // A buffer whose memory could not be aligned: the kernel says EINVAL; the buffered descriptor takes it.
+              if (error.code !== 'EINVAL' || handle === buffered) throw error;
+              handle = buffered;
+              return handle.write(data, done, data.length - done, offset + done);
+            });
           if (bytesWritten === 0) throw Object.assign(new Error('no space left on the target'), { code: 'ENOSPC' });
           done += bytesWritten;
         }
@@ -94,11 +105,13 @@ export async function openTarget(path: string, kind: FlashTarget['kind'], option
       let done = 0;
       try {
         while (done < data.length) {
-          const { bytesRead } = await handle.read(data, done, data.length - done, offset + done).catch((error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EINVAL' || handle === buffered) throw error;
-            handle = buffered;
-            return handle.read(data, done, data.length - done, offset + done);
-          });
+          const { bytesRead } = await handle
+            .read(data, done, data.length - done, offset + done)
+            .catch((error: NodeJS.ErrnoException) => {
+              if (error.code !== 'EINVAL' || handle === buffered) throw error;
+              handle = buffered;
+              return handle.read(data, done, data.length - done, offset + done);
+            });
           if (bytesRead === 0) break;
           done += bytesRead;
         }

@@ -21,7 +21,11 @@ randomBytes(1000).copy(image, 20 * MIB);
 // The block-map test expects the first bad byte at 20 MiB: a random 0 there (1 in 256) read as written and failed it.
 image[20 * MIB] = image[20 * MIB]! | 1;
 const sha = createHash('sha256').update(image).digest('hex');
-const mapped = [{ start: 0, end: 3 * MIB }, { start: 9 * MIB, end: 14 * MIB }, { start: 20 * MIB, end: image.length }];
+const mapped = [
+  { start: 0, end: 3 * MIB },
+  { start: 9 * MIB, end: 14 * MIB },
+  { start: 20 * MIB, end: image.length },
+];
 
 async function* chunks(data: Buffer, size = 1234567): AsyncIterable<Uint8Array> {
   for (let o = 0; o < data.length; o += size) yield data.subarray(o, o + size);
@@ -74,7 +78,9 @@ describe('write + verify', () => {
     try {
       const w = await writeImage(chunks(image), target, { imageSize: image.length });
       expect(w.bytesWritten).toBe(image.length);
-      expect((await verifyImage(target, { imageSize: image.length, runs: w.runs, expectedSha256: sha, imageBytes })).ok).toBe(true);
+      expect(
+        (await verifyImage(target, { imageSize: image.length, runs: w.runs, expectedSha256: sha, imageBytes })).ok,
+      ).toBe(true);
     } finally {
       await target.close();
     }
@@ -89,7 +95,10 @@ describe('write + verify', () => {
       const w = await writeImage(chunks(image), target, { imageSize: image.length });
       const v = await verifyImage(target, { imageSize: image.length, runs: w.runs, expectedSha256: sha, imageBytes });
       expect(v).toMatchObject({ ok: false, firstBadOffset: 10 * MIB + 12345 });
-      if (!v.ok) expect(v.reason).toBe(`the bytes read back differ from the image at offset ${10 * MIB + 12345} (0x${(10 * MIB + 12345).toString(16)})`);
+      if (!v.ok)
+        expect(v.reason).toBe(
+          `the bytes read back differ from the image at offset ${10 * MIB + 12345} (0x${(10 * MIB + 12345).toString(16)})`,
+        );
     } finally {
       await real.close();
     }
@@ -102,7 +111,11 @@ describe('write + verify', () => {
       const w = await writeImage(chunks(image), target, { imageSize: image.length });
       truncateSync(file, 12 * MIB);
       const v = await verifyImage(target, { imageSize: image.length, runs: w.runs, expectedSha256: sha, imageBytes });
-      expect(v).toMatchObject({ ok: false, firstBadOffset: 12 * MIB, reason: `the target ends at offset ${12 * MIB}, inside the image` });
+      expect(v).toMatchObject({
+        ok: false,
+        firstBadOffset: 12 * MIB,
+        reason: `the target ends at offset ${12 * MIB}, inside the image`,
+      });
     } finally {
       await target.close();
     }
@@ -138,8 +151,12 @@ describe('write + verify', () => {
   it('refuses an image stream shorter or longer than its size', async () => {
     const target = await openTarget(emptyTarget('len.img'), 'file');
     try {
-      await expect(writeImage(chunks(image.subarray(0, 5 * MIB)), target, { imageSize: image.length })).rejects.toThrow(`cannot flash the image: it ended after ${5 * MIB} of ${image.length} bytes`);
-      await expect(writeImage(chunks(image), target, { imageSize: 4 * MIB })).rejects.toThrow(`cannot flash the image: it is longer than the ${4 * MIB} bytes its block map or manifest says`);
+      await expect(writeImage(chunks(image.subarray(0, 5 * MIB)), target, { imageSize: image.length })).rejects.toThrow(
+        `cannot flash the image: it ended after ${5 * MIB} of ${image.length} bytes`,
+      );
+      await expect(writeImage(chunks(image), target, { imageSize: 4 * MIB })).rejects.toThrow(
+        `cannot flash the image: it is longer than the ${4 * MIB} bytes its block map or manifest says`,
+      );
     } finally {
       await target.close();
     }

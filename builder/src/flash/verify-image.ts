@@ -58,12 +58,22 @@ export async function verifyImage(target: FlashTarget, o: VerifyOptions): Promis
       bytesRead += got;
       o.onProgress?.({ phase: 'verify', done: bytesRead, total, bytesWritten: 0 });
       if (got < want) {
-        return { ok: false, firstBadOffset: offset + got, reason: `the target ends at offset ${offset + got}, inside the image`, bytesRead };
+        return {
+          ok: false,
+          firstBadOffset: offset + got,
+          reason: `the target ends at offset ${offset + got}, inside the image`,
+          bytesRead,
+        };
       }
     }
     if (hash.digest('hex') !== run.sha256) {
       const at = await locateDifference(target, run, o);
-      return { ok: false, firstBadOffset: at, reason: `the bytes read back differ from the image at offset ${at} (0x${at.toString(16)})`, bytesRead };
+      return {
+        ok: false,
+        firstBadOffset: at,
+        reason: `the bytes read back differ from the image at offset ${at} (0x${at.toString(16)})`,
+        bytesRead,
+      };
     }
     position = run.end;
   }
@@ -72,7 +82,12 @@ export async function verifyImage(target: FlashTarget, o: VerifyOptions): Promis
   if (o.expectedSha256 !== undefined && sha256 !== o.expectedSha256) {
     // Every written run matched, so the difference is in a span that was not written: the map left out data.
     const at = await firstUnwrittenDifference(o);
-    return { ok: false, firstBadOffset: at, reason: `the image holds data at offset ${at} that its block map leaves out (sha256 ${sha256}, expected ${o.expectedSha256})`, bytesRead };
+    return {
+      ok: false,
+      firstBadOffset: at,
+      reason: `the image holds data at offset ${at} that its block map leaves out (sha256 ${sha256}, expected ${o.expectedSha256})`,
+      bytesRead,
+    };
   }
   return { ok: true, sha256, bytesRead };
 }

@@ -53,11 +53,16 @@ function slabRuns(slab: Buffer, offset: number, mapped: readonly Span[] | undefi
   };
   if (!mapped) return [{ start: offset, end }];
   while (cursor.i < mapped.length && mapped[cursor.i]!.end <= offset) cursor.i++;
-  for (let i = cursor.i; i < mapped.length && mapped[i]!.start < end; i++) push(Math.max(mapped[i]!.start, offset), Math.min(mapped[i]!.end, end));
+  for (let i = cursor.i; i < mapped.length && mapped[i]!.start < end; i++)
+    push(Math.max(mapped[i]!.start, offset), Math.min(mapped[i]!.end, end));
   return runs;
 }
 
-export async function writeImage(source: AsyncIterable<Uint8Array>, target: FlashTarget, o: WriteOptions): Promise<WriteResult> {
+export async function writeImage(
+  source: AsyncIterable<Uint8Array>,
+  target: FlashTarget,
+  o: WriteOptions,
+): Promise<WriteResult> {
   const slab = await target.buffer(SLAB_SIZE);
   const whole = createHash('sha256');
   const runs: WrittenRun[] = [];
@@ -89,12 +94,20 @@ export async function writeImage(source: AsyncIterable<Uint8Array>, target: Flas
       from += n;
       if (filled === SLAB_SIZE) await flush();
       if (position + filled > o.imageSize)
-        throw new BuilderError('FLASH_FAILED', `cannot flash the image: it is longer than the ${o.imageSize} bytes its block map or manifest says`, 'rebuild the image: coreforge build');
+        throw new BuilderError(
+          'FLASH_FAILED',
+          `cannot flash the image: it is longer than the ${o.imageSize} bytes its block map or manifest says`,
+          'rebuild the image: coreforge build',
+        );
     }
   }
   if (filled > 0) await flush();
   if (position !== o.imageSize)
-    throw new BuilderError('FLASH_FAILED', `cannot flash the image: it ended after ${position} of ${o.imageSize} bytes`, 'the image file is truncated or damaged: rebuild it (coreforge build)');
+    throw new BuilderError(
+      'FLASH_FAILED',
+      `cannot flash the image: it ended after ${position} of ${o.imageSize} bytes`,
+      'the image file is truncated or damaged: rebuild it (coreforge build)',
+    );
   await target.sync();
   return { imageSize: position, bytesWritten, sha256: whole.digest('hex'), runs };
 }

@@ -8,7 +8,8 @@ import { moveFile } from './move.js';
 let a: string;
 let b: string;
 const shm = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev;
-if (!shm) console.log('skipping the cross-filesystem move: /dev/shm is missing or on the same filesystem as the temp folder');
+if (!shm)
+  console.log('skipping the cross-filesystem move: /dev/shm is missing or on the same filesystem as the temp folder');
 beforeEach(() => {
   a = mkdtempSync(path.join(tmpdir(), 'coreforge-move-'));
   b = shm ? mkdtempSync('/dev/shm/coreforge-move-') : mkdtempSync(path.join(tmpdir(), 'coreforge-move-b-'));

@@ -3,9 +3,15 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-export type BoundedReadProblem = { readonly reason: 'missing' | 'not-regular' | 'too-large' | 'unreadable'; readonly detail: string };
+export type BoundedReadProblem = {
+  readonly reason: 'missing' | 'not-regular' | 'too-large' | 'unreadable';
+  readonly detail: string;
+};
 
-export async function readRegularFile(file: string, maxBytes: number): Promise<{ ok: true; data: Buffer } | ({ ok: false } & BoundedReadProblem)> {
+export async function readRegularFile(
+  file: string,
+  maxBytes: number,
+): Promise<{ ok: true; data: Buffer } | ({ ok: false } & BoundedReadProblem)> {
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -17,8 +23,14 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<{
   try {
     const s = await handle.stat();
     if (s.isDirectory()) return { ok: false, reason: 'not-regular', detail: 'it is a folder, expected a file' };
-    if (!s.isFile()) return { ok: false, reason: 'not-regular', detail: 'it is not a regular file (a FIFO, device or socket), expected a file' };
-    if (s.size > maxBytes) return { ok: false, reason: 'too-large', detail: `it is ${s.size} bytes, more than the ${maxBytes} allowed` };
+    if (!s.isFile())
+      return {
+        ok: false,
+        reason: 'not-regular',
+        detail: 'it is not a regular file (a FIFO, device or socket), expected a file',
+      };
+    if (s.size > maxBytes)
+      return { ok: false, reason: 'too-large', detail: `it is ${s.size} bytes, more than the ${maxBytes} allowed` };
     // Read at most maxBytes + 1, in case the file grows while we read.
     const buf = Buffer.alloc(Math.min(s.size, maxBytes) + 1);
     let n = 0;
@@ -28,7 +40,8 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<{
       n += bytesRead;
       if (n === buf.length) break;
     }
-    if (n > maxBytes) return { ok: false, reason: 'too-large', detail: `it is more than the ${maxBytes} bytes allowed` };
+    if (n > maxBytes)
+      return { ok: false, reason: 'too-large', detail: `it is more than the ${maxBytes} bytes allowed` };
     return { ok: true, data: buf.subarray(0, n) };
   } catch (error) {
     return { ok: false, reason: 'unreadable', detail: (error as Error).message };

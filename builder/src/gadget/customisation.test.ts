@@ -9,12 +9,34 @@ describe('gadgetChanges', () => {
     expect(gadgetChanges(fixtureProjectConfig('mobilenet_v2_1.0_224_quant.tflite'))).toEqual([]);
   });
   it('needs no brand gadget for service defaults alone (the snap starts with the same values)', () => {
-    expect(gadgetChanges(fixtureProjectConfig('mobilenet_v2_1.0_224_quant.tflite', { inference: { snapId: 'a'.repeat(32) } }))).toEqual([]);
+    expect(
+      gadgetChanges(
+        fixtureProjectConfig('mobilenet_v2_1.0_224_quant.tflite', { inference: { snapId: 'a'.repeat(32) } }),
+      ),
+    ).toEqual([]);
   });
   it('names every change that makes the build derive a gadget', () => {
-    const c = fixtureProjectConfig('mobilenet_v2_1.0_224_quant.tflite', { inference: { snapId: 'a'.repeat(32), accelerator: 'coral-usb', coralAccess: 'custom-device' } });
-    const all = { ...c, gadget: { ...c.gadget, base: { kind: 'file' as const, file: '/pc.snap' }, kernelCmdline: { append: ['quiet'], allow: [] }, partitions: [{ name: 'models', size: '1G', filesystem: 'ext4' as const }], cloudConf: '/u' } };
-    expect(gadgetChanges(all)).toEqual(['gadget.base is set', 'the Coral connection (custom-device)', 'the Coral custom-device slot', 'the kernel command line', 'extra partitions', 'cloud.conf']);
+    const c = fixtureProjectConfig('mobilenet_v2_1.0_224_quant.tflite', {
+      inference: { snapId: 'a'.repeat(32), accelerator: 'coral-usb', coralAccess: 'custom-device' },
+    });
+    const all = {
+      ...c,
+      gadget: {
+        ...c.gadget,
+        base: { kind: 'file' as const, file: '/pc.snap' },
+        kernelCmdline: { append: ['quiet'], allow: [] },
+        partitions: [{ name: 'models', size: '1G', filesystem: 'ext4' as const }],
+        cloudConf: '/u',
+      },
+    };
+    expect(gadgetChanges(all)).toEqual([
+      'gadget.base is set',
+      'the Coral connection (custom-device)',
+      'the Coral custom-device slot',
+      'the kernel command line',
+      'extra partitions',
+      'cloud.conf',
+    ]);
   });
 });
 

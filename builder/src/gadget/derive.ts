@@ -3,7 +3,14 @@
 // brand gadget (the prepare-gadget stage) the name and version in meta/snap.yaml change too, and the Coral
 // custom-device slot is declared there when the project uses it. Boot assets are kept byte for byte, and the tree
 // is packed again with Debian's snap pack (which checks gadget.yaml and that every content source exists).
-import { applyCustomisation, CLOUD_CONF, gadgetSnapYaml, parseGadget, renderGadgetYaml, validateGadget } from '@coreforge/gadget';
+import {
+  applyCustomisation,
+  CLOUD_CONF,
+  gadgetSnapYaml,
+  parseGadget,
+  renderGadgetYaml,
+  validateGadget,
+} from '@coreforge/gadget';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,7 +38,10 @@ export interface DeriveOptions {
 /** A snap version (at most 32 characters) saying "derived from VERSION, with this gadget.yaml". */
 export function derivedVersion(baseVersion: string, gadgetYaml: string): string {
   const hash = createHash('sha256').update(gadgetYaml).digest('hex').slice(0, 8);
-  const head = baseVersion.replace(/[^a-zA-Z0-9:.+~-]/g, '-').slice(0, 32 - 1 - 8 - 3).replace(/[^a-zA-Z0-9+~]+$/, '');
+  const head = baseVersion
+    .replace(/[^a-zA-Z0-9:.+~-]/g, '-')
+    .slice(0, 32 - 1 - 8 - 3)
+    .replace(/[^a-zA-Z0-9+~]+$/, '');
   return `${head || 'gadget'}+cf${hash}`;
 }
 
@@ -40,40 +50,67 @@ export function derivedVersion(baseVersion: string, gadgetYaml: string): string 
  * project file loads; ubuntu-image refuses --cloud-init for UC20+ models, a dangerous gadget's cloud.conf is honoured).
  */
 export async function writeCloudConf(config: ProjectConfig, gadgetDir: string): Promise<void> {
-  if (config.gadget.cloudConf) await writeFileAtomic(path.join(gadgetDir, CLOUD_CONF), await readFile(config.gadget.cloudConf));
+  if (config.gadget.cloudConf)
+    await writeFileAtomic(path.join(gadgetDir, CLOUD_CONF), await readFile(config.gadget.cloudConf));
 }
 
 function setScalar(text: string, key: string, value: string): string {
   const re = new RegExp(`^${key}:.*$`, 'm');
-  return re.test(text) ? text.replace(re, `${key}: ${JSON.stringify(value)}`) : `${key}: ${JSON.stringify(value)}\n${text}`;
+  return re.test(text)
+    ? text.replace(re, `${key}: ${JSON.stringify(value)}`)
+    : `${key}: ${JSON.stringify(value)}\n${text}`;
 }
 
-export async function deriveGadget(config: ProjectConfig, o: DeriveOptions): Promise<{ snapFile: string; name: string; version: string; warnings: readonly string[] }> {
+export async function deriveGadget(
+  config: ProjectConfig,
+  o: DeriveOptions,
+): Promise<{ snapFile: string; name: string; version: string; warnings: readonly string[] }> {
   const work = await mkdtemp(path.join(o.tempDir ?? tmpdir(), 'coreforge-derive-'));
   const where = path.basename(o.baseSnap);
   try {
     const tree = path.join(work, 'tree');
-    await o.run('unsquashfs', ['-n', '-d', tree, o.baseSnap], { timeout: 300_000, ...(o.signal && { signal: o.signal }) });
+    await o.run('unsquashfs', ['-n', '-d', tree, o.baseSnap], {
+      timeout: 300_000,
+      ...(o.signal && { signal: o.signal }),
+    });
     const read = async (rel: string) => {
       try {
         return await readFile(path.join(tree, rel), 'utf8');
       } catch (cause) {
-        throw new BuilderError('GADGET_BASE_INVALID', `cannot derive from "${o.baseSnap}": it has no readable ${rel}`, 'pass an upstream gadget snap (pc or pi)', { cause });
+        throw new BuilderError(
+          'GADGET_BASE_INVALID',
+          `cannot derive from "${o.baseSnap}": it has no readable ${rel}`,
+          'pass an upstream gadget snap (pc or pi)',
+          { cause },
+        );
       }
     };
     const snapYamlText = await read('meta/snap.yaml');
     const snapYaml = parse(snapYamlText) as Record<string, unknown> | null;
     if (snapYaml?.type !== 'gadget')
-      throw new BuilderError('GADGET_BASE_INVALID', `cannot derive from "${o.baseSnap}": it is a snap of type "${String(snapYaml?.type ?? 'app')}", not a gadget`, 'set gadget.base to a gadget snap (pc=24/stable, or a pc/pi .snap file)');
+      throw new BuilderError(
+        'GADGET_BASE_INVALID',
+        `cannot derive from "${o.baseSnap}": it is a snap of type "${String(snapYaml?.type ?? 'app')}", not a gadget`,
+        'set gadget.base to a gadget snap (pc=24/stable, or a pc/pi .snap file)',
+      );
     // snapd's seed writer refuses the same (seed/seedwriter checkBase), with these words.
     if ((snapYaml.base ?? 'core') !== config.base)
-      throw new BuilderError('GADGET_BASE_INVALID', `cannot use gadget snap because its base "${String(snapYaml.base ?? 'core')}" is different from model base "${config.base}"`, `derive from a gadget built for ${config.base} (for UC24: pc=24/stable or pi=24/stable)`);
+      throw new BuilderError(
+        'GADGET_BASE_INVALID',
+        `cannot use gadget snap because its base "${String(snapYaml.base ?? 'core')}" is different from model base "${config.base}"`,
+        `derive from a gadget built for ${config.base} (for UC24: pc=24/stable or pi=24/stable)`,
+      );
     let data: unknown;
     try {
       data = parse(await read('meta/gadget.yaml'));
     } catch (cause) {
       if (cause instanceof BuilderError) throw cause;
-      throw new BuilderError('GADGET_BASE_INVALID', `cannot derive from "${o.baseSnap}": its meta/gadget.yaml is not YAML: ${(cause as Error).message.split('\n')[0]}`, 'pass an upstream gadget snap (pc or pi)', { cause });
+      throw new BuilderError(
+        'GADGET_BASE_INVALID',
+        `cannot derive from "${o.baseSnap}": its meta/gadget.yaml is not YAML: ${(cause as Error).message.split('\n')[0]}`,
+        'pass an upstream gadget snap (pc or pi)',
+        { cause },
+      );
     }
     const base = parseGadget(data, `${where}: meta/gadget.yaml`);
     validateGadget(base); // a UC16 layout is refused here, as snapd refuses it

@@ -17,12 +17,24 @@ function skeleton(name: string, c: GadgetCustomisation): string {
   mkdirSync(path.join(root, 'meta'), { recursive: true });
   writeFileSync(path.join(root, 'meta', 'gadget.yaml'), renderGadgetYaml(customiseGadget(c).yaml));
   writeFileSync(path.join(root, 'meta', 'snap.yaml'), stringify(gadgetSnapYaml(c, '24')));
-  for (const [f, n] of [['pc-boot.img', 440], ['pc-core.img', 1000], ['grubx64.efi', 1], ['shim.efi.signed', 1]] as const) writeFileSync(path.join(root, f), Buffer.alloc(n));
+  for (const [f, n] of [
+    ['pc-boot.img', 440],
+    ['pc-core.img', 1000],
+    ['grubx64.efi', 1],
+    ['shim.efi.signed', 1],
+  ] as const)
+    writeFileSync(path.join(root, f), Buffer.alloc(n));
   const r = spawnSync('snap', ['pack', '--check-skeleton', root], { encoding: 'utf8' });
   return `${r.stdout}${r.stderr}`.trim();
 }
 
-const base: GadgetCustomisation = { target: 'pc-amd64', inferenceSnap: { name: 'classifier', id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, service: { port: 8080, bind: '0.0.0.0', threads: 1 }, kernelCmdline: { append: [], allow: [] }, partitions: [] };
+const base: GadgetCustomisation = {
+  target: 'pc-amd64',
+  inferenceSnap: { name: 'classifier', id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+  service: { port: 8080, bind: '0.0.0.0', threads: 1 },
+  kernelCmdline: { append: [], allow: [] },
+  partitions: [],
+};
 
 describe.skipIf(!hasSnap)('snap pack --check-skeleton (snapd 2.57)', () => {
   it('accepts the gadget with the raw-usb Coral mode without a complaint', () => {

@@ -16,7 +16,9 @@ const tools = ['gpg', 'snap'].every((t) => spawnSync(t, ['--version']).status ==
 if (!tools) console.warn('skipping the snap keyring tests: gpg or snap is missing (apt install gnupg snapd)');
 
 describe.skipIf(!tools)('importIntoSnapKeyring (real gpg and snap)', () => {
-  const pem = generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pem = generateKeyPairSync('rsa', { modulusLength: 4096 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   const key = signingKeyFromPem(pem);
   const env = { ...process.env, SNAP_GNUPG_HOME: path.join(tmp, '.snap', 'gnupg') };
 
@@ -35,12 +37,18 @@ describe.skipIf(!tools)('importIntoSnapKeyring (real gpg and snap)', () => {
   }, 60_000);
 
   test('another key under the same name is refused', async () => {
-    const other = signingKeyFromPem(generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const other = signingKeyFromPem(
+      generateKeyPairSync('rsa', { modulusLength: 4096 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+    );
     await expect(importIntoSnapKeyring(run, 'acme-dev', other, env)).rejects.toMatchObject({ code: 'KEY_EXISTS' });
   }, 60_000);
 
   test('no file outside the keyring holds the private key', () => {
-    const files = readdirSync(tmp, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    const files = readdirSync(tmp, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
     const d = pem.split('\n').slice(1, 3).join('');
     for (const f of files) expect(readFileSync(f).toString('latin1').includes(d), f).toBe(false);
     expect(files.every((f) => f.startsWith(path.join(tmp, '.snap', 'gnupg')))).toBe(true);

@@ -24,18 +24,34 @@ export async function snapKeys(run: Run, env: Readonly<Record<string, string | u
 }
 
 /** Imports `key` as `name` unless the keyring already has it; returns whether it was imported. */
-export async function importIntoSnapKeyring(run: Run, name: string, key: SigningKey, env: Readonly<Record<string, string | undefined>>): Promise<boolean> {
+export async function importIntoSnapKeyring(
+  run: Run,
+  name: string,
+  key: SigningKey,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<boolean> {
   const home = snapGnupgHome(env);
   const existing = (await snapKeys(run, env)).find((k) => k.name === name);
   if (existing) {
     if (existing['sha3-384'] === key.keyId) return false;
-    throw new BuilderError('KEY_EXISTS', `cannot add key "${name}" to the snap keyring (${home}): it already holds another key of that name (${existing['sha3-384']})`, 'pick another key name, or remove the old key from that keyring');
+    throw new BuilderError(
+      'KEY_EXISTS',
+      `cannot add key "${name}" to the snap keyring (${home}): it already holds another key of that name (${existing['sha3-384']})`,
+      'pick another key name, or remove the old key from that keyring',
+    );
   }
   await mkdir(home, { recursive: true, mode: 0o700 });
   await chmod(home, 0o700);
-  await run('gpg', ['--homedir', home, '--batch', '--quiet', '--import'], { input: transferableSecretKey(key.privateKey, name), env, timeout: 60_000 });
+  await run('gpg', ['--homedir', home, '--batch', '--quiet', '--import'], {
+    input: transferableSecretKey(key.privateKey, name),
+    env,
+    timeout: 60_000,
+  });
   const listed = (await snapKeys(run, env)).find((k) => k.name === name);
   if (listed?.['sha3-384'] !== key.keyId)
-    throw new BuilderError('TOOL_FAILED', `gpg imported key "${name}" but "snap keys" reports ${listed ? `id ${listed['sha3-384']}` : 'no such key'}, not ${key.keyId}`);
+    throw new BuilderError(
+      'TOOL_FAILED',
+      `gpg imported key "${name}" but "snap keys" reports ${listed ? `id ${listed['sha3-384']}` : 'no such key'}, not ${key.keyId}`,
+    );
   return true;
 }

@@ -1,5 +1,14 @@
 // The key store against the attacks of issue 12, on the real filesystem.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +21,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as BuilderError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as BuilderError,
+  );
 const isRoot = process.getuid?.() === 0;
 // Files owned by another user can only be made by root; elsewhere these cases print why they skip.
 const asRoot = isRoot ? it : it.skip;
@@ -23,7 +36,10 @@ describe('key store', () => {
     const store = new KeyStore(path.join(dir, 'keys'));
     const info = await store.create('acme-dev');
     expect((await store.load('acme-dev')).keyId).toBe(info.keyId);
-    expect(await failure(store.create('acme-dev'))).toMatchObject({ code: 'KEY_EXISTS', message: `cannot create key "acme-dev": it already exists in ${path.join(dir, 'keys')}` });
+    expect(await failure(store.create('acme-dev'))).toMatchObject({
+      code: 'KEY_EXISTS',
+      message: `cannot create key "acme-dev": it already exists in ${path.join(dir, 'keys')}`,
+    });
   }, 60_000);
 
   it('refuses a folder that others can reach', async () => {
@@ -43,9 +59,15 @@ describe('key store', () => {
     const keys = path.join(dir, 'keys');
     writeFileSync(path.join(dir, 'elsewhere.key'), readFileSync(path.join(keys, 'real.key')), { mode: 0o600 });
     symlinkSync(path.join(dir, 'elsewhere.key'), path.join(keys, 'linked.key'));
-    expect(await failure(store.load('linked'))).toMatchObject({ code: 'KEY_INSECURE', message: `cannot use key "linked": ${path.join(keys, 'linked.key')} is a symlink` });
+    expect(await failure(store.load('linked'))).toMatchObject({
+      code: 'KEY_INSECURE',
+      message: `cannot use key "linked": ${path.join(keys, 'linked.key')} is a symlink`,
+    });
     chmodSync(path.join(keys, 'real.key'), 0o644);
-    expect(await failure(store.load('real'))).toMatchObject({ code: 'KEY_INSECURE', hint: `chmod 600 ${path.join(keys, 'real.key')}` });
+    expect(await failure(store.load('real'))).toMatchObject({
+      code: 'KEY_INSECURE',
+      hint: `chmod 600 ${path.join(keys, 'real.key')}`,
+    });
   }, 60_000);
 
   it('lists every usable key, and the reason for each unusable one', async () => {
@@ -55,9 +77,15 @@ describe('key store', () => {
     writeFileSync(path.join(dir, 'keys', 'open.key'), 'x', { mode: 0o644 });
     chmodSync(path.join(dir, 'keys', 'open.key'), 0o644);
     expect(await store.list()).toEqual([
-      { name: 'broken', error: `cannot use key "broken": ${path.join(dir, 'keys', 'broken.key')} is not a PEM private key` },
+      {
+        name: 'broken',
+        error: `cannot use key "broken": ${path.join(dir, 'keys', 'broken.key')} is not a PEM private key`,
+      },
       { name: 'good', keyId: good.keyId },
-      { name: 'open', error: `cannot use key "open": ${path.join(dir, 'keys', 'open.key')} is readable by other users (mode 644)` },
+      {
+        name: 'open',
+        error: `cannot use key "open": ${path.join(dir, 'keys', 'open.key')} is readable by other users (mode 644)`,
+      },
     ]);
   }, 60_000);
 
@@ -67,7 +95,10 @@ describe('key store', () => {
     chownSync(theirs, 65534, 65534);
     symlinkSync(theirs, path.join(dir, 'keys'));
     const e = await failure(new KeyStore(path.join(dir, 'keys')).load('acme-dev'));
-    expect(e).toMatchObject({ code: 'KEY_INSECURE', message: `cannot use key folder ${path.join(dir, 'keys')}: it is owned by another user (uid 65534)` });
+    expect(e).toMatchObject({
+      code: 'KEY_INSECURE',
+      message: `cannot use key folder ${path.join(dir, 'keys')}: it is owned by another user (uid 65534)`,
+    });
     // A symlink another user owns is refused even when it points at our own folder.
     const ours = path.join(dir, 'ours');
     mkdirSync(ours, { mode: 0o700 });
@@ -80,10 +111,17 @@ describe('key store', () => {
     });
   });
 
-  asRoot('refuses a key file swapped for one another user owns', async () => {
-    const store = new KeyStore(path.join(dir, 'keys'));
-    await store.create('acme-dev');
-    chownSync(path.join(dir, 'keys', 'acme-dev.key'), 65534, 65534);
-    expect(await failure(store.load('acme-dev'))).toMatchObject({ code: 'KEY_INSECURE', message: `cannot use key "acme-dev": ${path.join(dir, 'keys', 'acme-dev.key')} is owned by another user (uid 65534)` });
-  }, 60_000);
+  asRoot(
+    'refuses a key file swapped for one another user owns',
+    async () => {
+      const store = new KeyStore(path.join(dir, 'keys'));
+      await store.create('acme-dev');
+      chownSync(path.join(dir, 'keys', 'acme-dev.key'), 65534, 65534);
+      expect(await failure(store.load('acme-dev'))).toMatchObject({
+        code: 'KEY_INSECURE',
+        message: `cannot use key "acme-dev": ${path.join(dir, 'keys', 'acme-dev.key')} is owned by another user (uid 65534)`,
+      });
+    },
+    60_000,
+  );
 });

@@ -17,8 +17,20 @@ export const WELL_KNOWN_SNAP_IDS: Readonly<Record<string, string>> = {
   'network-manager': 'RmBXKl6HO6YOC2DE4G2q1JzWImC04EUy',
 };
 
-function snap(name: string, type: ModelSnap['type'], defaultChannel: string, id: string | undefined, extra: Partial<ModelSnap> = {}): ModelSnap {
-  return { name, type, defaultChannel, ...((id ?? WELL_KNOWN_SNAP_IDS[name]) !== undefined && { id: id ?? WELL_KNOWN_SNAP_IDS[name] }), ...extra };
+function snap(
+  name: string,
+  type: ModelSnap['type'],
+  defaultChannel: string,
+  id: string | undefined,
+  extra: Partial<ModelSnap> = {},
+): ModelSnap {
+  return {
+    name,
+    type,
+    defaultChannel,
+    ...((id ?? WELL_KNOWN_SNAP_IDS[name]) !== undefined && { id: id ?? WELL_KNOWN_SNAP_IDS[name] }),
+    ...extra,
+  };
 }
 
 export interface ComposeOptions {
@@ -28,7 +40,10 @@ export interface ComposeOptions {
 
 export function composeModel(config: ProjectConfig, timestamp: Date, o: ComposeOptions = {}): ModelSpec {
   // A derived brand gadget (prepare-gadget) replaces the reference gadget in the model.
-  const gadget = gadgetChanges(config).length > 0 ? snap(config.gadget.snapName, 'gadget', 'latest/stable', config.gadget.snapId) : snap(GADGET_SNAP[config.target], 'gadget', REFERENCE_CHANNEL, undefined);
+  const gadget =
+    gadgetChanges(config).length > 0
+      ? snap(config.gadget.snapName, 'gadget', 'latest/stable', config.gadget.snapId)
+      : snap(GADGET_SNAP[config.target], 'gadget', REFERENCE_CHANNEL, undefined);
   return {
     brandId: config.brand,
     model: config.model,
@@ -44,11 +59,19 @@ export function composeModel(config: ProjectConfig, timestamp: Date, o: ComposeO
       snap('snapd', 'snapd', 'latest/stable', undefined),
       snap(config.inference.snapName, 'app', 'latest/stable', config.inference.snapId),
       ...config.snaps.map((s) =>
-        snap(s.name, s.type, s.channel, s.id, { ...(s.presence && { presence: s.presence }), ...(s.modes && { modes: s.modes }) }),
+        snap(s.name, s.type, s.channel, s.id, {
+          ...(s.presence && { presence: s.presence }),
+          ...(s.modes && { modes: s.modes }),
+        }),
       ),
     ],
     ...(config.validationSets.length > 0 && {
-      validationSets: config.validationSets.map((v) => ({ accountId: v.accountId, name: v.name, ...(v.sequence !== undefined && { sequence: v.sequence }), mode: v.mode })),
+      validationSets: config.validationSets.map((v) => ({
+        accountId: v.accountId,
+        name: v.name,
+        ...(v.sequence !== undefined && { sequence: v.sequence }),
+        mode: v.mode,
+      })),
     }),
     ...(o.revision !== undefined && o.revision > 0 && { revision: o.revision }),
     timestamp,

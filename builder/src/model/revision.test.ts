@@ -4,10 +4,20 @@ import { signingKeyFromPem, signModel, type ModelSpec } from '@coreforge/model-a
 import { describe, expect, it } from 'vitest';
 import { nextModelRevision } from './revision.js';
 
-const key = signingKeyFromPem(generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const key = signingKeyFromPem(
+  generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+);
 const spec = (extra: Partial<ModelSpec> = {}): ModelSpec => ({
-  brandId: 'acme', model: 'acme-pc', architecture: 'amd64', base: 'core24', grade: 'dangerous', timestamp: new Date('2026-12-01T00:00:00Z'),
-  snaps: [{ name: 'pc', type: 'gadget', defaultChannel: '24/stable' }, { name: 'pc-kernel', type: 'kernel', defaultChannel: '24/stable' }],
+  brandId: 'acme',
+  model: 'acme-pc',
+  architecture: 'amd64',
+  base: 'core24',
+  grade: 'dangerous',
+  timestamp: new Date('2026-12-01T00:00:00Z'),
+  snaps: [
+    { name: 'pc', type: 'gadget', defaultChannel: '24/stable' },
+    { name: 'pc-kernel', type: 'kernel', defaultChannel: '24/stable' },
+  ],
   ...extra,
 });
 
@@ -20,7 +30,12 @@ describe('nextModelRevision', () => {
   it('raises it by one when a signed header changed', () => {
     const prev = signModel(spec({ revision: 3 }), key);
     expect(nextModelRevision(prev, spec({ displayName: 'Acme PC' }))).toBe(4);
-    expect(nextModelRevision(signModel(spec(), key), spec({ validationSets: [{ accountId: 'acme', name: 'base', mode: 'enforce' }] }))).toBe(1);
+    expect(
+      nextModelRevision(
+        signModel(spec(), key),
+        spec({ validationSets: [{ accountId: 'acme', name: 'base', mode: 'enforce' }] }),
+      ),
+    ).toBe(1);
   });
   it('never lowers it, and starts over for another model', () => {
     expect(nextModelRevision(signModel(spec({ revision: 9 }), key), spec({ revision: 2 }))).toBe(9);

@@ -9,11 +9,18 @@ const IGNORED = new Set(['timestamp', 'revision', 'sign-key-sha3-384', 'body-len
 function sorted(v: HeaderValue): unknown {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(sorted);
-  return Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, HeaderValue>)[k]!)]);
+  return Object.keys(v)
+    .sort()
+    .map((k) => [k, sorted((v as Record<string, HeaderValue>)[k]!)]);
 }
 
 function canonical(h: Readonly<Record<string, HeaderValue>>): string {
-  return JSON.stringify(Object.keys(h).filter((k) => !IGNORED.has(k)).sort().map((k) => [k, sorted(h[k]!)]));
+  return JSON.stringify(
+    Object.keys(h)
+      .filter((k) => !IGNORED.has(k))
+      .sort()
+      .map((k) => [k, sorted(h[k]!)]),
+  );
 }
 
 /** Revision for `next`, given the text of the previously signed model (undefined or unreadable: none). */

@@ -1,5 +1,11 @@
 // Signing the project's model: natively with a coreforge key, or with `snap sign -k` for keys that live in gpg.
-import { modelHeaders, parseModel, signModel as signWithKey, splitAssertion, type ModelSpec } from '@coreforge/model-assertions';
+import {
+  modelHeaders,
+  parseModel,
+  signModel as signWithKey,
+  splitAssertion,
+  type ModelSpec,
+} from '@coreforge/model-assertions';
 import { readFile } from 'node:fs/promises';
 import type { ProjectConfig } from '../config/types.js';
 import { writeFileAtomic } from '../fs/atomic.js';
@@ -9,7 +15,11 @@ import { composeModel } from './compose.js';
 import { nextModelRevision } from './revision.js';
 
 /** The model to sign next: composed from the project, with its revision raised over the model in `previousFile` when what is signed changed. */
-export async function composeNextModel(config: ProjectConfig, previousFile: string, timestamp: Date): Promise<ModelSpec> {
+export async function composeNextModel(
+  config: ProjectConfig,
+  previousFile: string,
+  timestamp: Date,
+): Promise<ModelSpec> {
   const previous = await readFile(previousFile, 'utf8').catch(() => undefined);
   return composeModel(config, timestamp, { revision: nextModelRevision(previous, composeModel(config, timestamp)) });
 }
@@ -24,12 +34,18 @@ export interface SignModelOptions {
   readonly key?: string;
 }
 
-export async function signProjectModel(config: ProjectConfig, o: SignModelOptions): Promise<{ file: string; keyId: string }> {
+export async function signProjectModel(
+  config: ProjectConfig,
+  o: SignModelOptions,
+): Promise<{ file: string; keyId: string }> {
   const spec = await composeNextModel(config, o.outFile, o.timestamp ?? new Date());
   const keyName = o.key ?? config.signing.key;
   let text: string;
   if (config.signing.backend === 'gpg') {
-    const result = await o.run('snap', ['sign', '-k', keyName], { input: JSON.stringify(modelHeaders(spec)), timeout: 120_000 });
+    const result = await o.run('snap', ['sign', '-k', keyName], {
+      input: JSON.stringify(modelHeaders(spec)),
+      timeout: 120_000,
+    });
     text = result.stdout;
   } else {
     const key = await new KeyStore(o.keysDir ?? defaultKeysDir(o.env)).load(keyName);

@@ -15,11 +15,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-it('is exclusive, names the holder\'s pid, and can be taken again after release', async () => {
+it("is exclusive, names the holder's pid, and can be taken again after release", async () => {
   const lock = await acquireBuildLock(dir, run);
   expect(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
   const e = await acquireBuildLock(dir, run).catch((x: unknown) => x as BuilderError);
-  expect(e).toMatchObject({ code: 'BUILD_LOCKED', message: `cannot build into "${dir}": another build (pid ${process.pid}) is using it` });
+  expect(e).toMatchObject({
+    code: 'BUILD_LOCKED',
+    message: `cannot build into "${dir}": another build (pid ${process.pid}) is using it`,
+  });
   await lock.release();
   const again = await acquireBuildLock(dir, run);
   await again.release();
@@ -31,8 +34,12 @@ it('is released by the kernel when the holder is killed', { timeout: 60_000 }, a
   expect(existsSync(built), `${built} (npm run build)`).toBe(true);
   const script = `import { acquireBuildLock } from ${JSON.stringify(built)}; import { run } from ${JSON.stringify(runJs)};
 await acquireBuildLock(${JSON.stringify(dir)}, run); console.log('locked'); setInterval(() => {}, 1000);`;
-  const holder = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()));
+  const holder = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) =>
+    holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()),
+  );
   expect(await acquireBuildLock(dir, run).catch((x: unknown) => (x as BuilderError).code)).toBe('BUILD_LOCKED');
   holder.kill('SIGKILL');
   await new Promise((r) => holder.on('close', r));

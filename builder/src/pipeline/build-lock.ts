@@ -18,7 +18,11 @@ export async function acquireBuildLock(outputDir: string, run: Run): Promise<Bui
   const file = path.join(outputDir, LOCK_FILE);
   const handle: FileHandle = await open(file, 'a+', 0o644);
   try {
-    const r = await run('flock', ['--exclusive', '--nonblock', '--conflict-exit-code', String(CONFLICT), '3'], { fds: [handle.fd], reject: false, timeout: 30_000 });
+    const r = await run('flock', ['--exclusive', '--nonblock', '--conflict-exit-code', String(CONFLICT), '3'], {
+      fds: [handle.fd],
+      reject: false,
+      timeout: 30_000,
+    });
     if (r.exitCode === CONFLICT) {
       const pid = (await readFile(file, 'utf8').catch(() => '')).trim();
       throw new BuilderError(
@@ -27,7 +31,11 @@ export async function acquireBuildLock(outputDir: string, run: Run): Promise<Bui
         'wait for it to finish, or set another output folder (output: in the project file)',
       );
     }
-    if (r.exitCode !== 0) throw new BuilderError('TOOL_FAILED', `cannot lock "${file}": flock exited with ${r.exitCode}: ${r.stderr.trim()}`);
+    if (r.exitCode !== 0)
+      throw new BuilderError(
+        'TOOL_FAILED',
+        `cannot lock "${file}": flock exited with ${r.exitCode}: ${r.stderr.trim()}`,
+      );
     await handle.truncate(0);
     await handle.write(`${process.pid}\n`, 0);
     await handle.sync();

@@ -31,7 +31,8 @@ export async function outputStillMatches(out: OutputRecord): Promise<'ok' | 'mis
 export async function decide(record: StageRecord | undefined, hashes: InputHashes, force: boolean): Promise<Decision> {
   if (force) return { action: 'run', reason: 'forced (--force)' };
   if (!record) return { action: 'run', reason: 'not built yet' };
-  if (record.fingerprint !== fingerprintOf(hashes)) return { action: 'run', reason: describeChange(changedInputs(record.inputs, hashes)) };
+  if (record.fingerprint !== fingerprintOf(hashes))
+    return { action: 'run', reason: describeChange(changedInputs(record.inputs, hashes)) };
   for (const [name, out] of Object.entries(record.outputs) as [ArtifactName, OutputRecord][]) {
     const status = await outputStillMatches(out);
     if (status !== 'ok') return { action: 'run', reason: `output ${name} (${out.file}) is ${status}` };

@@ -13,7 +13,9 @@ export function canonicalJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
@@ -25,7 +27,9 @@ export function sha256Value(value: unknown): string {
 export async function sha256Dir(dir: string): Promise<string> {
   const hash = createHash('sha256');
   const walk = async (rel: string): Promise<void> => {
-    const entries = (await readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = (await readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
     for (const entry of entries) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) await walk(child);
@@ -55,7 +59,13 @@ export async function toolIdentity(tool: string, pathVar: string | undefined): P
   const dirs = tool.includes('/') ? [''] : (pathVar ?? '').split(path.delimiter).filter(Boolean);
   for (const dir of dirs) {
     const candidate = dir === '' ? tool : path.join(dir, tool);
-    if (!(await access(candidate, constants.X_OK).then(() => true, () => false))) continue;
+    if (
+      !(await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     const real = await realpath(candidate);
     const s = await stat(real);
     return `${real} ${s.size} ${Math.trunc(s.mtimeMs)}`;
@@ -83,7 +93,11 @@ function memoized(memo: Map<string, Promise<string>>, key: string, compute: () =
   return value;
 }
 
-export async function hashInputs(inputs: StageInputs, tools: readonly string[], o: ResolveInputsOptions): Promise<InputHashes> {
+export async function hashInputs(
+  inputs: StageInputs,
+  tools: readonly string[],
+  o: ResolveInputsOptions,
+): Promise<InputHashes> {
   const out: Record<string, string> = {};
   for (const [label, file] of Object.entries(inputs.files ?? {}))
     if (file !== undefined) out[`file ${label}`] = await memoized(o.memo, `file:${file}`, () => hashPath(file, 'file'));
@@ -91,7 +105,8 @@ export async function hashInputs(inputs: StageInputs, tools: readonly string[], 
     if (dir !== undefined) out[`folder ${label}`] = await memoized(o.memo, `dir:${dir}`, () => hashPath(dir, 'dir'));
   for (const [field, value] of Object.entries(inputs.config ?? {})) out[`config ${field}`] = sha256Value(value);
   for (const [label, value] of Object.entries(inputs.values ?? {})) out[label] = sha256Value(value);
-  for (const tool of tools) out[`tool ${tool}`] = await memoized(o.memo, `tool:${tool}`, () => toolIdentity(tool, o.pathVar));
+  for (const tool of tools)
+    out[`tool ${tool}`] = await memoized(o.memo, `tool:${tool}`, () => toolIdentity(tool, o.pathVar));
   for (const name of inputs.artifacts ?? []) out[`artifact ${name}`] = o.artifactHash(name) ?? 'none';
   return out;
 }

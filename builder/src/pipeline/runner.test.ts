@@ -16,7 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const config = (overrides: Partial<ProjectConfig> = {}) => ({ name: 'p', model: 'm', output: dir, ...overrides }) as unknown as ProjectConfig;
+const config = (overrides: Partial<ProjectConfig> = {}) =>
+  ({ name: 'p', model: 'm', output: dir, ...overrides }) as unknown as ProjectConfig;
 
 /**
  * Stages that write one file each and record that they ran; `failing` throws. Each reads the file
@@ -25,8 +26,22 @@ const config = (overrides: Partial<ProjectConfig> = {}) => ({ name: 'p', model: 
  * gadget, as in the real pipeline.
  */
 function stages(log: string[], failing?: StageName): Stage[] {
-  const names: StageName[] = ['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'];
-  const key = { 'pack-snap': 'snap', 'prepare-gadget': 'gadget', 'sign-model': 'model', 'build-image': 'image', 'compress-image': 'imageXz', 'write-manifest': 'manifest' } as const;
+  const names: StageName[] = [
+    'pack-snap',
+    'prepare-gadget',
+    'sign-model',
+    'build-image',
+    'compress-image',
+    'write-manifest',
+  ];
+  const key = {
+    'pack-snap': 'snap',
+    'prepare-gadget': 'gadget',
+    'sign-model': 'model',
+    'build-image': 'image',
+    'compress-image': 'imageXz',
+    'write-manifest': 'manifest',
+  } as const;
   const deps: Record<StageName, readonly ArtifactName[]> = {
     'pack-snap': [],
     'prepare-gadget': [],
@@ -54,7 +69,10 @@ function stages(log: string[], failing?: StageName): Stage[] {
       const hash = createHash('sha256');
       for (const a of deps[name]) hash.update(readFileSync(ctx.artifacts[a]!));
       const upstream = deps[name].length > 0 ? hash.digest('hex').slice(0, 8) : '';
-      writeFileSync(file, `${name} ${existsSync(input) ? readFileSync(input, 'utf8') : ''}${upstream}${name === 'sign-model' ? ctx.config.model : ''}`);
+      writeFileSync(
+        file,
+        `${name} ${existsSync(input) ? readFileSync(input, 'utf8') : ''}${upstream}${name === 'sign-model' ? ctx.config.model : ''}`,
+      );
       return { [key[name]]: file };
     },
   }));
@@ -62,13 +80,26 @@ function stages(log: string[], failing?: StageName): Stage[] {
 
 const runAll: Run = async (tool) => ({ command: tool, exitCode: 0, stdout: '', stderr: '' });
 const without = (missing: string) => async (tool: string) => tool !== missing;
-const base = { run: runAll, locateTool: async () => true, signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent' as const };
+const base = {
+  run: runAll,
+  locateTool: async () => true,
+  signal: new AbortController().signal,
+  options: { snapcraft: false },
+  renderer: 'silent' as const,
+};
 
 describe('build pipeline', () => {
   it('runs every stage in order, passing artifacts on, and records them in the state file', async () => {
     const log: string[] = [];
     const result = await buildImage({ ...base, config: config(), stages: stages(log) });
-    expect(log).toEqual(['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest']);
+    expect(log).toEqual([
+      'pack-snap',
+      'prepare-gadget',
+      'sign-model',
+      'build-image',
+      'compress-image',
+      'write-manifest',
+    ]);
     expect(result.artifacts.image).toBe(path.join(dir, 'build-image.out'));
     const state = JSON.parse(readFileSync(path.join(dir, '.coreforge-build', STATE_FILE), 'utf8'));
     expect(Object.keys(state.stages)).toEqual(log);
@@ -85,29 +116,54 @@ describe('build pipeline', () => {
   });
 
   it('refuses an unknown stage name and --until with --thru, naming the stages', async () => {
-    const e = await buildImage({ ...base, config: config(), stages: stages([]), until: 'pack' }).catch((x: unknown) => x);
+    const e = await buildImage({ ...base, config: config(), stages: stages([]), until: 'pack' }).catch(
+      (x: unknown) => x,
+    );
     expect((e as BuilderError).code).toBe('STAGE_UNKNOWN');
     expect((e as BuilderError).message).toBe('unknown stage "pack" for --until');
-    expect((e as BuilderError).hint).toBe('stages, in order: pack-snap, prepare-gadget, sign-model, build-image, compress-image, write-manifest');
-    const both = await buildImage({ ...base, config: config(), stages: stages([]), until: 'sign-model', thru: 'sign-model' }).catch((x: unknown) => x);
+    expect((e as BuilderError).hint).toBe(
+      'stages, in order: pack-snap, prepare-gadget, sign-model, build-image, compress-image, write-manifest',
+    );
+    const both = await buildImage({
+      ...base,
+      config: config(),
+      stages: stages([]),
+      until: 'sign-model',
+      thru: 'sign-model',
+    }).catch((x: unknown) => x);
     expect((both as BuilderError).code).toBe('INPUT_INVALID');
   });
 
   it('checks every selected stage tool before the first stage runs', async () => {
     const log: string[] = [];
-    const e = await buildImage({ ...base, locateTool: without('ubuntu-image'), config: config(), stages: stages(log) }).catch((x: unknown) => x);
+    const e = await buildImage({
+      ...base,
+      locateTool: without('ubuntu-image'),
+      config: config(),
+      stages: stages(log),
+    }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('TOOL_NOT_FOUND');
     expect((e as BuilderError).message).toBe('cannot build: missing tool "ubuntu-image"');
-    expect((e as BuilderError).hint).toBe('ubuntu-image: sudo snap install ubuntu-image --classic (run "coreforge doctor" for the full picture)');
+    expect((e as BuilderError).hint).toBe(
+      'ubuntu-image: sudo snap install ubuntu-image --classic (run "coreforge doctor" for the full picture)',
+    );
     expect(log).toEqual([]);
     // Stopping before build-image does not need ubuntu-image.
-    await buildImage({ ...base, locateTool: without('ubuntu-image'), config: config(), stages: stages(log), until: 'build-image' });
+    await buildImage({
+      ...base,
+      locateTool: without('ubuntu-image'),
+      config: config(),
+      stages: stages(log),
+      until: 'build-image',
+    });
     expect(log).toEqual(['pack-snap', 'prepare-gadget', 'sign-model']);
   });
 
   it('after a failure, reruns only the failed stage and what follows', async () => {
     const first: string[] = [];
-    const e = await buildImage({ ...base, config: config(), stages: stages(first, 'build-image') }).catch((x: unknown) => x);
+    const e = await buildImage({ ...base, config: config(), stages: stages(first, 'build-image') }).catch(
+      (x: unknown) => x,
+    );
     expect((e as BuilderError).code).toBe('STAGE_FAILED');
     expect((e as BuilderError).message).toBe('stage "build-image" failed: boom');
     expect(first).toEqual(['pack-snap', 'prepare-gadget', 'sign-model', 'build-image']);
@@ -149,7 +205,13 @@ describe('build pipeline', () => {
     expect(readFileSync(path.join(dir, 'build-image.out'), 'utf8')).toMatch(/^build-image v2[0-9a-f]{8}$/);
     // A gadget input: prepare-gadget and what reads the gadget rerun, not pack-snap or sign-model.
     writeFileSync(path.join(dir, 'input-prepare-gadget'), 'g2');
-    expect((await planBuild({ config: config(), stages: stages([]), options: base.options })).map((p) => [p.name, p.action, p.reason])).toEqual([
+    expect(
+      (await planBuild({ config: config(), stages: stages([]), options: base.options })).map((p) => [
+        p.name,
+        p.action,
+        p.reason,
+      ]),
+    ).toEqual([
       ['pack-snap', 'skip', 'unchanged'],
       ['prepare-gadget', 'run', 'changed: file input-prepare-gadget'],
       ['sign-model', 'skip', 'unchanged'],

@@ -66,7 +66,8 @@ class Evaluator {
   ) {}
 
   artifactHash(name: ArtifactName): string | undefined {
-    for (const record of Object.values(this.state().stages)) if (record?.outputs[name]) return record.outputs[name].sha256;
+    for (const record of Object.values(this.state().stages))
+      if (record?.outputs[name]) return record.outputs[name].sha256;
     return undefined;
   }
 
@@ -77,7 +78,10 @@ class Evaluator {
     return files;
   }
 
-  async evaluate(stage: Stage, pending: ReadonlyMap<ArtifactName, StageName>): Promise<{ hashes: InputHashes; decision: Decision }> {
+  async evaluate(
+    stage: Stage,
+    pending: ReadonlyMap<ArtifactName, StageName>,
+  ): Promise<{ hashes: InputHashes; decision: Decision }> {
     const { config, options } = this.request;
     const env = this.request.env ?? process.env;
     const inputs = await stage.inputs({ config, options, env, artifacts: this.artifactFiles() });
@@ -89,7 +93,8 @@ class Evaluator {
     const waiting = (inputs.artifacts ?? []).find((a) => pending.has(a));
     if (waiting && !this.request.force) {
       const decision = await decide(this.state().stages[stage.name], hashes, false);
-      if (decision.action === 'skip') return { hashes, decision: { action: 'run', reason: `runs if ${pending.get(waiting)} changes ${waiting}` } };
+      if (decision.action === 'skip')
+        return { hashes, decision: { action: 'run', reason: `runs if ${pending.get(waiting)} changes ${waiting}` } };
       return { hashes, decision };
     }
     return { hashes, decision: await decide(this.state().stages[stage.name], hashes, Boolean(this.request.force)) };
@@ -111,7 +116,8 @@ export async function planBuild(request: PlanRequest): Promise<readonly BuildPla
   return plan;
 }
 
-const DISK_FULL_HINT = 'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)';
+const DISK_FULL_HINT =
+  'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)';
 
 function stageError(stage: Stage, error: unknown): Error {
   if (error instanceof BuilderError) return error;
@@ -119,10 +125,18 @@ function stageError(stage: Stage, error: unknown): Error {
   if (errno?.code === 'ENOSPC') {
     // copyFile's error names the source in `path` and the file it could not write in `dest`.
     const file = errno.dest ?? errno.path;
-    return new BuilderError('DISK_FULL', `stage "${stage.name}" cannot write${file ? ` "${file}"` : ''}: no space left on device`, DISK_FULL_HINT, { cause: error });
+    return new BuilderError(
+      'DISK_FULL',
+      `stage "${stage.name}" cannot write${file ? ` "${file}"` : ''}: no space left on device`,
+      DISK_FULL_HINT,
+      { cause: error },
+    );
   }
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.name !== 'Error') return error;
-  return new BuilderError('STAGE_FAILED', `stage "${stage.name}" failed: ${(error as Error).message}`, undefined, { cause: error });
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.name !== 'Error')
+    return error;
+  return new BuilderError('STAGE_FAILED', `stage "${stage.name}" failed: ${(error as Error).message}`, undefined, {
+    cause: error,
+  });
 }
 
 export async function buildImage(request: BuildRequest): Promise<BuildResult> {
@@ -131,7 +145,11 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
   const workdir = request.workdir ?? defaultWorkdir(config);
   const env = request.env ?? process.env;
   const plan = await planBuild(request);
-  const tools = [...new Set(selected.filter((_, i) => plan[i]!.action === 'run').flatMap((s) => s.requiredTools({ config, options })))];
+  const tools = [
+    ...new Set(
+      selected.filter((_, i) => plan[i]!.action === 'run').flatMap((s) => s.requiredTools({ config, options })),
+    ),
+  ];
   await checkTools(request.locateTool ?? pathLocator(env.PATH), [...tools, 'flock']);
   await mkdir(workdir, { recursive: true });
   await mkdir(config.output, { recursive: true });
@@ -152,7 +170,12 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
   }
 }
 
-async function runStages(request: BuildRequest, selected: readonly Stage[], workdir: string, tempDir: string): Promise<BuildResult> {
+async function runStages(
+  request: BuildRequest,
+  selected: readonly Stage[],
+  workdir: string,
+  tempDir: string,
+): Promise<BuildResult> {
   const { config, run, signal, options } = request;
   const env = request.env ?? process.env;
 
@@ -209,7 +232,12 @@ async function runStages(request: BuildRequest, selected: readonly Stage[], work
         }
         artifacts = { ...artifacts, ...made };
         warnings.push(...stageWarnings);
-        stages[stage.name] = { fingerprint: fingerprintOf(hashes), inputs: hashes, outputs: await recordOutputs(made), warnings: stageWarnings };
+        stages[stage.name] = {
+          fingerprint: fingerprintOf(hashes),
+          inputs: hashes,
+          outputs: await recordOutputs(made),
+          warnings: stageWarnings,
+        };
         ran.push(stage.name);
         await save();
       },
@@ -228,5 +256,11 @@ async function runStages(request: BuildRequest, selected: readonly Stage[], work
   } catch (error) {
     throw failure ?? (error as Error);
   }
-  return { workdir, artifacts, ran, skipped: selected.filter((s) => !ran.includes(s.name)).map((s) => s.name), warnings };
+  return {
+    workdir,
+    artifacts,
+    ran,
+    skipped: selected.filter((s) => !ran.includes(s.name)).map((s) => s.name),
+    warnings,
+  };
 }

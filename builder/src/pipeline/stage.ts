@@ -5,7 +5,14 @@
 import type { ProjectConfig } from '../config/types.js';
 import type { Run } from '../tools/run.js';
 
-export const STAGE_NAMES = ['pack-snap', 'prepare-gadget', 'sign-model', 'build-image', 'compress-image', 'write-manifest'] as const;
+export const STAGE_NAMES = [
+  'pack-snap',
+  'prepare-gadget',
+  'sign-model',
+  'build-image',
+  'compress-image',
+  'write-manifest',
+] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /** Files made by stages, absolute paths. Later stages read earlier stages' artifacts from here. */

@@ -7,4 +7,11 @@ import { prepareGadgetStage } from './stages/prepare-gadget.js';
 import { signModelStage } from './stages/sign-model.js';
 import { writeManifestStage } from './stages/write-manifest.js';
 
-export const STAGES: readonly Stage[] = [packSnapStage, prepareGadgetStage, signModelStage, buildImageStage, compressImageStage, writeManifestStage];
+export const STAGES: readonly Stage[] = [
+  packSnapStage,
+  prepareGadgetStage,
+  signModelStage,
+  buildImageStage,
+  compressImageStage,
+  writeManifestStage,
+];

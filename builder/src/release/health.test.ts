@@ -4,8 +4,13 @@ import { checkHealth, describeGate } from './health.js';
 
 describe('health gate', () => {
   test('a command passes on exit 0 and fails otherwise, with its exit code and last words', async () => {
-    expect(await checkHealth({ command: ['true'], timeoutSeconds: 10 }, run)).toEqual({ ok: true, detail: '"true" exited 0' });
-    expect(await checkHealth({ command: ['sh', '-c', 'echo canary says 3 errors >&2; exit 4'], timeoutSeconds: 10 }, run)).toEqual({
+    expect(await checkHealth({ command: ['true'], timeoutSeconds: 10 }, run)).toEqual({
+      ok: true,
+      detail: '"true" exited 0',
+    });
+    expect(
+      await checkHealth({ command: ['sh', '-c', 'echo canary says 3 errors >&2; exit 4'], timeoutSeconds: 10 }, run),
+    ).toEqual({
       ok: false,
       detail: '"sh -c echo canary says 3 errors >&2; exit 4" exited 4: canary says 3 errors',
     });

@@ -30,7 +30,10 @@ export async function checkHealth(gate: HealthGate, run: Run, signal?: AbortSign
   try {
     const r = await run(tool, args, { reject: false, timeout, ...(signal && { signal }) });
     const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
-    return { ok: r.exitCode === 0, detail: `"${[tool, ...args].join(' ')}" exited ${r.exitCode}${tail ? `: ${tail}` : ''}` };
+    return {
+      ok: r.exitCode === 0,
+      detail: `"${[tool, ...args].join(' ')}" exited ${r.exitCode}${tail ? `: ${tail}` : ''}`,
+    };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }

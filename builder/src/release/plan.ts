@@ -22,25 +22,48 @@ export function stepLabel(step: ReleaseStep): string {
 }
 
 /** What the channel of `risk` holds for `arch` in `track`, from `snapcraft status`. */
-export function channelOf(status: readonly ChannelStatus[], track: string, arch: string, risk: string): ChannelStatus | undefined {
+export function channelOf(
+  status: readonly ChannelStatus[],
+  track: string,
+  arch: string,
+  risk: string,
+): ChannelStatus | undefined {
   return status.find((c) => c.track === track && c.arch === arch && c.risk === risk);
 }
 
 /** Whether the store shows `revision` on the channel as the step left it (released, or rolling out at percent). */
-export function holds(status: readonly ChannelStatus[], release: ReleaseConfig, rollout: Rollout, step: ReleaseStep): boolean {
+export function holds(
+  status: readonly ChannelStatus[],
+  release: ReleaseConfig,
+  rollout: Rollout,
+  step: ReleaseStep,
+): boolean {
   const c = channelOf(status, release.track, rollout.arch, step.channel);
   if (!c) return false;
   if (step.percent < 100) return c.progressive?.revision === rollout.revision && c.progressive.percent === step.percent;
   return c.revision === rollout.revision;
 }
 
-export function decideNext(release: ReleaseConfig, rollout: Rollout | undefined, now: Date, status: readonly ChannelStatus[]): NextDecision {
-  if (!rollout) return { kind: 'refuse', message: 'cannot advance the rollout: no revision has been uploaded yet', hint: 'coreforge release upload' };
+export function decideNext(
+  release: ReleaseConfig,
+  rollout: Rollout | undefined,
+  now: Date,
+  status: readonly ChannelStatus[],
+): NextDecision {
+  if (!rollout)
+    return {
+      kind: 'refuse',
+      message: 'cannot advance the rollout: no revision has been uploaded yet',
+      hint: 'coreforge release upload',
+    };
   const plan = release.plan;
   const last = rollout.done.at(-1);
   const step = last === undefined ? 0 : last.step + 1;
   if (step >= plan.length)
-    return { kind: 'done', message: `revision ${rollout.revision} (${rollout.version}) has completed the plan: ${plan.map(stepLabel).join(' -> ')}` };
+    return {
+      kind: 'done',
+      message: `revision ${rollout.revision} (${rollout.version}) has completed the plan: ${plan.map(stepLabel).join(' -> ')}`,
+    };
   if (last !== undefined) {
     const prev = plan[last.step]!;
     const waited = (now.getTime() - Date.parse(last.at)) / 1000;
@@ -64,7 +87,16 @@ export function decideNext(release: ReleaseConfig, rollout: Rollout | undefined,
  * The revision a channel had before its current one, from `snapcraft revisions` (newest first): the newest
  * revision for `arch` released to the channel in the past that is older than the current one.
  */
-export function previousRevision(revisions: readonly { revision: number; arches: readonly string[]; channels: readonly { channel: string; current: boolean }[] }[], channel: string, arch: string, current: number): number | undefined {
+export function previousRevision(
+  revisions: readonly {
+    revision: number;
+    arches: readonly string[];
+    channels: readonly { channel: string; current: boolean }[];
+  }[],
+  channel: string,
+  arch: string,
+  current: number,
+): number | undefined {
   return revisions
     .filter((r) => r.arches.includes(arch) && r.revision < current && r.channels.some((c) => c.channel === channel))
     .sort((a, b) => b.revision - a.revision)[0]?.revision;

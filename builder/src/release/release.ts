@@ -36,7 +36,8 @@ export interface ReleaseContext {
   readonly signal?: AbortSignal;
 }
 
-const shown = (args: readonly string[]) => ['snapcraft', ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+const shown = (args: readonly string[]) =>
+  ['snapcraft', ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
 
 /** Runs snapcraft, or with dryRun says what would run. */
 async function snapcraft(ctx: ReleaseContext, args: readonly string[]): Promise<string | undefined> {
@@ -50,7 +51,15 @@ async function snapcraft(ctx: ReleaseContext, args: readonly string[]): Promise<
 
 /** Read-only store queries run even with dryRun (they change nothing). */
 async function storeStatus(ctx: ReleaseContext): Promise<ChannelStatus[]> {
-  return parseStatusTable((await runSnapcraft(ctx.run, snapcraftStatusArgs(ctx.config.inference.snapName), ctx.signal ? { signal: ctx.signal } : {})).stdout);
+  return parseStatusTable(
+    (
+      await runSnapcraft(
+        ctx.run,
+        snapcraftStatusArgs(ctx.config.inference.snapName),
+        ctx.signal ? { signal: ctx.signal } : {},
+      )
+    ).stdout,
+  );
 }
 
 const channelName = (config: ProjectConfig, risk: string) => `${config.release.track}/${risk}`;
@@ -64,16 +73,24 @@ export async function registerSnap(ctx: ReleaseContext): Promise<void> {
 export async function lastBuild(config: ProjectConfig): Promise<{ snap?: string; gadget?: string }> {
   const found: { snap?: string; gadget?: string } = {};
   try {
-    const state = JSON.parse(await readFile(path.join(defaultWorkdir(config), STATE_FILE), 'utf8')) as { artifacts?: { snap?: unknown; gadget?: unknown } };
-    if (typeof state.artifacts?.snap === 'string' && existsSync(state.artifacts.snap)) found.snap = state.artifacts.snap;
-    if (typeof state.artifacts?.gadget === 'string' && existsSync(state.artifacts.gadget)) found.gadget = state.artifacts.gadget;
+    const state = JSON.parse(await readFile(path.join(defaultWorkdir(config), STATE_FILE), 'utf8')) as {
+      artifacts?: { snap?: unknown; gadget?: unknown };
+    };
+    if (typeof state.artifacts?.snap === 'string' && existsSync(state.artifacts.snap))
+      found.snap = state.artifacts.snap;
+    if (typeof state.artifacts?.gadget === 'string' && existsSync(state.artifacts.gadget))
+      found.gadget = state.artifacts.gadget;
   } catch {
     // no build state: look in the output folder
   }
   if (!found.snap) {
     const prefix = `${config.inference.snapName}_`;
     const names = await readdir(config.output).catch(() => [] as string[]);
-    const snaps = await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith(`_${config.arch}.snap`)).map(async (n) => ({ n, t: (await stat(path.join(config.output, n))).mtimeMs })));
+    const snaps = await Promise.all(
+      names
+        .filter((n) => n.startsWith(prefix) && n.endsWith(`_${config.arch}.snap`))
+        .map(async (n) => ({ n, t: (await stat(path.join(config.output, n))).mtimeMs })),
+    );
     const newest = snaps.sort((a, b) => b.t - a.t)[0];
     if (newest) found.snap = path.join(config.output, newest.n);
   }
@@ -84,8 +101,12 @@ async function snapMeta(run: Run, file: string): Promise<{ name: string; version
   const r = await run('unsquashfs', ['-cat', file, 'meta/snap.yaml'], { reject: false, timeout: 60_000 });
   const get = (k: string) => new RegExp(`^${k}:\\s*'?"?([^'"\\n]+)`, 'm').exec(r.stdout)?.[1]?.trim();
   const name = get('name');
-  if (r.exitCode !== 0 || !name) throw new BuilderError('INPUT_INVALID', `cannot read meta/snap.yaml from "${file}": is it a .snap file?`);
-  const arch = /^architectures:\s*\n\s*-\s*(\S+)/m.exec(r.stdout)?.[1] ?? /^architectures:\s*\[\s*([^\],\s]+)/m.exec(r.stdout)?.[1] ?? 'all';
+  if (r.exitCode !== 0 || !name)
+    throw new BuilderError('INPUT_INVALID', `cannot read meta/snap.yaml from "${file}": is it a .snap file?`);
+  const arch =
+    /^architectures:\s*\n\s*-\s*(\S+)/m.exec(r.stdout)?.[1] ??
+    /^architectures:\s*\[\s*([^\],\s]+)/m.exec(r.stdout)?.[1] ??
+    'all';
   return { name, version: get('version') ?? '', arch };
 }
 
@@ -102,13 +123,24 @@ export async function uploadSnap(ctx: ReleaseContext, options: UploadOptions): P
   const build = await lastBuild(config);
   const file = options.snap ?? build.snap;
   if (!file || !existsSync(file))
-    throw new BuilderError('FILE_NOT_FOUND', file ? `cannot upload "${file}": it does not exist` : `cannot upload: no ${config.inference.snapName} snap in "${config.output}"`, 'build it first: coreforge build --snapcraft (or coreforge snap pack), or pass --snap FILE');
+    throw new BuilderError(
+      'FILE_NOT_FOUND',
+      file
+        ? `cannot upload "${file}": it does not exist`
+        : `cannot upload: no ${config.inference.snapName} snap in "${config.output}"`,
+      'build it first: coreforge build --snapcraft (or coreforge snap pack), or pass --snap FILE',
+    );
   const meta = await snapMeta(ctx.run, file);
   if (meta.name !== config.inference.snapName)
-    throw new BuilderError('INPUT_INVALID', `cannot upload "${file}": it is the snap "${meta.name}", the project's inference snap is "${config.inference.snapName}"`);
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot upload "${file}": it is the snap "${meta.name}", the project's inference snap is "${config.inference.snapName}"`,
+    );
   const channel = channelName(config, options.channel);
   const state = await readReleaseState(config);
-  ctx.log(`${path.basename(file)}: ${meta.name} ${meta.version} (${meta.arch}), ${formatBytes((await stat(file)).size)} full`);
+  ctx.log(
+    `${path.basename(file)}: ${meta.name} ${meta.version} (${meta.arch}), ${formatBytes((await stat(file)).size)} full`,
+  );
   if (!ctx.dryRun) await reportDelta(ctx, state, channel, meta.arch, file);
   const out = await snapcraft(ctx, snapcraftUploadArgs(file, [channel]));
   const gadget = options.noGadget ? undefined : (options.gadget ?? build.gadget);
@@ -118,18 +150,32 @@ export async function uploadSnap(ctx: ReleaseContext, options: UploadOptions): P
   const at = ctx.now().toISOString();
   const first = config.release.plan[0]!;
   // Uploading to the plan's first channel (released to all its devices) is the plan's first step.
-  const done = first.channel === options.channel && first.percent === 100 ? [{ step: 0, channel: first.channel, percent: 100, at }] : [];
+  const done =
+    first.channel === options.channel && first.percent === 100
+      ? [{ step: 0, channel: first.channel, percent: 100, at }]
+      : [];
   await writeReleaseState(config, {
     ...state,
-    uploads: [...state.uploads.filter((u) => u.revision !== revision), { revision, version: meta.version, arch: meta.arch, file: path.resolve(file), uploadedAt: at }],
+    uploads: [
+      ...state.uploads.filter((u) => u.revision !== revision),
+      { revision, version: meta.version, arch: meta.arch, file: path.resolve(file), uploadedAt: at },
+    ],
     rollout: { revision, version: meta.version, arch: meta.arch, startedAt: at, done },
   });
-  ctx.log(`revision ${revision} is on ${channel}${done.length ? ` (plan step 1 of ${config.release.plan.length} done)` : ''}`);
+  ctx.log(
+    `revision ${revision} is on ${channel}${done.length ? ` (plan step 1 of ${config.release.plan.length} done)` : ''}`,
+  );
   return revision;
 }
 
 /** The delta the channel's devices will download, when we still have the snap of the revision it holds. */
-async function reportDelta(ctx: ReleaseContext, state: ReleaseState, channel: string, arch: string, file: string): Promise<void> {
+async function reportDelta(
+  ctx: ReleaseContext,
+  state: ReleaseState,
+  channel: string,
+  arch: string,
+  file: string,
+): Promise<void> {
   let status: ChannelStatus[];
   try {
     status = await storeStatus(ctx);
@@ -147,22 +193,50 @@ async function reportDelta(ctx: ReleaseContext, state: ReleaseState, channel: st
     ctx.log(`delta: ${channel} holds revision ${held}, whose .snap is not here; no delta report`);
     return;
   }
-  const report = await snapDeltaReport(old.file, file, { run: ctx.run, otherCompression: false, ...(ctx.signal && { signal: ctx.signal }) });
+  const report = await snapDeltaReport(old.file, file, {
+    run: ctx.run,
+    otherCompression: false,
+    ...(ctx.signal && { signal: ctx.signal }),
+  });
   const f = report.figures[0]!;
-  ctx.log(`delta from revision ${held} on ${channel}: ${formatBytes(f.deltaBytes)} of ${formatBytes(f.newBytes)} full (${(f.ratio * 100).toFixed(1)}%), changed parts: ${report.changedParts.join(', ') || 'none'}`);
+  ctx.log(
+    `delta from revision ${held} on ${channel}: ${formatBytes(f.deltaBytes)} of ${formatBytes(f.newBytes)} full (${(f.ratio * 100).toFixed(1)}%), changed parts: ${report.changedParts.join(', ') || 'none'}`,
+  );
 }
 
 export async function promote(ctx: ReleaseContext, from: Risk, to: Risk): Promise<void> {
-  if (from === to) throw new BuilderError('INPUT_INVALID', `cannot promote from "${from}" to itself`, 'name two channels: --from beta --to candidate');
+  if (from === to)
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot promote from "${from}" to itself`,
+      'name two channels: --from beta --to candidate',
+    );
   await snapcraft(ctx, snapcraftPromoteArgs(snapName(ctx), channelName(ctx.config, from), channelName(ctx.config, to)));
 }
 
-export async function progressive(ctx: ReleaseContext, channel: Risk, percent: number, revision?: number): Promise<void> {
+export async function progressive(
+  ctx: ReleaseContext,
+  channel: Risk,
+  percent: number,
+  revision?: number,
+): Promise<void> {
   if (!Number.isInteger(percent) || percent < 1 || percent > 100)
-    throw new BuilderError('INPUT_INVALID', `cannot release to ${percent}% of devices: the percentage must be an integer from 1 to 100`, 'for example --percent 20');
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot release to ${percent}% of devices: the percentage must be an integer from 1 to 100`,
+      'for example --percent 20',
+    );
   const rev = revision ?? (await readReleaseState(ctx.config)).rollout?.revision;
-  if (rev === undefined) throw new BuilderError('INPUT_INVALID', 'cannot start a progressive release: no revision uploaded by coreforge is recorded', 'name one with --revision N, or run coreforge release upload');
-  await snapcraft(ctx, snapcraftReleaseArgs(snapName(ctx), rev, [channelName(ctx.config, channel)], percent < 100 ? percent : undefined));
+  if (rev === undefined)
+    throw new BuilderError(
+      'INPUT_INVALID',
+      'cannot start a progressive release: no revision uploaded by coreforge is recorded',
+      'name one with --revision N, or run coreforge release upload',
+    );
+  await snapcraft(
+    ctx,
+    snapcraftReleaseArgs(snapName(ctx), rev, [channelName(ctx.config, channel)], percent < 100 ? percent : undefined),
+  );
 }
 
 export async function status(ctx: ReleaseContext): Promise<ChannelStatus[]> {
@@ -174,11 +248,20 @@ export function formatStatus(rows: readonly ChannelStatus[]): string {
   const lines = [['track', 'arch', 'channel', 'revision', 'version', 'rollout']];
   for (const r of rows) {
     const held = r.revision !== undefined ? String(r.revision) : r.following ? '(follows)' : '-';
-    const rollout = r.progressive ? `${r.progressive.revision} (${r.progressive.version}) to ${r.progressive.percent}%` : '';
+    const rollout = r.progressive
+      ? `${r.progressive.revision} (${r.progressive.version}) to ${r.progressive.percent}%`
+      : '';
     lines.push([r.track, r.arch, r.risk, held, r.version ?? '', rollout]);
   }
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  return lines.map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return lines
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function rollback(ctx: ReleaseContext, risk: Risk): Promise<number | undefined> {
@@ -189,12 +272,32 @@ export async function rollback(ctx: ReleaseContext, risk: Risk): Promise<number 
   let target: number | undefined;
   if (c?.progressive && c.revision !== undefined) {
     target = c.revision; // stop the progressive release: everyone stays on the released revision
-    ctx.log(`${channel} is rolling out revision ${c.progressive.revision} to ${c.progressive.percent}%: releasing revision ${target} to all its devices stops it`);
+    ctx.log(
+      `${channel} is rolling out revision ${c.progressive.revision} to ${c.progressive.percent}%: releasing revision ${target} to all its devices stops it`,
+    );
   } else {
-    if (c?.revision === undefined) throw new BuilderError('RELEASE_REFUSED', `cannot roll back ${channel}: it holds no revision for ${arch}`, 'coreforge release status');
-    const revisions = parseRevisionsTable((await runSnapcraft(ctx.run, snapcraftRevisionsArgs(config.inference.snapName, arch), ctx.signal ? { signal: ctx.signal } : {})).stdout);
+    if (c?.revision === undefined)
+      throw new BuilderError(
+        'RELEASE_REFUSED',
+        `cannot roll back ${channel}: it holds no revision for ${arch}`,
+        'coreforge release status',
+      );
+    const revisions = parseRevisionsTable(
+      (
+        await runSnapcraft(
+          ctx.run,
+          snapcraftRevisionsArgs(config.inference.snapName, arch),
+          ctx.signal ? { signal: ctx.signal } : {},
+        )
+      ).stdout,
+    );
     target = previousRevision(revisions, channel, arch, c.revision);
-    if (target === undefined) throw new BuilderError('RELEASE_REFUSED', `cannot roll back ${channel}: revision ${c.revision} is the first one it ever held for ${arch}`, `close the channel instead: snapcraft close ${config.inference.snapName} ${channel}`);
+    if (target === undefined)
+      throw new BuilderError(
+        'RELEASE_REFUSED',
+        `cannot roll back ${channel}: revision ${c.revision} is the first one it ever held for ${arch}`,
+        `close the channel instead: snapcraft close ${config.inference.snapName} ${channel}`,
+      );
     ctx.log(`${channel} holds revision ${c.revision}; its previous revision is ${target}`);
   }
   await snapcraft(ctx, snapcraftReleaseArgs(config.inference.snapName, target, [channel]));
@@ -212,7 +315,12 @@ export async function next(ctx: ReleaseContext): Promise<'advanced' | 'done'> {
     return 'done';
   }
   const storeRows = ctx.dryRun || !state.rollout?.done.length ? undefined : await storeStatus(ctx);
-  const decision = decideNext(config.release, state.rollout, now, storeRows ?? (state.rollout ? assumed(ctx, state) : []));
+  const decision = decideNext(
+    config.release,
+    state.rollout,
+    now,
+    storeRows ?? (state.rollout ? assumed(ctx, state) : []),
+  );
   if (decision.kind === 'done') {
     ctx.log(decision.message);
     return 'done';
@@ -226,21 +334,49 @@ export async function next(ctx: ReleaseContext): Promise<'advanced' | 'done'> {
     else {
       const health = await checkHealth(gate, ctx.run, ctx.signal);
       if (!health.ok)
-        throw new BuilderError('RELEASE_REFUSED', `cannot advance to step ${decision.step + 1} (${stepLabel(decision.target)}): the health gate failed: ${health.detail}`, 'fix the devices (or roll back: coreforge release rollback --channel CHANNEL), then run coreforge release next again');
+        throw new BuilderError(
+          'RELEASE_REFUSED',
+          `cannot advance to step ${decision.step + 1} (${stepLabel(decision.target)}): the health gate failed: ${health.detail}`,
+          'fix the devices (or roll back: coreforge release rollback --channel CHANNEL), then run coreforge release next again',
+        );
       ctx.log(`health: ${health.detail}`);
     }
   }
   const target = decision.target;
-  const args = snapcraftReleaseArgs(config.inference.snapName, rollout.revision, [channelName(config, target.channel)], target.percent < 100 ? target.percent : undefined);
+  const args = snapcraftReleaseArgs(
+    config.inference.snapName,
+    rollout.revision,
+    [channelName(config, target.channel)],
+    target.percent < 100 ? target.percent : undefined,
+  );
   await snapcraft(ctx, args);
   if (ctx.dryRun) return 'advanced';
   const after = await storeStatus(ctx);
   const c = channelOf(after, config.release.track, rollout.arch, target.channel);
   const ok = target.percent < 100 ? c?.progressive?.revision === rollout.revision : c?.revision === rollout.revision;
-  if (!ok) throw new BuilderError('TOOL_FAILED', `snapcraft reported success, but the store does not show revision ${rollout.revision} on ${channelName(config, target.channel)}`, 'check "coreforge release status" and run coreforge release next again');
-  await writeReleaseState(config, { ...state, rollout: { ...rollout, done: [...rollout.done, { step: decision.step, channel: target.channel, percent: target.percent, at: now.toISOString() }] } });
-  const soak = target.soakSeconds > 0 && decision.step + 1 < plan.length ? `; next step after ${new Date(now.getTime() + target.soakSeconds * 1000).toISOString()}` : '';
-  ctx.log(`step ${decision.step + 1} of ${plan.length} done: revision ${rollout.revision} on ${stepLabel(target)}${soak}`);
+  if (!ok)
+    throw new BuilderError(
+      'TOOL_FAILED',
+      `snapcraft reported success, but the store does not show revision ${rollout.revision} on ${channelName(config, target.channel)}`,
+      'check "coreforge release status" and run coreforge release next again',
+    );
+  await writeReleaseState(config, {
+    ...state,
+    rollout: {
+      ...rollout,
+      done: [
+        ...rollout.done,
+        { step: decision.step, channel: target.channel, percent: target.percent, at: now.toISOString() },
+      ],
+    },
+  });
+  const soak =
+    target.soakSeconds > 0 && decision.step + 1 < plan.length
+      ? `; next step after ${new Date(now.getTime() + target.soakSeconds * 1000).toISOString()}`
+      : '';
+  ctx.log(
+    `step ${decision.step + 1} of ${plan.length} done: revision ${rollout.revision} on ${stepLabel(target)}${soak}`,
+  );
   return 'advanced';
 }
 
@@ -250,5 +386,15 @@ function assumed(ctx: ReleaseContext, state: ReleaseState): ChannelStatus[] {
   const last = r.done.at(-1);
   if (!last) return [];
   const step = ctx.config.release.plan[last.step]!;
-  return [{ track: ctx.config.release.track, arch: r.arch, risk: step.channel, following: false, ...(step.percent < 100 ? { progressive: { revision: r.revision, version: r.version, percent: step.percent } } : { revision: r.revision, version: r.version }) }];
+  return [
+    {
+      track: ctx.config.release.track,
+      arch: r.arch,
+      risk: step.channel,
+      following: false,
+      ...(step.percent < 100
+        ? { progressive: { revision: r.revision, version: r.version, percent: step.percent } }
+        : { revision: r.revision, version: r.version }),
+    },
+  ];
 }

@@ -56,7 +56,11 @@ export async function readReleaseState(config: ProjectConfig): Promise<ReleaseSt
     if (state.version !== 1 || state.snap !== config.inference.snapName) throw new Error('unexpected content');
     return state;
   } catch (error) {
-    throw new BuilderError('INPUT_INVALID', `cannot read the release state "${file}": ${(error as Error).message}`, 'restore it from a backup, or delete it to start the rollout over (coreforge release upload)');
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot read the release state "${file}": ${(error as Error).message}`,
+      'restore it from a backup, or delete it to start the rollout over (coreforge release upload)',
+    );
   }
 }
 

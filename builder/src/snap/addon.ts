@@ -17,7 +17,8 @@ async function addonSources(runtimeDir: string): Promise<string[]> {
   const top = (await listFiles(runtimeDir)).filter((f) => !f.includes('/') && /\.(gyp|gypi)$/.test(f));
   const sub: string[] = [];
   for (const folder of ['native', 'scripts'])
-    if (existsSync(path.join(runtimeDir, folder))) sub.push(...(await listFiles(path.join(runtimeDir, folder))).map((f) => `${folder}/${f}`));
+    if (existsSync(path.join(runtimeDir, folder)))
+      sub.push(...(await listFiles(path.join(runtimeDir, folder))).map((f) => `${folder}/${f}`));
   return [...top, ...sub].sort();
 }
 
@@ -35,7 +36,17 @@ function nodeGypScript(): string {
   // npm bundles node-gyp; find it beside the npm that runs this process.
   const candidates = [
     process.env.npm_config_node_gyp,
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
     '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
     '/usr/share/nodejs/node-gyp/bin/node-gyp.js',
   ];
@@ -55,7 +66,12 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
   if (!existsSync(path.join(runtimeDir, 'binding.gyp'))) return undefined;
   const sources = await addonSources(runtimeDir);
   const hash = createHash('sha256');
-  for (const rel of sources) hash.update(rel).update('\0').update(await readFile(path.join(runtimeDir, rel))).update('\0');
+  for (const rel of sources)
+    hash
+      .update(rel)
+      .update('\0')
+      .update(await readFile(path.join(runtimeDir, rel)))
+      .update('\0');
   const key = hash.digest('hex').slice(0, 16);
   const dir = path.join(options.cacheDir, `addon-${arch}`, key);
   const out = path.join(dir, ADDON_FILE);
@@ -67,7 +83,9 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
   for (const rel of sources) await cp(path.join(runtimeDir, rel), path.join(temp, rel), { recursive: true });
   await cp(path.join(runtimeDir, 'package.json'), path.join(temp, 'package.json'));
   // binding.gyp resolves node-addon-api and tfjs-tflite-node (headers) from the build folder.
-  const deps = options.location.nodeModules.find((d) => existsSync(path.join(d, 'node-addon-api'))) ?? options.location.nodeModules[0];
+  const deps =
+    options.location.nodeModules.find((d) => existsSync(path.join(d, 'node-addon-api'))) ??
+    options.location.nodeModules[0];
   if (deps) await symlink(deps, path.join(temp, 'node_modules'));
   const triplet = ARCH_TRIPLET[arch];
   await options.run(process.execPath, [nodeGypScript(), 'rebuild', `--arch=${arch}`, '--nodedir=/usr'], {

@@ -78,8 +78,14 @@ describe('configure hook', () => {
     [{ threads: '0' }, 'cannot configure classifier: threads must be a number from 1 to 64, not "0"'],
     [{ bind: '$(id)' }, 'cannot configure classifier: bind must be an IPv4 or IPv6 address, not "$(id)"'],
     [{ model: 'missing.tflite' }, 'cannot configure classifier: model "missing.tflite" does not exist'],
-    [{ token: 'short' }, 'cannot configure classifier: token must be 16 to 256 characters long, not 5 (the value is not shown)'],
-    [{ token: 'abcdefghijklmnop$(id)' }, 'cannot configure classifier: token must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = - (the value is not shown)'],
+    [
+      { token: 'short' },
+      'cannot configure classifier: token must be 16 to 256 characters long, not 5 (the value is not shown)',
+    ],
+    [
+      { token: 'abcdefghijklmnop$(id)' },
+      'cannot configure classifier: token must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = - (the value is not shown)',
+    ],
   ])('rejects %o', (values, message) => {
     const c = setup(values as Record<string, string>);
     const r = spawnSync('/bin/sh', [c.hook], { env: c.env, encoding: 'utf8' });
@@ -113,7 +119,9 @@ describe('configure hook', () => {
     writeFileSync(path.join(c.snap, 'bin', 'node'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n');
     chmodSync(path.join(c.snap, 'bin', 'node'), 0o755);
     writeFileSync(path.join(c.snap, 'bin', 'serve'), renderServeScript(spec));
-    const out = execFileSync('/bin/sh', [path.join(c.snap, 'bin', 'serve')], { env: c.env, encoding: 'utf8' }).trim().split('\n');
+    const out = execFileSync('/bin/sh', [path.join(c.snap, 'bin', 'serve')], { env: c.env, encoding: 'utf8' })
+      .trim()
+      .split('\n');
     expect(out.slice(-2)).toEqual(['--token-file', path.join(c.data, 'token')]);
   });
 
@@ -124,11 +132,24 @@ describe('configure hook', () => {
     writeFileSync(path.join(c.snap, 'bin', 'node'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n');
     chmodSync(path.join(c.snap, 'bin', 'node'), 0o755);
     writeFileSync(path.join(c.snap, 'bin', 'serve'), renderServeScript(spec));
-    const out = execFileSync('/bin/sh', [path.join(c.snap, 'bin', 'serve')], { env: c.env, encoding: 'utf8' }).trim().split('\n');
+    const out = execFileSync('/bin/sh', [path.join(c.snap, 'bin', 'serve')], { env: c.env, encoding: 'utf8' })
+      .trim()
+      .split('\n');
     expect(out).toEqual([
-      `${c.snap}/runtime/bin/coreforge-runtime.js`, 'serve',
-      '-m', `${c.snap}/model/${spec.model.name}`, '-l', `${c.snap}/model/imagenet_labels.txt`,
-      '-k', '5', '--threads', '3', '--port', '9000', '--bind', '0.0.0.0',
+      `${c.snap}/runtime/bin/coreforge-runtime.js`,
+      'serve',
+      '-m',
+      `${c.snap}/model/${spec.model.name}`,
+      '-l',
+      `${c.snap}/model/imagenet_labels.txt`,
+      '-k',
+      '5',
+      '--threads',
+      '3',
+      '--port',
+      '9000',
+      '--bind',
+      '0.0.0.0',
     ]);
   });
 });

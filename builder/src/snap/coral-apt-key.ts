@@ -30,15 +30,26 @@ export function fingerprintsFromColons(text: string): string[] {
 export async function readCoralAptKey(config: ProjectConfig, run: Run): Promise<string> {
   const file = config.inference.coralAptKey;
   if (file === undefined)
-    throw new BuilderError('INPUT_INVALID', `cannot write the snapcraft project: ${config.file}: inference.coral-apt-key is needed with accelerator "${config.inference.accelerator}" (snapcraft verifies Coral's repository with it)`, KEY_HINT);
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot write the snapcraft project: ${config.file}: inference.coral-apt-key is needed with accelerator "${config.inference.accelerator}" (snapcraft verifies Coral's repository with it)`,
+      KEY_HINT,
+    );
   const text = await readFile(file, 'utf8').catch(() => {
     throw new BuilderError('FILE_NOT_FOUND', `cannot read inference.coral-apt-key "${file}"`, KEY_HINT);
   });
   if (!text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----'))
-    throw new BuilderError('INPUT_INVALID', `inference.coral-apt-key "${file}" is not an ASCII-armoured public key`, KEY_HINT);
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `inference.coral-apt-key "${file}" is not an ASCII-armoured public key`,
+      KEY_HINT,
+    );
   const home = await mkdtemp(path.join(os.tmpdir(), 'coreforge-gpg-'));
   try {
-    const shown = await run('gpg', ['--batch', '--with-colons', '--show-keys', file], { env: { GNUPGHOME: home }, timeout: 30_000 });
+    const shown = await run('gpg', ['--batch', '--with-colons', '--show-keys', file], {
+      env: { GNUPGHOME: home },
+      timeout: 30_000,
+    });
     const fingerprints = fingerprintsFromColons(shown.stdout);
     if (!fingerprints.includes(CORAL_APT.keyId))
       throw new BuilderError(

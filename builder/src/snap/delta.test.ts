@@ -22,13 +22,32 @@ test('files map to the part that ships them', () => {
       'model/labels.txt',
       'meta/snap.yaml',
     ].map(partOf),
-  ).toEqual(['node', 'launchers', 'runtime', 'runtime', 'dependencies', 'tflite', 'edgetpu', 'model', 'labels', 'meta']);
+  ).toEqual([
+    'node',
+    'launchers',
+    'runtime',
+    'runtime',
+    'dependencies',
+    'tflite',
+    'edgetpu',
+    'model',
+    'labels',
+    'meta',
+  ]);
 });
 
 test('diffTrees finds changed, added and removed files and counts new bytes', () => {
   const e = (size: number, sha256: string) => ({ size, sha256 });
-  const before = new Map([['a', e(1, 'x')], ['b', e(2, 'y')], ['c', e(3, 'z')]]);
-  const after = new Map([['a', e(1, 'x')], ['b', e(5, 'w')], ['d', e(7, 'v')]]);
+  const before = new Map([
+    ['a', e(1, 'x')],
+    ['b', e(2, 'y')],
+    ['c', e(3, 'z')],
+  ]);
+  const after = new Map([
+    ['a', e(1, 'x')],
+    ['b', e(5, 'w')],
+    ['d', e(7, 'v')],
+  ]);
   expect(diffTrees(before, after)).toEqual({ added: ['d'], removed: ['c'], changed: ['b'], changedBytes: 12 });
 });
 

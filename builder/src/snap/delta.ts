@@ -56,30 +56,48 @@ export async function snapCompression(file: string): Promise<SnapCompression> {
   } finally {
     await handle.close();
   }
-  if (head.readUInt32LE(0) !== 0x73717368) throw new BuilderError('INPUT_INVALID', `cannot read "${file}": it is not a squashfs snap`);
+  if (head.readUInt32LE(0) !== 0x73717368)
+    throw new BuilderError('INPUT_INVALID', `cannot read "${file}": it is not a squashfs snap`);
   const id = head.readUInt16LE(20);
   if (id === 4) return 'xz';
   if (id === 3) return 'lzo';
   throw new BuilderError('INPUT_INVALID', `cannot read "${file}": squashfs compression id ${id} is neither xz nor lzo`);
 }
 
-async function measure(run: Run, oldSnap: string, newSnap: string, work: string, compression: SnapCompression, signal?: AbortSignal): Promise<DeltaFigures> {
+async function measure(
+  run: Run,
+  oldSnap: string,
+  newSnap: string,
+  work: string,
+  compression: SnapCompression,
+  signal?: AbortSignal,
+): Promise<DeltaFigures> {
   const delta = path.join(work, `${compression}.xdelta3`);
   await run('xdelta3', xdelta3EncodeArgs(oldSnap, newSnap, delta), { signal, timeout: 900_000 });
   // Prove the delta reproduces the new snap, as snapd would apply it.
   const check = path.join(work, `${compression}.check.snap`);
   await run('xdelta3', xdelta3DecodeArgs(oldSnap, delta, check), { signal, timeout: 900_000 });
   const [a, b] = await Promise.all([readFile(check), readFile(newSnap)]);
-  if (!a.equals(b)) throw new BuilderError('TOOL_FAILED', 'cannot verify the delta: xdelta3 -d did not reproduce the new snap');
+  if (!a.equals(b))
+    throw new BuilderError('TOOL_FAILED', 'cannot verify the delta: xdelta3 -d did not reproduce the new snap');
   await rm(check);
-  const [oldBytes, newBytes, deltaBytes] = await Promise.all([oldSnap, newSnap, delta].map(async (f) => (await stat(f)).size));
-  return { compression, oldBytes: oldBytes!, newBytes: newBytes!, deltaBytes: deltaBytes!, ratio: deltaBytes! / newBytes! };
+  const [oldBytes, newBytes, deltaBytes] = await Promise.all(
+    [oldSnap, newSnap, delta].map(async (f) => (await stat(f)).size),
+  );
+  return {
+    compression,
+    oldBytes: oldBytes!,
+    newBytes: newBytes!,
+    deltaBytes: deltaBytes!,
+    ratio: deltaBytes! / newBytes!,
+  };
 }
 
 export async function snapDeltaReport(oldSnap: string, newSnap: string, options: DeltaOptions): Promise<DeltaReport> {
   const { run, signal } = options;
   const progress = options.onProgress ?? (() => undefined);
-  for (const f of [oldSnap, newSnap]) if (!existsSync(f)) throw new BuilderError('FILE_NOT_FOUND', `cannot compare snaps: "${f}" does not exist`);
+  for (const f of [oldSnap, newSnap])
+    if (!existsSync(f)) throw new BuilderError('FILE_NOT_FOUND', `cannot compare snaps: "${f}" does not exist`);
   await snapCompression(oldSnap);
   const compression = await snapCompression(newSnap);
   const work = await mkdtemp(path.join(os.tmpdir(), 'coreforge-delta-'));
@@ -97,7 +115,10 @@ export async function snapDeltaReport(oldSnap: string, newSnap: string, options:
       const other: SnapCompression = compression === 'xz' ? 'lzo' : 'xz';
       progress(`repacking both with ${other}`);
       const packed: string[] = [];
-      for (const [name, dir] of [['old', oldDir], ['new', newDir]] as const) {
+      for (const [name, dir] of [
+        ['old', oldDir],
+        ['new', newDir],
+      ] as const) {
         await run('snap', ['pack', `--compression=${other}`, `--filename=${name}.snap`, dir, path.join(work, other)], {
           env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) },
           signal,

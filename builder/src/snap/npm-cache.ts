@@ -36,14 +36,16 @@ export async function verifyFolder(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
-  for (const [rel, want] of Object.entries(manifest)) if ((await sha(path.join(dir, rel), 'sha256').catch(() => '')) !== want) return false;
+  for (const [rel, want] of Object.entries(manifest))
+    if ((await sha(path.join(dir, rel), 'sha256').catch(() => '')) !== want) return false;
   return Object.keys(manifest).length > 0;
 }
 
 export async function writeFolderManifest(dir: string): Promise<void> {
   const manifest: Record<string, string> = {};
   for (const rel of await listFiles(dir))
-    if (rel !== VERIFIED_MANIFEST && (await lstat(path.join(dir, rel))).isFile()) manifest[rel] = await sha(path.join(dir, rel), 'sha256');
+    if (rel !== VERIFIED_MANIFEST && (await lstat(path.join(dir, rel))).isFile())
+      manifest[rel] = await sha(path.join(dir, rel), 'sha256');
   await writeFileAtomic(path.join(dir, VERIFIED_MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
 }
 
@@ -51,24 +53,45 @@ export async function writeFolderManifest(dir: string): Promise<void> {
  * The tarball of `name@version` in the cache, with the registry's sha512 integrity beside it (npm checked the
  * download against it). A tarball that does not match its integrity, or has none, is fetched again.
  */
-async function verifiedTarball(run: Run, cacheDir: string, name: string, version: string, o: { signal?: AbortSignal; onProgress?: (msg: string) => void }): Promise<string> {
+async function verifiedTarball(
+  run: Run,
+  cacheDir: string,
+  name: string,
+  version: string,
+  o: { signal?: AbortSignal; onProgress?: (msg: string) => void },
+): Promise<string> {
   const tgz = path.join(cacheDir, tarballName(name, version));
   const integrityFile = `${tgz}.integrity`;
-  const recorded = await readFile(integrityFile, 'utf8').then((t) => t.trim(), () => undefined);
+  const recorded = await readFile(integrityFile, 'utf8').then(
+    (t) => t.trim(),
+    () => undefined,
+  );
   if (recorded && existsSync(tgz) && `sha512-${await sha(tgz, 'sha512', 'base64')}` === recorded) return tgz;
-  if (recorded || existsSync(tgz)) o.onProgress?.(`the cached ${path.basename(tgz)} does not match its checksum: fetching it again`);
+  if (recorded || existsSync(tgz))
+    o.onProgress?.(`the cached ${path.basename(tgz)} does not match its checksum: fetching it again`);
   await rm(tgz, { force: true });
   await rm(integrityFile, { force: true });
   o.onProgress?.(`fetching ${name}@${version} with npm pack`);
   const staging = await mkdtemp(path.join(cacheDir, `.npm-pack-${process.pid}-`));
   try {
-    const r = await run('npm', ['pack', `${name}@${version}`, '--pack-destination', staging, '--json', '--silent'], { signal: o.signal, timeout: 600_000 });
+    const r = await run('npm', ['pack', `${name}@${version}`, '--pack-destination', staging, '--json', '--silent'], {
+      signal: o.signal,
+      timeout: 600_000,
+    });
     const info = (JSON.parse(r.stdout) as { integrity?: string; filename?: string }[])[0];
     if (!info?.integrity?.startsWith('sha512-') || !info.filename)
-      throw new BuilderError('TOOL_FAILED', `cannot fetch ${name}@${version}: npm pack gave no sha512 integrity`, 'check the npm registry configuration');
+      throw new BuilderError(
+        'TOOL_FAILED',
+        `cannot fetch ${name}@${version}: npm pack gave no sha512 integrity`,
+        'check the npm registry configuration',
+      );
     const fetched = path.join(staging, info.filename);
     if (`sha512-${await sha(fetched, 'sha512', 'base64')}` !== info.integrity)
-      throw new BuilderError('TOOL_FAILED', `cannot fetch ${name}@${version}: the tarball does not match the registry's integrity ${info.integrity}`, 'retry; if it persists, the registry or a proxy is serving a bad file');
+      throw new BuilderError(
+        'TOOL_FAILED',
+        `cannot fetch ${name}@${version}: the tarball does not match the registry's integrity ${info.integrity}`,
+        'retry; if it persists, the registry or a proxy is serving a bad file',
+      );
     await rename(fetched, tgz);
     await writeFileAtomic(integrityFile, `${info.integrity}\n`);
     return tgz;
@@ -92,7 +115,8 @@ export async function unpackedNpmPackage(
 ): Promise<string> {
   const dir = path.join(cacheDir, 'npm', `${name.replace('/', '+')}@${version}`);
   if (await verifyFolder(dir)) return dir;
-  if (existsSync(dir)) options.onProgress?.(`the cached ${name}@${version} does not match its checksums: unpacking it again`);
+  if (existsSync(dir))
+    options.onProgress?.(`the cached ${name}@${version} does not match its checksums: unpacking it again`);
   await mkdir(path.join(cacheDir, 'npm'), { recursive: true });
   const tgz = await verifiedTarball(run, cacheDir, name, version, options);
   const temp = `${dir}.tmp-${process.pid}`;

@@ -37,7 +37,9 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
   }, 600_000);
 
   test('amd64: snap pack accepted it, the layout is as documented and nothing lean-breaking is inside', () => {
-    const listing = execFileSync('unsquashfs', ['-l', amd64.snapFile], { encoding: 'utf8' }).split('\n').map((l) => l.replace(/^squashfs-root\/?/, ''));
+    const listing = execFileSync('unsquashfs', ['-l', amd64.snapFile], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.replace(/^squashfs-root\/?/, ''));
     for (const want of [
       'bin/node',
       'bin/classify',
@@ -63,17 +65,30 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
   test('meta/snap.yaml declares classify and the serve daemon', () => {
     const dir = path.join(work, 'meta-check');
     unpack(amd64.snapFile, dir);
-    const meta = parse(readFileSync(path.join(dir, 'meta', 'snap.yaml'), 'utf8')) as { apps: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+    const meta = parse(readFileSync(path.join(dir, 'meta', 'snap.yaml'), 'utf8')) as {
+      apps: Record<string, Record<string, unknown>>;
+    } & Record<string, unknown>;
     expect(meta).toMatchObject({ name: 'classifier', base: 'core24', architectures: ['amd64'], confinement: 'strict' });
     expect(meta.apps.classify).toEqual({ command: 'bin/classify', plugs: ['home'] });
-    expect(meta.apps.serve).toMatchObject({ command: 'bin/serve', daemon: 'simple', 'install-mode': 'enable', plugs: ['network-bind'] });
+    expect(meta.apps.serve).toMatchObject({
+      command: 'bin/serve',
+      daemon: 'simple',
+      'install-mode': 'enable',
+      plugs: ['network-bind'],
+    });
   });
 
-  test('the amd64 classify app run from the unpacked tree names Grace Hopper\'s uniform', () => {
+  test("the amd64 classify app run from the unpacked tree names Grace Hopper's uniform", () => {
     const dir = path.join(work, 'run-check');
     unpack(amd64.snapFile, dir);
     const out = execFileSync('/bin/sh', [path.join(dir, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp')], {
-      env: { PATH: '/usr/bin:/bin', SNAP: dir, SNAP_DATA: path.join(work, 'data'), SNAP_NAME: 'classifier', SNAP_ARCH: 'amd64' },
+      env: {
+        PATH: '/usr/bin:/bin',
+        SNAP: dir,
+        SNAP_DATA: path.join(work, 'data'),
+        SNAP_NAME: 'classifier',
+        SNAP_ARCH: 'amd64',
+      },
       encoding: 'utf8',
     });
     expect(out.split('\n')[0]).toMatch(/^0\.\d{6}: 653:military uniform$/);
@@ -85,11 +100,24 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
     const dir = path.join(work, 'tflite-check');
     unpack(amd64.snapFile, dir);
     expect(sha256(path.join(dir, 'lib', 'libtensorflowlite_c.so'))).toBe(sha256(tflite219('x64')));
-    const out = execFileSync('/bin/sh', [path.join(dir, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp'), '--json'], {
-      env: { PATH: '/usr/bin:/bin', SNAP: dir, SNAP_DATA: path.join(work, 'data-json'), SNAP_NAME: 'classifier', SNAP_ARCH: 'amd64' },
-      encoding: 'utf8',
-    });
-    const report = JSON.parse(out) as { results: { index: number }[]; model: { path: string; library: { version: string } } };
+    const out = execFileSync(
+      '/bin/sh',
+      [path.join(dir, 'bin', 'classify'), '-i', fixture('images/grace_hopper.bmp'), '--json'],
+      {
+        env: {
+          PATH: '/usr/bin:/bin',
+          SNAP: dir,
+          SNAP_DATA: path.join(work, 'data-json'),
+          SNAP_NAME: 'classifier',
+          SNAP_ARCH: 'amd64',
+        },
+        encoding: 'utf8',
+      },
+    );
+    const report = JSON.parse(out) as {
+      results: { index: number }[];
+      model: { path: string; library: { version: string } };
+    };
     expect(report.results[0]!.index).toBe(653);
     expect(report.model.path).toBe('xnnpack(qs8+qu8)');
     expect(report.model.library.version).toBe('2.19.0');
@@ -104,7 +132,14 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
     writeFileSync(path.join(data, 'config.env'), `CF_PORT=${port}\nCF_BIND=127.0.0.1\n`);
     const shell = existsSync('/bin/busybox') ? ['/bin/busybox', 'sh'] : ['/bin/sh'];
     const child = spawn(shell[0]!, [...shell.slice(1), path.join(dir, 'bin', 'serve')], {
-      env: { PATH: '/usr/bin:/bin', SNAP: dir, SNAP_DATA: data, SNAP_COMMON: data, SNAP_NAME: 'classifier', SNAP_ARCH: 'amd64' },
+      env: {
+        PATH: '/usr/bin:/bin',
+        SNAP: dir,
+        SNAP_DATA: data,
+        SNAP_COMMON: data,
+        SNAP_NAME: 'classifier',
+        SNAP_ARCH: 'amd64',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -118,7 +153,10 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
         child.stderr.on('data', onData);
         child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
       });
-      const res = await fetch(`http://127.0.0.1:${port}/v1/classify`, { method: 'POST', body: readFileSync(fixture('images/grace_hopper.bmp')) });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/classify`, {
+        method: 'POST',
+        body: readFileSync(fixture('images/grace_hopper.bmp')),
+      });
       const body = (await res.json()) as { results: { index: number; label: string }[] };
       expect(res.status).toBe(200);
       expect(body.results[0]).toMatchObject({ index: 653, label: 'military uniform' });
@@ -141,7 +179,12 @@ describe.skipIf(missing.length > 0)('offline snap packing', () => {
     const dir = path.join(work, 'arm64-check');
     unpack(arm64.snapFile, dir);
     const files = await listFiles(dir);
-    expect(await findForeignElfs(files.map((f) => path.join(dir, f)), 'arm64')).toEqual([]);
+    expect(
+      await findForeignElfs(
+        files.map((f) => path.join(dir, f)),
+        'arm64',
+      ),
+    ).toEqual([]);
     expect(files).toContain('runtime/node_modules/@img/sharp-linux-arm64/lib/sharp-linux-arm64.node');
     expect(files).toContain('runtime/build/Release/coreforge_tflite.node');
     expect(sha256(path.join(dir, 'lib', 'libtensorflowlite_c.so'))).toBe(sha256(tflite219('arm64')));

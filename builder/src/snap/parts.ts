@@ -1,5 +1,15 @@
 // Which snap part a file in the inference snap belongs to (for the size report and delta summaries).
-export const SNAP_PARTS = ['node', 'runtime', 'dependencies', 'tflite', 'edgetpu', 'model', 'labels', 'launchers', 'meta'] as const;
+export const SNAP_PARTS = [
+  'node',
+  'runtime',
+  'dependencies',
+  'tflite',
+  'edgetpu',
+  'model',
+  'labels',
+  'launchers',
+  'meta',
+] as const;
 export type SnapPart = (typeof SNAP_PARTS)[number];
 
 export function partOf(rel: string): SnapPart {

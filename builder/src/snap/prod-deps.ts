@@ -12,7 +12,11 @@ import { unpackedNpmPackage } from './npm-cache.js';
 export const BUILD_ONLY_DEPENDENCIES: readonly string[] = ['node-addon-api', 'node-gyp'];
 
 /** Dependencies the packer stages on its own (TFLite's library as the tflite part, the addon as the runtime's build). */
-export const STAGED_SEPARATELY: readonly string[] = ['tfjs-tflite-node', '@coreforge/runtime-linux-x64', '@coreforge/runtime-linux-arm64'];
+export const STAGED_SEPARATELY: readonly string[] = [
+  'tfjs-tflite-node',
+  '@coreforge/runtime-linux-x64',
+  '@coreforge/runtime-linux-arm64',
+];
 
 const NPM_CPU: Readonly<Record<SnapArch, string>> = { amd64: 'x64', arm64: 'arm64' };
 
@@ -70,8 +74,10 @@ export async function resolveProductionDeps(root: PackageJson, options: ResolveO
   const queue: { name: string; range: string; optional: boolean }[] = [];
   const enqueue = (pkg: PackageJson) => {
     const skip = (name: string) => BUILD_ONLY_DEPENDENCIES.includes(name) || STAGED_SEPARATELY.includes(name);
-    for (const [name, range] of Object.entries(pkg.dependencies ?? {})) if (!skip(name)) queue.push({ name, range, optional: false });
-    for (const [name, range] of Object.entries(pkg.optionalDependencies ?? {})) if (!skip(name)) queue.push({ name, range, optional: true });
+    for (const [name, range] of Object.entries(pkg.dependencies ?? {}))
+      if (!skip(name)) queue.push({ name, range, optional: false });
+    for (const [name, range] of Object.entries(pkg.optionalDependencies ?? {}))
+      if (!skip(name)) queue.push({ name, range, optional: true });
   };
   enqueue(root);
   while (queue.length > 0) {
@@ -81,12 +87,17 @@ export async function resolveProductionDeps(root: PackageJson, options: ResolveO
     let dir = options.searchDirs.map((d) => path.join(d, name)).find((d) => existsSync(path.join(d, 'package.json')));
     let pkg = dir ? await readPackageJson(dir) : undefined;
     if (pkg && !fitsTarget(pkg, options.arch)) {
-      if (!optional) throw new BuilderError('INPUT_INVALID', `cannot stage "${name}": it does not run on linux ${options.arch}`);
+      if (!optional)
+        throw new BuilderError('INPUT_INVALID', `cannot stage "${name}": it does not run on linux ${options.arch}`);
       continue;
     }
     if (!dir) {
       if (!optional) {
-        throw new BuilderError('FILE_NOT_FOUND', `cannot stage the runtime: dependency "${name}" is not installed`, 'npm install');
+        throw new BuilderError(
+          'FILE_NOT_FOUND',
+          `cannot stage the runtime: dependency "${name}" is not installed`,
+          'npm install',
+        );
       }
       const version = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(range) ? range : undefined;
       if (!version) continue;

@@ -11,13 +11,25 @@ export function npmTarballName(name: string, version: string): string {
 }
 
 export async function runtimeTarballName(runtimeDir: string): Promise<string> {
-  const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   return npmTarballName(pkg.name, pkg.version);
 }
 
 /** Runs `npm pack` in `runtimeDir` into `destDir` and returns the tarball's path. */
-export async function packRuntime(run: Run, runtimeDir: string, destDir: string, signal?: AbortSignal): Promise<string> {
-  const result = await run('npm', ['pack', '--json', '--pack-destination', destDir], { cwd: runtimeDir, timeout: 300_000, ...(signal && { signal }) });
+export async function packRuntime(
+  run: Run,
+  runtimeDir: string,
+  destDir: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const result = await run('npm', ['pack', '--json', '--pack-destination', destDir], {
+    cwd: runtimeDir,
+    timeout: 300_000,
+    ...(signal && { signal }),
+  });
   let name: string | undefined;
   try {
     name = (JSON.parse(result.stdout) as { filename: string }[])[0]?.filename;

@@ -49,7 +49,11 @@ export async function snapSizeReport(snap: string, options: { run: Run; signal?:
         await link(path.join(dir, rel), path.join(partDir, rel));
       }
       const out = path.join(work, `${part}.squashfs`);
-      await run('mksquashfs', [partDir, out, '-noappend', '-comp', compression, '-no-progress', '-quiet', '-all-root', '-no-xattrs'], { signal, timeout: 900_000 });
+      await run(
+        'mksquashfs',
+        [partDir, out, '-noappend', '-comp', compression, '-no-progress', '-quiet', '-all-root', '-no-xattrs'],
+        { signal, timeout: 900_000 },
+      );
       parts.push({
         part,
         files: files.length,

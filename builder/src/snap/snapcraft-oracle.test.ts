@@ -13,8 +13,11 @@ const present = existsSync(ORACLE);
 if (!present) console.warn(`skipping snapcraft's schema oracle: ${ORACLE} is missing`);
 
 describe.skipIf(!present)("snapcraft 9.0.1's JSON schema", () => {
-  const validate = present ? new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(ORACLE, 'utf8')) as object) : undefined;
-  const problems = (text: string) => (validate!(parse(text)) ? [] : (validate!.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? ''}`));
+  const validate = present
+    ? new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(ORACLE, 'utf8')) as object)
+    : undefined;
+  const problems = (text: string) =>
+    validate!(parse(text)) ? [] : (validate!.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? ''}`);
 
   test.each(Object.keys(SNAP_SPEC_CASES))('accepts the rendered %s snapcraft.yaml', (name) => {
     expect(problems(renderSnapcraftYaml(SNAP_SPEC_CASES[name]!))).toEqual([]);

@@ -30,7 +30,11 @@ export interface SnapcraftProject {
 }
 
 /** The project's files (sources named by host path, not copied yet); `runtimeTarball` is the npm pack output. */
-export async function planSnapcraftProject(config: ProjectConfig, runtimeTarball: string, options: SnapcraftProjectOptions): Promise<SnapcraftProject> {
+export async function planSnapcraftProject(
+  config: ProjectConfig,
+  runtimeTarball: string,
+  options: SnapcraftProjectOptions,
+): Promise<SnapcraftProject> {
   const version = await resolveSnapVersion(config, options.run);
   const coralAptKey = config.inference.accelerator !== 'none' ? await readCoralAptKey(config, options.run) : undefined;
   const spec = snapSpecFromConfig(config, {
@@ -41,7 +45,11 @@ export async function planSnapcraftProject(config: ProjectConfig, runtimeTarball
   });
   const files = renderSnapcraftProject(spec);
   const problems = checkSnapcraftYaml(files[0]!.content!);
-  if (problems.length > 0) throw new BuilderError('INPUT_INVALID', `cannot render snapcraft.yaml: it fails the schema: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot render snapcraft.yaml: it fails the schema: ${problems.join('; ')}`,
+    );
   return { version, files };
 }
 
@@ -54,7 +62,8 @@ async function copyFileAtomic(from: string, to: string, mode: number): Promise<v
     await rename(temp, to);
   } catch (error) {
     await rm(temp, { force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new BuilderError('FILE_NOT_FOUND', `cannot copy "${from}" into the snapcraft project: it does not exist`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new BuilderError('FILE_NOT_FOUND', `cannot copy "${from}" into the snapcraft project: it does not exist`);
     throw error;
   }
 }
@@ -62,12 +71,20 @@ async function copyFileAtomic(from: string, to: string, mode: number): Promise<v
 /** The snapcraft.yaml text alone (for --stdout): no files are packed or copied. */
 export async function renderSnapcraftYamlFor(config: ProjectConfig, options: SnapcraftProjectOptions): Promise<string> {
   const runtimeDir = options.repoRoot ? path.join(options.repoRoot, 'runtime') : locateRuntime().runtimeDir;
-  const project = await planSnapcraftProject(config, path.join(runtimeDir, await runtimeTarballName(runtimeDir)), options);
+  const project = await planSnapcraftProject(
+    config,
+    path.join(runtimeDir, await runtimeTarballName(runtimeDir)),
+    options,
+  );
   return project.files[0]!.content!;
 }
 
 /** Packs the runtime, then writes every file of the project under `outDir` (each atomically). Returns the paths. */
-export async function writeSnapcraftProject(config: ProjectConfig, outDir: string, options: SnapcraftProjectOptions): Promise<{ version: string; paths: string[] }> {
+export async function writeSnapcraftProject(
+  config: ProjectConfig,
+  outDir: string,
+  options: SnapcraftProjectOptions,
+): Promise<{ version: string; paths: string[] }> {
   const runtimeDir = options.repoRoot ? path.join(options.repoRoot, 'runtime') : locateRuntime().runtimeDir;
   const temp = await mkdtemp(path.join(os.tmpdir(), 'coreforge-runtime-pack-'));
   try {

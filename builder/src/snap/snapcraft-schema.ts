@@ -20,6 +20,9 @@ export function checkSnapcraftYaml(text: string): string[] {
   const validate = validator();
   if (validate(parse(text))) return [];
   return (validate.errors ?? [])
-    .map((e) => `${e.instancePath || '/'}: ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'}: ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`,
+    )
     .sort();
 }

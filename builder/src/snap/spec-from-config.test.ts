@@ -9,7 +9,10 @@ test('maps the project file to a CPU snap spec with the host paths of its source
     grade: 'devel',
     compression: 'xz',
     architectures: ['amd64'],
-    model: { name: 'mobilenet_v2_1.0_224_quant.tflite', source: '/work/project/models/mobilenet_v2_1.0_224_quant.tflite' },
+    model: {
+      name: 'mobilenet_v2_1.0_224_quant.tflite',
+      source: '/work/project/models/mobilenet_v2_1.0_224_quant.tflite',
+    },
     labels: { name: 'imagenet_labels.txt', source: '/work/project/models/imagenet_labels.txt' },
     service: { port: 8080, bind: '0.0.0.0', threads: 1, topK: 5 },
   });
@@ -22,7 +25,12 @@ test('a Coral project gets the edgetpu runtime, access and model', () => {
       grade: 'signed',
       target: 'pi-arm64',
       arch: 'arm64',
-      inference: { accelerator: 'coral-usb', edgetpuRuntime: 'max', coralAccess: 'custom-device', edgetpuModel: '/work/project/m_edgetpu.tflite' },
+      inference: {
+        accelerator: 'coral-usb',
+        edgetpuRuntime: 'max',
+        coralAccess: 'custom-device',
+        edgetpuModel: '/work/project/m_edgetpu.tflite',
+      },
     }),
   );
   expect(spec).toMatchObject({

@@ -29,10 +29,24 @@ export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptio
     architectures: options.architectures ?? [config.arch],
     runtimeTarball: options.runtimeTarball ?? 'runtime/coreforge-runtime-0.1.0.tgz',
     model: { name: path.basename(inf.model), source: inf.model },
-    ...(coral && inf.edgetpuModel ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: inf.edgetpuModel } } : {}),
+    ...(coral && inf.edgetpuModel
+      ? { edgetpuModel: { name: path.basename(inf.edgetpuModel), source: inf.edgetpuModel } }
+      : {}),
     labels: { name: path.basename(inf.labels), source: inf.labels },
-    ...(coral ? { coral: { runtime: inf.edgetpuRuntime, access: inf.coralAccess, customDevice: CORAL_CUSTOM_DEVICE, aptKey: options.coralAptKey ?? '' } } : {}),
+    ...(coral
+      ? {
+          coral: {
+            runtime: inf.edgetpuRuntime,
+            access: inf.coralAccess,
+            customDevice: CORAL_CUSTOM_DEVICE,
+            aptKey: options.coralAptKey ?? '',
+          },
+        }
+      : {}),
     service: { port: inf.port, bind: inf.bind, threads: inf.threads, topK: inf.topK },
-    tflite: inf.tflite.kind === 'path' ? { kind: 'file', source: inf.tflite.path } : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
+    tflite:
+      inf.tflite.kind === 'path'
+        ? { kind: 'file', source: inf.tflite.path }
+        : { kind: inf.tflite.version === '2.19' ? 'litert' : 'tfjs' },
   };
 }

@@ -92,7 +92,12 @@ export class StagePlan {
         const content = createHash('sha256');
         await pipeline(createReadStream(e.source), content);
         hash.update(`${e.rel}\0${exec ? 'x' : '-'}\0${content.digest('hex')}\n`);
-      } else hash.update(`${e.rel}\0${(e.mode ?? 0o644).toString(8)}\0${createHash('sha256').update(e.text ?? '').digest('hex')}\n`);
+      } else
+        hash.update(
+          `${e.rel}\0${(e.mode ?? 0o644).toString(8)}\0${createHash('sha256')
+            .update(e.text ?? '')
+            .digest('hex')}\n`,
+        );
     }
     return hash.digest('hex');
   }

@@ -24,20 +24,36 @@ export interface ResolvedTflite {
 
 /** The library file for `arch`; throws FILE_NOT_FOUND with the way to get it. */
 /** `tfjs29` is tfjs-tflite-node's library for `arch` where npm installed it (runtime-location.ts), if it is installed. */
-export function resolveTfliteLibrary(choice: TfliteChoice, arch: SnapArch, tfjs29: string | undefined, env: Readonly<Record<string, string | undefined>>): ResolvedTflite {
+export function resolveTfliteLibrary(
+  choice: TfliteChoice,
+  arch: SnapArch,
+  tfjs29: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedTflite {
   if (choice.kind === 'path') {
-    if (!existsSync(choice.path)) throw new BuilderError('FILE_NOT_FOUND', `cannot find the TFLite library "${choice.path}" (inference.tflite)`, 'fix inference.tflite, or use "2.19" or "2.9"');
+    if (!existsSync(choice.path))
+      throw new BuilderError(
+        'FILE_NOT_FOUND',
+        `cannot find the TFLite library "${choice.path}" (inference.tflite)`,
+        'fix inference.tflite, or use "2.19" or "2.9"',
+      );
     return { file: choice.path, source: 'inference.tflite' };
   }
   if (choice.version === '2.9') {
     if (!tfjs29 || !existsSync(tfjs29))
-      throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.9 for ${arch}: tfjs-tflite-node is not installed${tfjs29 ? ` ("${tfjs29}" does not exist)` : ''}`, 'reinstall Coreforge (tfjs-tflite-node is a dependency of @coreforge/runtime), or npm ci in a checkout');
+      throw new BuilderError(
+        'FILE_NOT_FOUND',
+        `cannot find TFLite 2.9 for ${arch}: tfjs-tflite-node is not installed${tfjs29 ? ` ("${tfjs29}" does not exist)` : ''}`,
+        'reinstall Coreforge (tfjs-tflite-node is a dependency of @coreforge/runtime), or npm ci in a checkout',
+      );
     return { file: tfjs29, version: '2.9', source: 'tfjs-tflite-node' };
   }
   const dir = env[TFLITE_DIR_ENV];
   const how = `set ${TFLITE_DIR_ENV} to a folder holding linux-x64/ and linux-arm64/libtensorflowlite_c.so built from LiteRT v2.2.0 (README "Which TFLite"), build the snap with snapcraft ("coreforge snap render", which builds it from source), or set inference.tflite to "2.9"`;
-  if (!dir) throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.19 for ${arch}: ${TFLITE_DIR_ENV} is not set`, how);
+  if (!dir)
+    throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.19 for ${arch}: ${TFLITE_DIR_ENV} is not set`, how);
   const file = path.join(dir, `linux-${NODE_ARCH[arch]}`, 'libtensorflowlite_c.so');
-  if (!existsSync(file)) throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.19 for ${arch}: "${file}" does not exist`, how);
+  if (!existsSync(file))
+    throw new BuilderError('FILE_NOT_FOUND', `cannot find TFLite 2.19 for ${arch}: "${file}" does not exist`, how);
   return { file, version: '2.19', source: `$${TFLITE_DIR_ENV}` };
 }

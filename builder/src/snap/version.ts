@@ -18,7 +18,8 @@ export function versionFromGitDescribe(described: string | undefined, always: st
 
 export async function resolveSnapVersion(config: ProjectConfig, run: Run): Promise<string> {
   if (config.inference.version !== undefined) return config.inference.version;
-  const git = (args: string[]) => run('git', ['-C', config.dir, 'describe', ...args], { reject: false, timeout: 30_000 });
+  const git = (args: string[]) =>
+    run('git', ['-C', config.dir, 'describe', ...args], { reject: false, timeout: 30_000 });
   const described = await git(['--dirty']);
   let version: string;
   if (described.exitCode === 0) version = versionFromGitDescribe(described.stdout, '');

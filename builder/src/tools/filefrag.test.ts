@@ -31,6 +31,10 @@ describe('filefrag', () => {
 
   it('gives undefined for output without the size header, and no ranges for a file that is all hole', () => {
     expect(parseFilefrag('filefrag: Operation not supported\n')).toBeUndefined();
-    expect(parseFilefrag('File size of x is 8192 (2 blocks of 4096 bytes)\nx: 0 extents found\n')).toEqual({ blockSize: 4096, size: 8192, ranges: [] });
+    expect(parseFilefrag('File size of x is 8192 (2 blocks of 4096 bytes)\nx: 0 extents found\n')).toEqual({
+      blockSize: 4096,
+      size: 8192,
+      ranges: [],
+    });
   });
 });

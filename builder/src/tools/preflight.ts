@@ -10,7 +10,14 @@ export type LocateTool = (tool: string) => Promise<boolean>;
 export function pathLocator(pathVar: string | undefined): LocateTool {
   const dirs = (pathVar ?? '').split(path.delimiter).filter(Boolean);
   return async (tool) => {
-    for (const dir of dirs) if (await access(path.join(dir, tool), constants.X_OK).then(() => true, () => false)) return true;
+    for (const dir of dirs)
+      if (
+        await access(path.join(dir, tool), constants.X_OK).then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
     return false;
   };
 }

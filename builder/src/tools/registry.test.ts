@@ -15,9 +15,22 @@ describe('the one registry of tools', () => {
   it('has an install hint for every tool a stage runs, and doctor probes each of them', () => {
     const required = new Set<string>();
     for (const config of variants)
-      for (const snapcraft of [false, true]) for (const stage of STAGES) for (const t of stage.requiredTools({ config, options: { snapcraft } })) required.add(t);
+      for (const snapcraft of [false, true])
+        for (const stage of STAGES)
+          for (const t of stage.requiredTools({ config, options: { snapcraft } })) required.add(t);
     expect([...required].sort()).toEqual(
-      expect.arrayContaining(['aarch64-linux-gnu-g++', 'aarch64-linux-gnu-strip', 'mksquashfs', 'npm', 'snap', 'snapcraft', 'ubuntu-image', 'unsquashfs', 'x86_64-linux-gnu-strip', 'xz']),
+      expect.arrayContaining([
+        'aarch64-linux-gnu-g++',
+        'aarch64-linux-gnu-strip',
+        'mksquashfs',
+        'npm',
+        'snap',
+        'snapcraft',
+        'ubuntu-image',
+        'unsquashfs',
+        'x86_64-linux-gnu-strip',
+        'xz',
+      ]),
     );
     const probed = new Set(TOOL_CHECKS.map((t) => t.name));
     for (const tool of required) {
@@ -28,7 +41,10 @@ describe('the one registry of tools', () => {
   });
 
   it('gives preflight the same hint run.ts and doctor print', async () => {
-    const error = await checkTools(async (t) => t !== 'xz' && t !== 'x86_64-linux-gnu-strip', ['snap', 'xz', 'x86_64-linux-gnu-strip']).catch((e: unknown) => e);
+    const error = await checkTools(
+      async (t) => t !== 'xz' && t !== 'x86_64-linux-gnu-strip',
+      ['snap', 'xz', 'x86_64-linux-gnu-strip'],
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'TOOL_NOT_FOUND',
       message: 'cannot build: missing tools "xz", "x86_64-linux-gnu-strip"',

@@ -75,7 +75,9 @@ describe('run', () => {
     // The reaper is a node process of its own: on a loaded machine it may take seconds to start reading.
     expect(await until(() => !alive(grandchild), 25_000)).toBe(true);
     // No reaper is left either.
-    const reapers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(pidFile));
+    const reapers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(pidFile));
     expect(reapers).toEqual([]);
   });
 });

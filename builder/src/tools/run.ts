@@ -65,7 +65,15 @@ process.stdin.on('end',()=>{for(const p of g){try{process.kill(-p,'SIGKILL')}cat
 
 function tellReaper(line: string): void {
   if (!reaper) {
-    reaper = execa(process.execPath, ['-e', REAPER], { detached: true, stdin: 'pipe', stdout: 'ignore', stderr: 'ignore', buffer: false, reject: false, cleanup: false });
+    reaper = execa(process.execPath, ['-e', REAPER], {
+      detached: true,
+      stdin: 'pipe',
+      stdout: 'ignore',
+      stderr: 'ignore',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+    });
     reaper.catch(() => undefined);
     reaper.unref();
     (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
@@ -146,9 +154,11 @@ export const run: Run = async (tool, args, options = {}) => {
   }
   const result = await child;
   const command = [tool, ...args].join(' ');
-  const stderr = typeof result.stderr === 'string' ? result.stderr : Buffer.from(result.stderr as Uint8Array).toString();
+  const stderr =
+    typeof result.stderr === 'string' ? result.stderr : Buffer.from(result.stderr as Uint8Array).toString();
   const stdoutRaw = result.stdout as unknown;
-  const stdout = typeof stdoutRaw === 'string' ? stdoutRaw : stdoutRaw ? Buffer.from(stdoutRaw as Uint8Array).toString() : '';
+  const stdout =
+    typeof stdoutRaw === 'string' ? stdoutRaw : stdoutRaw ? Buffer.from(stdoutRaw as Uint8Array).toString() : '';
   const base = {
     command,
     exitCode: result.exitCode ?? -1,
@@ -157,21 +167,39 @@ export const run: Run = async (tool, args, options = {}) => {
     ...(options.binary ? { stdoutBuffer: stdoutRaw as Uint8Array } : {}),
   };
   const cause = result instanceof Error ? result : undefined;
-  if ((result as { code?: string }).code === 'ENOENT' || (cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+  if (
+    (result as { code?: string }).code === 'ENOENT' ||
+    (cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+  ) {
     throw new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause });
   }
   if (result.isCanceled) {
     throw new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { cause, exitCode: 130 });
   }
   if (result.timedOut) {
-    throw new ToolError('TOOL_TIMEOUT', `"${command}" did not finish within ${options.timeout} ms`, { command, signal: result.signal, stderr: tail(stderr) }, { cause });
+    throw new ToolError(
+      'TOOL_TIMEOUT',
+      `"${command}" did not finish within ${options.timeout} ms`,
+      { command, signal: result.signal, stderr: tail(stderr) },
+      { cause },
+    );
   }
   if (result.exitCode !== 0 && options.reject !== false) {
     const why = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     const detail = tail(stderr) || tail(stdout);
     if (/No space left on device/i.test(detail))
-      throw new BuilderError('DISK_FULL', `"${tool}" failed: no space left on device (${why})`, 'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)', { cause });
-    throw new ToolError('TOOL_FAILED', `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`, { command, toolExitCode: result.exitCode, signal: result.signal, stderr: tail(stderr) }, { cause });
+      throw new BuilderError(
+        'DISK_FULL',
+        `"${tool}" failed: no space left on device (${why})`,
+        'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)',
+        { cause },
+      );
+    throw new ToolError(
+      'TOOL_FAILED',
+      `"${command}" failed (${why})${detail ? `:\n${detail}` : ''}`,
+      { command, toolExitCode: result.exitCode, signal: result.signal, stderr: tail(stderr) },
+      { cause },
+    );
   }
   return base;
 };
@@ -183,7 +211,11 @@ export interface Spawned {
   kill(): Promise<void>;
 }
 
-export type Spawn = (tool: string, args: readonly string[], options?: Omit<RunOptions, 'reject' | 'binary' | 'input'>) => Spawned;
+export type Spawn = (
+  tool: string,
+  args: readonly string[],
+  options?: Omit<RunOptions, 'reject' | 'binary' | 'input'>,
+) => Spawned;
 
 export const spawn: Spawn = (tool, args, options = {}) => {
   const child = start(tool, args, options);
@@ -210,7 +242,11 @@ export interface Streamed {
   readonly done: Promise<RunResult>;
 }
 
-export type RunStream = (tool: string, args: readonly string[], options?: Pick<RunOptions, 'cwd' | 'env' | 'signal'>) => Streamed;
+export type RunStream = (
+  tool: string,
+  args: readonly string[],
+  options?: Pick<RunOptions, 'cwd' | 'env' | 'signal'>,
+) => Streamed;
 
 export const runStream: RunStream = (tool, args, options = {}) => {
   debug('%s %o (streamed)', tool, args);
@@ -218,7 +254,12 @@ export const runStream: RunStream = (tool, args, options = {}) => {
   // when the child exits, which cut the last megabytes of `xz -dc` off.
   // Its own process group, like every child of `run`: killed as a group on abort and when it exits, and by the
   // reaper (and the CLI's signal handler) if this process dies first.
-  const child = spawnChild(tool, args as string[], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawnChild(tool, args as string[], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const pgid = child.pid;
   if (pgid !== undefined) {
     groups.add(pgid);
@@ -249,16 +290,37 @@ export const runStream: RunStream = (tool, args, options = {}) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       release();
       options.signal?.removeEventListener('abort', onAbort);
-      if (error.code === 'ENOENT') reject(new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), { cause: error }));
-      else reject(new ToolError('TOOL_FAILED', `"${command}" failed: ${error.message}`, { command, stderr: tail(stderr) }, { cause: error }));
+      if (error.code === 'ENOENT')
+        reject(
+          new BuilderError('TOOL_NOT_FOUND', `cannot run "${tool}": command not found`, installHint(tool), {
+            cause: error,
+          }),
+        );
+      else
+        reject(
+          new ToolError(
+            'TOOL_FAILED',
+            `"${command}" failed: ${error.message}`,
+            { command, stderr: tail(stderr) },
+            { cause: error },
+          ),
+        );
     });
     child.once('close', (exitCode, signal) => {
       release();
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) return reject(new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { exitCode: 130 }));
+      if (options.signal?.aborted)
+        return reject(new BuilderError('CANCELLED', `"${tool}" was cancelled`, undefined, { exitCode: 130 }));
       if (exitCode !== 0) {
         const why = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
-        return reject(new ToolError('TOOL_FAILED', `"${command}" failed (${why})${stderr.trim() ? `:\n${tail(stderr)}` : ''}`, { command, toolExitCode: exitCode ?? undefined, signal: signal ?? undefined, stderr: tail(stderr) }));
+        return reject(
+          new ToolError('TOOL_FAILED', `"${command}" failed (${why})${stderr.trim() ? `:\n${tail(stderr)}` : ''}`, {
+            command,
+            toolExitCode: exitCode ?? undefined,
+            signal: signal ?? undefined,
+            stderr: tail(stderr),
+          }),
+        );
       }
       resolve({ command, exitCode: 0, stdout: '', stderr });
     });

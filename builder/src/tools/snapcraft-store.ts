@@ -13,8 +13,19 @@ export function snapcraftUploadArgs(file: string, channels: readonly string[] = 
 }
 
 /** `snapcraft release NAME REV CHANNELS [--progressive N]`. */
-export function snapcraftReleaseArgs(name: string, revision: number, channels: readonly string[], progressive?: number): string[] {
-  return ['release', name, String(revision), channels.join(','), ...(progressive !== undefined ? ['--progressive', String(progressive)] : [])];
+export function snapcraftReleaseArgs(
+  name: string,
+  revision: number,
+  channels: readonly string[],
+  progressive?: number,
+): string[] {
+  return [
+    'release',
+    name,
+    String(revision),
+    channels.join(','),
+    ...(progressive !== undefined ? ['--progressive', String(progressive)] : []),
+  ];
 }
 
 /** `--yes`: snapcraft 9 asks before promoting and refuses without a terminal otherwise. */
@@ -36,7 +47,11 @@ export const snapcraftRegisterKeyArgs = (keyName: string): string[] => ['registe
 /** `Revision 7 created for 'classifier'[ and released to 'edge']` -> 7. */
 export function parseUploadOutput(text: string): number {
   const m = /Revision (\d+) created for '([^']+)'/.exec(text);
-  if (!m) throw new BuilderError('TOOL_FAILED', `cannot find the new revision in snapcraft upload's output:\n${text.trim().split('\n').slice(-5).join('\n')}`);
+  if (!m)
+    throw new BuilderError(
+      'TOOL_FAILED',
+      `cannot find the new revision in snapcraft upload's output:\n${text.trim().split('\n').slice(-5).join('\n')}`,
+    );
   return Number(m[1]);
 }
 
@@ -71,7 +86,11 @@ export function parseStatusTable(text: string): ChannelStatus[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0 || /This snap has no released revisions/.test(text)) return [];
   const headerIndex = lines.findIndex((l) => /^Track\s+Arch\s+Channel\s+Version\s+Revision/.test(l));
-  if (headerIndex < 0) throw new BuilderError('TOOL_FAILED', `cannot read snapcraft status output (no "Track Arch Channel Version Revision" header):\n${text.trim()}`);
+  if (headerIndex < 0)
+    throw new BuilderError(
+      'TOOL_FAILED',
+      `cannot read snapcraft status output (no "Track Arch Channel Version Revision" header):\n${text.trim()}`,
+    );
   const cols = columns(lines[headerIndex]!);
   const out: { -readonly [K in keyof ChannelStatus]: ChannelStatus[K] }[] = [];
   let track = '';
@@ -84,7 +103,8 @@ export function parseStatusTable(text: string): ChannelStatus[] {
     if (!row.Channel) {
       // The second line of a channel under a progressive release: the revision being rolled out.
       const last = out.at(-1);
-      if (!last || !progress) throw new BuilderError('TOOL_FAILED', `cannot read snapcraft status line "${line.trim()}"`);
+      if (!last || !progress)
+        throw new BuilderError('TOOL_FAILED', `cannot read snapcraft status line "${line.trim()}"`);
       last.progressive = { revision: Number(row.Revision), version: row.Version ?? '', percent: Number(progress[2]) };
       continue;
     }
@@ -113,21 +133,47 @@ export interface RevisionInfo {
 export function parseRevisionsTable(text: string): RevisionInfo[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const headerIndex = lines.findIndex((l) => /^Rev\.\s+Uploaded\s+Arches\s+Version/.test(l));
-  if (headerIndex < 0) throw new BuilderError('TOOL_FAILED', `cannot read snapcraft revisions output (no "Rev. Uploaded Arches Version" header):\n${text.trim()}`);
+  if (headerIndex < 0)
+    throw new BuilderError(
+      'TOOL_FAILED',
+      `cannot read snapcraft revisions output (no "Rev. Uploaded Arches Version" header):\n${text.trim()}`,
+    );
   const cols = columns(lines[headerIndex]!);
   return lines.slice(headerIndex + 1).map((line) => {
     const row = cells(line, cols);
-    const channels = !row.Channels || row.Channels === '-' ? [] : row.Channels.split(',').map((c) => ({ channel: c.replace(/\*$/, ''), current: c.endsWith('*') }));
-    return { revision: Number(row['Rev.']), uploaded: row.Uploaded ?? '', arches: (row.Arches ?? '').split(','), version: row.Version ?? '', channels };
+    const channels =
+      !row.Channels || row.Channels === '-'
+        ? []
+        : row.Channels.split(',').map((c) => ({ channel: c.replace(/\*$/, ''), current: c.endsWith('*') }));
+    return {
+      revision: Number(row['Rev.']),
+      uploaded: row.Uploaded ?? '',
+      arches: (row.Arches ?? '').split(','),
+      version: row.Version ?? '',
+      channels,
+    };
   });
 }
 
 /** Runs snapcraft; a refusal by the store (non-zero exit) becomes STORE_REFUSED with snapcraft's own words. */
-export async function runSnapcraft(run: Run, args: readonly string[], io: { signal?: AbortSignal; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<RunResult> {
-  const result = await run('snapcraft', args, { reject: false, timeout: 900_000, ...(io.signal && { signal: io.signal }), ...(io.env && { env: io.env }) });
+export async function runSnapcraft(
+  run: Run,
+  args: readonly string[],
+  io: { signal?: AbortSignal; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<RunResult> {
+  const result = await run('snapcraft', args, {
+    reject: false,
+    timeout: 900_000,
+    ...(io.signal && { signal: io.signal }),
+    ...(io.env && { env: io.env }),
+  });
   if (result.exitCode !== 0) {
     const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-12).join('\n');
-    throw new BuilderError('STORE_REFUSED', `"snapcraft ${args.join(' ')}" failed (exit code ${result.exitCode}):\n${said}`, 'read snapcraft\'s message above; "coreforge release status" shows what each channel holds');
+    throw new BuilderError(
+      'STORE_REFUSED',
+      `"snapcraft ${args.join(' ')}" failed (exit code ${result.exitCode}):\n${said}`,
+      'read snapcraft\'s message above; "coreforge release status" shows what each channel holds',
+    );
   }
   return result;
 }

@@ -22,10 +22,19 @@ export function snapcraftPackArgs(o: SnapcraftPackOptions): string[] {
   return args;
 }
 
-export async function runSnapcraftPack(run: Run, o: SnapcraftPackOptions, io: { signal?: AbortSignal; onOutput?: (line: string) => void } = {}): Promise<string> {
-  await run('snapcraft', snapcraftPackArgs(o), { cwd: o.projectDir, ...(io.signal && { signal: io.signal }), ...(io.onOutput && { onOutput: io.onOutput }) });
+export async function runSnapcraftPack(
+  run: Run,
+  o: SnapcraftPackOptions,
+  io: { signal?: AbortSignal; onOutput?: (line: string) => void } = {},
+): Promise<string> {
+  await run('snapcraft', snapcraftPackArgs(o), {
+    cwd: o.projectDir,
+    ...(io.signal && { signal: io.signal }),
+    ...(io.onOutput && { onOutput: io.onOutput }),
+  });
   if (o.outputFile !== undefined) return o.outputFile;
   const snaps = (await readdir(o.projectDir)).filter((f) => f.endsWith('.snap')).sort();
-  if (snaps.length === 0) throw new BuilderError('TOOL_FAILED', `snapcraft finished but wrote no .snap file in "${o.projectDir}"`);
+  if (snaps.length === 0)
+    throw new BuilderError('TOOL_FAILED', `snapcraft finished but wrote no .snap file in "${o.projectDir}"`);
   return path.join(o.projectDir, snaps.at(-1)!);
 }

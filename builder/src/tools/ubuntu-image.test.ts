@@ -16,11 +16,30 @@ describe('ubuntuImageArgs', () => {
         debug: true,
       }),
     ).toEqual([
-      'snap', '--output-dir', '/o/img', '--workdir', '/tmp/w',
-      '--snap', '/o/classifier_0.1_amd64.snap', '--snap', '/o/pc_custom.snap',
-      '--image-size', '8G', '--sector-size', '512', '--validation', 'enforce', '--debug', '/o/m.model',
+      'snap',
+      '--output-dir',
+      '/o/img',
+      '--workdir',
+      '/tmp/w',
+      '--snap',
+      '/o/classifier_0.1_amd64.snap',
+      '--snap',
+      '/o/pc_custom.snap',
+      '--image-size',
+      '8G',
+      '--sector-size',
+      '512',
+      '--validation',
+      'enforce',
+      '--debug',
+      '/o/m.model',
     ]);
-    expect(ubuntuImageArgs({ modelAssertion: 'm', outputDir: 'o', snaps: [] })).toEqual(['snap', '--output-dir', 'o', 'm']);
+    expect(ubuntuImageArgs({ modelAssertion: 'm', outputDir: 'o', snaps: [] })).toEqual([
+      'snap',
+      '--output-dir',
+      'o',
+      'm',
+    ]);
   });
 
   it('refuses a workdir ubuntu-image would reject', () => {
@@ -33,6 +52,8 @@ describe('ubuntuImageArgs', () => {
       }
     })() as BuilderError;
     expect(e.code).toBe('INPUT_INVALID');
-    expect(e.message).toBe(`cannot use ubuntu-image workdir "${long}": it must be an absolute path of at most 80 characters`);
+    expect(e.message).toBe(
+      `cannot use ubuntu-image workdir "${long}": it must be an absolute path of at most 80 characters`,
+    );
   });
 });

@@ -23,7 +23,11 @@ export const UBUNTU_IMAGE_REQUIRED_TOOLS = ['ubuntu-image'] as const;
 
 export function ubuntuImageArgs(o: UbuntuImageOptions): string[] {
   if (o.workdir !== undefined && (!path.isAbsolute(o.workdir) || o.workdir.length > 80))
-    throw new BuilderError('INPUT_INVALID', `cannot use ubuntu-image workdir "${o.workdir}": it must be an absolute path of at most 80 characters`, 'pass a shorter --workdir');
+    throw new BuilderError(
+      'INPUT_INVALID',
+      `cannot use ubuntu-image workdir "${o.workdir}": it must be an absolute path of at most 80 characters`,
+      'pass a shorter --workdir',
+    );
   const args = ['snap', '--output-dir', o.outputDir];
   if (o.workdir !== undefined) args.push('--workdir', o.workdir);
   for (const snap of o.snaps) args.push('--snap', snap);
@@ -37,10 +41,21 @@ export function ubuntuImageArgs(o: UbuntuImageOptions): string[] {
 }
 
 /** Runs ubuntu-image and returns the disk images it wrote (one `<volume>.img` per gadget volume). */
-export async function runUbuntuImage(run: Run, o: UbuntuImageOptions, io: { signal?: AbortSignal; onOutput?: (line: string) => void } = {}): Promise<string[]> {
-  await run('ubuntu-image', ubuntuImageArgs(o), { ...(io.signal && { signal: io.signal }), ...(io.onOutput && { onOutput: io.onOutput }) });
+export async function runUbuntuImage(
+  run: Run,
+  o: UbuntuImageOptions,
+  io: { signal?: AbortSignal; onOutput?: (line: string) => void } = {},
+): Promise<string[]> {
+  await run('ubuntu-image', ubuntuImageArgs(o), {
+    ...(io.signal && { signal: io.signal }),
+    ...(io.onOutput && { onOutput: io.onOutput }),
+  });
   const images = (await readdir(o.outputDir)).filter((f) => f.endsWith('.img')).sort();
   if (images.length === 0)
-    throw new BuilderError('TOOL_FAILED', `ubuntu-image finished but wrote no .img file in "${o.outputDir}"`, 'run again with --debug and read its output');
+    throw new BuilderError(
+      'TOOL_FAILED',
+      `ubuntu-image finished but wrote no .img file in "${o.outputDir}"`,
+      'run again with --debug and read its output',
+    );
   return images.map((f) => path.join(o.outputDir, f));
 }

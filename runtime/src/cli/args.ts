@@ -4,11 +4,20 @@ import { RuntimeError } from '../errors.js';
 import type { DelegateChoice } from '../types.js';
 
 /** An integer flag in [min, max], or `fallback` when absent; a bad value is ARGUMENT_INVALID. */
-export function intFlag(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function intFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new RuntimeError('ARGUMENT_INVALID', `Expected integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`} for --${name} but received "${value}"`);
+    throw new RuntimeError(
+      'ARGUMENT_INVALID',
+      `Expected integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`} for --${name} but received "${value}"`,
+    );
   return n;
 }
 
@@ -41,13 +50,26 @@ export interface ModelFlags {
 
 /** The shared options, with the snap's environment as defaults (ENV.MODEL, ENV.LABELS, ...). */
 export function modelFlags(
-  values: { model?: string; labels?: string; 'edgetpu-model'?: string; threads?: string; delegate?: string; device?: string; top?: string },
+  values: {
+    model?: string;
+    labels?: string;
+    'edgetpu-model'?: string;
+    threads?: string;
+    delegate?: string;
+    device?: string;
+    top?: string;
+  },
   env: Readonly<Record<string, string | undefined>>,
   command: string,
   maxThreads = Number.MAX_SAFE_INTEGER,
 ): ModelFlags {
   const model = values.model ?? env[ENV.MODEL];
-  if (!model) throw new RuntimeError('ARGUMENT_INVALID', 'missing -m MODEL (or $COREFORGE_MODEL)', `run "coreforge-runtime ${command} --help"`);
+  if (!model)
+    throw new RuntimeError(
+      'ARGUMENT_INVALID',
+      'missing -m MODEL (or $COREFORGE_MODEL)',
+      `run "coreforge-runtime ${command} --help"`,
+    );
   const labels = values.labels ?? env[ENV.LABELS];
   const edgetpuModel = values['edgetpu-model'] ?? env[ENV.EDGETPU_MODEL];
   return {

@@ -20,7 +20,17 @@ describe('classify command', () => {
 
   it('prints the seed format for Grace Hopper', async () => {
     const t = io();
-    const code = await classifyCommand(['-i', fixture('images/grace_hopper.bmp'), '-m', fixture('models/mobilenet_v2_1.0_224_quant.tflite'), '-l', fixture('models/imagenet_labels.txt')], t.io);
+    const code = await classifyCommand(
+      [
+        '-i',
+        fixture('images/grace_hopper.bmp'),
+        '-m',
+        fixture('models/mobilenet_v2_1.0_224_quant.tflite'),
+        '-l',
+        fixture('models/imagenet_labels.txt'),
+      ],
+      t.io,
+    );
     expect(t.err).toEqual([]);
     expect(code).toBe(0);
     const lines = t.out.join('\n').split('\n');
@@ -32,8 +42,27 @@ describe('classify command', () => {
 
   it('prints JSON with timings and the chosen path', async () => {
     const t = io();
-    await classifyCommand(['-i', fixture('images/parrot.jpg'), '-m', fixture('models/mobilenet_v2_1.0_224_quant.tflite'), '-l', fixture('models/imagenet_labels.txt'), '--json', '-k', '2', '--repeat', '3'], t.io);
-    const r = JSON.parse(t.out.join('')) as { results: { index: number }[]; timings: { runs: unknown[]; decodeMs: number }; model: { path: string } };
+    await classifyCommand(
+      [
+        '-i',
+        fixture('images/parrot.jpg'),
+        '-m',
+        fixture('models/mobilenet_v2_1.0_224_quant.tflite'),
+        '-l',
+        fixture('models/imagenet_labels.txt'),
+        '--json',
+        '-k',
+        '2',
+        '--repeat',
+        '3',
+      ],
+      t.io,
+    );
+    const r = JSON.parse(t.out.join('')) as {
+      results: { index: number }[];
+      timings: { runs: unknown[]; decodeMs: number };
+      model: { path: string };
+    };
     expect(r.results.map((x) => x.index)[0]).toBe(89);
     expect(r.results).toHaveLength(2);
     expect(r.timings.runs).toHaveLength(3);
@@ -43,7 +72,9 @@ describe('classify command', () => {
   it('exits 1 with message and hint for a missing model, 2 for a bad flag', async () => {
     const t = io();
     expect(await classifyCommand(['-i', 'x.jpg'], t.io)).toBe(1);
-    expect(t.err).toEqual(['error: missing -m MODEL (or $COREFORGE_MODEL)\nhint: run "coreforge-runtime classify --help"']);
+    expect(t.err).toEqual([
+      'error: missing -m MODEL (or $COREFORGE_MODEL)\nhint: run "coreforge-runtime classify --help"',
+    ]);
     const u = io();
     expect(await classifyCommand(['--bogus'], u.io)).toBe(2);
   });

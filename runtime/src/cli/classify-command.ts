@@ -25,7 +25,6 @@ export function formatResultLine(score: number, index: number, label: string): s
   return `${score.toFixed(6).padStart(8, '0')}: ${index}:${label}`;
 }
 
-
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -47,13 +46,19 @@ export async function classifyCommand(args: readonly string[], io: RuntimeIO): P
       io.out(HELP);
       return 0;
     }
-    if (!values.image) throw new RuntimeError('ARGUMENT_INVALID', 'missing -i IMAGE', 'run "coreforge-runtime classify --help"');
+    if (!values.image)
+      throw new RuntimeError('ARGUMENT_INVALID', 'missing -i IMAGE', 'run "coreforge-runtime classify --help"');
     const { topK, ...options } = modelFlags(values, io.env, 'classify');
     const repeat = intFlag('repeat', values.repeat, 1, 1);
     const classifier = await openClassifier(options, io.env);
     try {
       for (const w of classifier.warnings) io.err(`warning: ${w}`);
-      const image = await readRegularFile(values.image, { what: 'image', maxBytes: MAX_IMAGE_FILE_BYTES, missing: 'IMAGE_INVALID', invalid: 'IMAGE_INVALID' });
+      const image = await readRegularFile(values.image, {
+        what: 'image',
+        maxBytes: MAX_IMAGE_FILE_BYTES,
+        missing: 'IMAGE_INVALID',
+        invalid: 'IMAGE_INVALID',
+      });
       const runs: ClassifyResult[] = [];
       for (let i = 0; i < repeat; i++) runs.push(await classifier.classify(image, { topK }));
       const last = runs.at(-1)!;

@@ -38,7 +38,9 @@ describe('serve command', () => {
     expect(await serveCommand(['--help'], t.io, t.signals)).toBe(0);
     expect(t.out[0]).toMatch(/^usage: coreforge-runtime serve \[--port 8080\] \[--bind 127\.0\.0\.1\]/);
     expect(t.out[0]).toContain('example:\n  coreforge-runtime serve --port 8080');
-    expect(t.out[0]).toContain('COREFORGE_PORT, COREFORGE_BIND, COREFORGE_WORKERS, COREFORGE_QUEUE, COREFORGE_MAX_BODY, COREFORGE_MAX_PIXELS');
+    expect(t.out[0]).toContain(
+      'COREFORGE_PORT, COREFORGE_BIND, COREFORGE_WORKERS, COREFORGE_QUEUE, COREFORGE_MAX_BODY, COREFORGE_MAX_PIXELS',
+    );
   });
 
   it.each([
@@ -54,14 +56,31 @@ describe('serve command', () => {
   });
 
   it('serves with defaults from the environment, classifies, and drains on the stop signal', async () => {
-    const t = harness({ COREFORGE_MODEL: MODEL, COREFORGE_LABELS: LABELS, COREFORGE_PORT: '0', COREFORGE_WORKERS: '2', COREFORGE_QUEUE: '3' });
+    const t = harness({
+      COREFORGE_MODEL: MODEL,
+      COREFORGE_LABELS: LABELS,
+      COREFORGE_PORT: '0',
+      COREFORGE_WORKERS: '2',
+      COREFORGE_QUEUE: '3',
+    });
     const done = serveCommand([], t.io, t.signals);
     const [, port] = await waitForLine(t.out, /^listening on http:\/\/127\.0\.0\.1:(\d+)$/, done);
-    await waitForLine(t.out, /^ready: 2 worker\(s\), .*mobilenet_v2_1\.0_224_quant\.tflite on (xnnpack|builtin)\S*, 1 thread\(s\) each, TFLite 2\.\d+/, done);
+    await waitForLine(
+      t.out,
+      /^ready: 2 worker\(s\), .*mobilenet_v2_1\.0_224_quant\.tflite on (xnnpack|builtin)\S*, 1 thread\(s\) each, TFLite 2\.\d+/,
+      done,
+    );
     const health = await call(Number(port), 'GET', '/healthz');
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', workers: 2, queue: { max: 3 } });
-    const r = await call(Number(port), 'POST', '/v1/classify?top_k=1', readFileSync(fixture('images/grace_hopper.bmp')));
-    expect((JSON.parse(r.body) as { results: { label: string }[] }).results).toMatchObject([{ label: 'military uniform' }]);
+    const r = await call(
+      Number(port),
+      'POST',
+      '/v1/classify?top_k=1',
+      readFileSync(fixture('images/grace_hopper.bmp')),
+    );
+    expect((JSON.parse(r.body) as { results: { label: string }[] }).results).toMatchObject([
+      { label: 'military uniform' },
+    ]);
     t.stop();
     expect(await done).toBe(0);
     expect(t.out.at(-1)).toBe('shutting down: finishing the requests in flight');
@@ -71,7 +90,11 @@ describe('serve command', () => {
 
   it('listens, then exits 1 with the error when the model does not load', async () => {
     const t = harness();
-    const code = await serveCommand(['-m', '/nonexistent/model.tflite', '--port', '0', '--workers', '2'], t.io, t.signals);
+    const code = await serveCommand(
+      ['-m', '/nonexistent/model.tflite', '--port', '0', '--workers', '2'],
+      t.io,
+      t.signals,
+    );
     expect(code).toBe(1);
     expect(t.out[0]).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
     expect(t.err).toEqual(['error: cannot read model "/nonexistent/model.tflite": it does not exist']);
@@ -84,7 +107,9 @@ describe('serve command', () => {
     try {
       const t = harness();
       expect(await serveCommand(['-m', MODEL, '--port', String(port), '--workers', '1'], t.io, t.signals)).toBe(1);
-      expect(t.err[0]).toBe(`error: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}\nhint: choose another --port or --bind`);
+      expect(t.err[0]).toBe(
+        `error: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}\nhint: choose another --port or --bind`,
+      );
     } finally {
       taken.close();
     }

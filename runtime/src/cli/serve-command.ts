@@ -45,7 +45,11 @@ export interface ServeSignals {
 }
 
 /** Opens `count` classifiers in parallel (start-up takes one load, not N); if one fails, closes the others. */
-async function openClassifiers(count: number, options: ClassifierOptions, env: RuntimeIO['env']): Promise<Classifier[]> {
+async function openClassifiers(
+  count: number,
+  options: ClassifierOptions,
+  env: RuntimeIO['env'],
+): Promise<Classifier[]> {
   const settled = await Promise.allSettled(Array.from({ length: count }, () => openClassifier(options, env)));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<Classifier>).value);
@@ -55,10 +59,21 @@ async function openClassifiers(count: number, options: ClassifierOptions, env: R
 
 /** The bearer token: the first line of a small regular file, in the RFC 6750 token characters, 16 to 256 long. */
 async function readToken(file: string): Promise<string> {
-  const text = (await readRegularFile(file, { what: 'token file', maxBytes: 4096, missing: 'ARGUMENT_INVALID', invalid: 'ARGUMENT_INVALID' })).toString('utf8');
+  const text = (
+    await readRegularFile(file, {
+      what: 'token file',
+      maxBytes: 4096,
+      missing: 'ARGUMENT_INVALID',
+      invalid: 'ARGUMENT_INVALID',
+    })
+  ).toString('utf8');
   const token = text.split(/\r?\n/, 1)[0]!.trim();
   if (!/^[A-Za-z0-9._~+/=-]{16,256}$/.test(token))
-    throw new RuntimeError('ARGUMENT_INVALID', `cannot use the token in "${file}": expected 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = -`, 'write a long random token, e.g. "openssl rand -hex 32"');
+    throw new RuntimeError(
+      'ARGUMENT_INVALID',
+      `cannot use the token in "${file}": expected 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = -`,
+      'write a long random token, e.g. "openssl rand -hex 32"',
+    );
   return token;
 }
 
@@ -89,9 +104,21 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     }
     const env = io.env;
     const { topK, ...model } = modelFlags(values, env, 'serve', 64);
-    const workers = intFlag('workers', values.workers ?? env[SERVE_ENV.WORKERS], defaultWorkers(availableParallelism(), model.threads), 1, 64);
-    const decodeBudget = new DecodeBudget(intFlag('decode-memory', values['decode-memory'] ?? env[SERVE_ENV.DECODE_MEMORY], DEFAULT_DECODE_BUDGET_BYTES, 1));
-    const classifierOptions: ClassifierOptions = { ...model, maxPixels: intFlag('max-pixels', values['max-pixels'] ?? env[SERVE_ENV.MAX_PIXELS], DEFAULT_MAX_PIXELS, 1), decodeBudget };
+    const workers = intFlag(
+      'workers',
+      values.workers ?? env[SERVE_ENV.WORKERS],
+      defaultWorkers(availableParallelism(), model.threads),
+      1,
+      64,
+    );
+    const decodeBudget = new DecodeBudget(
+      intFlag('decode-memory', values['decode-memory'] ?? env[SERVE_ENV.DECODE_MEMORY], DEFAULT_DECODE_BUDGET_BYTES, 1),
+    );
+    const classifierOptions: ClassifierOptions = {
+      ...model,
+      maxPixels: intFlag('max-pixels', values['max-pixels'] ?? env[SERVE_ENV.MAX_PIXELS], DEFAULT_MAX_PIXELS, 1),
+      decodeBudget,
+    };
     const tokenFile = values['token-file'] ?? env[SERVE_ENV.TOKEN_FILE];
     const token = tokenFile ? await readToken(tokenFile) : undefined;
     const bind = values.bind ?? env[SERVE_ENV.BIND] ?? DEFAULT_SERVER_OPTIONS.bind;
@@ -100,7 +127,12 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
       port,
       bind,
       maxQueue: intFlag('queue', values.queue ?? env[SERVE_ENV.QUEUE], DEFAULT_SERVER_OPTIONS.maxQueue, 0),
-      maxBodyBytes: intFlag('max-body', values['max-body'] ?? env[SERVE_ENV.MAX_BODY], DEFAULT_SERVER_OPTIONS.maxBodyBytes, 1),
+      maxBodyBytes: intFlag(
+        'max-body',
+        values['max-body'] ?? env[SERVE_ENV.MAX_BODY],
+        DEFAULT_SERVER_OPTIONS.maxBodyBytes,
+        1,
+      ),
       topK,
       ...(token !== undefined && { token }),
       log: (text) => io.err(text),
@@ -110,9 +142,20 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
       io.out(`listening on http://${hostPort(address.address, address.port)}`);
     } catch (error) {
       await service.close();
-      throw new RuntimeError('ARGUMENT_INVALID', `cannot listen on ${hostPort(bind, port)}: ${(error as Error).message}`, 'choose another --port or --bind', { cause: error });
+      throw new RuntimeError(
+        'ARGUMENT_INVALID',
+        `cannot listen on ${hostPort(bind, port)}: ${(error as Error).message}`,
+        'choose another --port or --bind',
+        { cause: error },
+      );
     }
-    const loaded = await Promise.race([service.ready().then((c) => ({ classifiers: c }), (error: unknown) => ({ error })), stop.stop.then(() => undefined)]);
+    const loaded = await Promise.race([
+      service.ready().then(
+        (c) => ({ classifiers: c }),
+        (error: unknown) => ({ error }),
+      ),
+      stop.stop.then(() => undefined),
+    ]);
     if (loaded && 'error' in loaded) {
       await service.close();
       throw loaded.error;
@@ -120,7 +163,9 @@ export async function serveCommand(args: readonly string[], io: RuntimeIO, signa
     if (loaded) {
       const info = loaded.classifiers[0]!.info;
       for (const w of loaded.classifiers[0]!.warnings) io.err(`warning: ${w}`);
-      io.out(`ready: ${loaded.classifiers.length} worker(s), ${info.modelFile ?? model.model} on ${info.path}, ${info.threads} thread(s) each, TFLite ${info.library.version}`);
+      io.out(
+        `ready: ${loaded.classifiers.length} worker(s), ${info.modelFile ?? model.model} on ${info.path}, ${info.threads} thread(s) each, TFLite ${info.library.version}`,
+      );
       await stop.stop;
     }
     io.out('shutting down: finishing the requests in flight');

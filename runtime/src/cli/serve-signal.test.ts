@@ -15,11 +15,15 @@ const GRACE = readFileSync(fixture('images/grace_hopper.bmp'));
 
 function startBin() {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--workers', '1', '-m', MODEL, '-l', LABELS], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--workers', '1', '-m', MODEL, '-l', LABELS], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)),
+  );
   const ready = (async () => {
     const deadline = Date.now() + 20_000;
     for (;;) {
@@ -37,11 +41,21 @@ describe('coreforge-runtime serve as a process', () => {
     const d = startBin();
     const port = await d.ready;
     const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/classify', headers: { 'content-length': GRACE.length }, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/classify',
+          headers: { 'content-length': GRACE.length },
+          agent: false,
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       // Half the body now, SIGTERM, the rest after: the request is in flight while the daemon drains.
       req.write(GRACE.subarray(0, 1000), () => {

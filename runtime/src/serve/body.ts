@@ -9,7 +9,9 @@ export interface BodyLimits {
 }
 
 const tooLarge = (what: string, limit: number) =>
-  new HttpError(413, 'BODY_TOO_LARGE', `cannot read the body: ${what}, the limit is ${limit} bytes`, { connection: 'close' });
+  new HttpError(413, 'BODY_TOO_LARGE', `cannot read the body: ${what}, the limit is ${limit} bytes`, {
+    connection: 'close',
+  });
 
 /** The body, at most `maxBytes` long. Rejects with an HttpError (413, 408, 400); never buffers more than the limit. */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
@@ -33,7 +35,12 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       } else resolve(Buffer.concat(chunks, size));
     };
     const timer = setTimeout(
-      () => finish(new HttpError(408, 'BODY_TIMEOUT', `cannot read the body: it did not arrive within ${limits.timeoutMs} ms`, { connection: 'close' })),
+      () =>
+        finish(
+          new HttpError(408, 'BODY_TIMEOUT', `cannot read the body: it did not arrive within ${limits.timeoutMs} ms`, {
+            connection: 'close',
+          }),
+        ),
       limits.timeoutMs,
     );
     const onData = (chunk: Buffer) => {
@@ -43,9 +50,20 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     };
     req.on('data', onData);
     req.once('end', () => finish(undefined));
-    req.once('error', () => finish(new HttpError(400, 'BODY_ABORTED', 'cannot read the body: the client closed the connection', { connection: 'close' })));
+    req.once('error', () =>
+      finish(
+        new HttpError(400, 'BODY_ABORTED', 'cannot read the body: the client closed the connection', {
+          connection: 'close',
+        }),
+      ),
+    );
     req.once('close', () => {
-      if (!req.complete) finish(new HttpError(400, 'BODY_ABORTED', 'cannot read the body: the client closed the connection', { connection: 'close' }));
+      if (!req.complete)
+        finish(
+          new HttpError(400, 'BODY_ABORTED', 'cannot read the body: the client closed the connection', {
+            connection: 'close',
+          }),
+        );
     });
   });
 }

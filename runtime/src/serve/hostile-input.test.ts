@@ -22,29 +22,52 @@ let port: number;
 
 beforeAll(async () => {
   const open = () => openClassifier({ model: MODEL, labels: LABELS, maxPixels: 20_000_000 });
-  service = createInferenceServer(async () => Promise.all([open(), open()]), { port: 0, maxBodyBytes: MAX_BODY, bodyTimeoutMs: 600, headersTimeoutMs: 600, maxQueue: 4 });
+  service = createInferenceServer(async () => Promise.all([open(), open()]), {
+    port: 0,
+    maxBodyBytes: MAX_BODY,
+    bodyTimeoutMs: 600,
+    headersTimeoutMs: 600,
+    maxQueue: 4,
+  });
   port = (await service.listen()).port;
   await service.ready();
 });
 afterAll(() => service.close());
 
-const count413 = async () => Number(/^coreforge_requests_total\{route="\/v1\/classify",code="413"\} (\d+)$/m.exec((await call(port, 'GET', '/metrics')).body)?.[1] ?? 0);
+const count413 = async () =>
+  Number(
+    /^coreforge_requests_total\{route="\/v1\/classify",code="413"\} (\d+)$/m.exec(
+      (await call(port, 'GET', '/metrics')).body,
+    )?.[1] ?? 0,
+  );
 
 /** POSTs `total` bytes in 1 MiB chunks, stopping as soon as the server answers; counts what it wrote. */
 function postLarge(total: number): Promise<{ reply?: Reply; written: number; error?: string }> {
   return new Promise((resolve) => {
     let written = 0;
     let reply: Reply | undefined;
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/classify', headers: { 'content-length': total }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        reply = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() };
-        resolve({ reply, written });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/classify',
+        headers: { 'content-length': total },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          reply = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() };
+          resolve({ reply, written });
+        });
+      },
+    );
     // The server closes the connection after its 413, so writes still queued may fail: that is not a failure.
-    req.on('error', (e: NodeJS.ErrnoException) => setTimeout(() => resolve(reply ? { reply, written } : { written, error: e.code ?? e.message }), 50));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      setTimeout(() => resolve(reply ? { reply, written } : { written, error: e.code ?? e.message }), 50),
+    );
     const chunk = Buffer.alloc(1024 * 1024);
     const pump = () => {
       while (!reply && !req.destroyed && written < total) {
@@ -63,7 +86,11 @@ describe('serve with the real model, hostile input', () => {
   it('classifies grace_hopper.bmp (653:military uniform)', async () => {
     const r = await call(port, 'POST', '/v1/classify?top_k=3', GRACE);
     expect(r.status).toBe(200);
-    const body = JSON.parse(r.body) as { results: { index: number; label: string; score: number }[]; timings: Record<string, number>; model: { path: string } };
+    const body = JSON.parse(r.body) as {
+      results: { index: number; label: string; score: number }[];
+      timings: Record<string, number>;
+      model: { path: string };
+    };
     expect(body.results).toHaveLength(3);
     expect(body.results[0]).toMatchObject({ index: 653, label: 'military uniform' });
     expect(body.results[0]!.score).toBeGreaterThanOrEqual(0.85);
@@ -106,14 +133,25 @@ describe('serve with the real model, hostile input', () => {
   });
 
   it('answers a client that trickles its body with 408 and closes it', async () => {
-    const { received, openMs } = await rawExchange(port, ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n', ...Array.from({ length: 100 }, () => 'BM')], 50);
+    const { received, openMs } = await rawExchange(
+      port,
+      [
+        'POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n',
+        ...Array.from({ length: 100 }, () => 'BM'),
+      ],
+      50,
+    );
     expect(received).toMatch(/^HTTP\/1.1 408 /);
     expect(received).toContain('"code":"BODY_TIMEOUT"');
     expect(openMs).toBeLessThan(3000);
   });
 
   it('answers a client that trickles its headers with 408 and closes it', async () => {
-    const { received, openMs } = await rawExchange(port, ['POST /v1/classify HTTP/1.1\r\n', ...Array.from({ length: 100 }, (_, i) => `x-${i}: y\r\n`)], 50);
+    const { received, openMs } = await rawExchange(
+      port,
+      ['POST /v1/classify HTTP/1.1\r\n', ...Array.from({ length: 100 }, (_, i) => `x-${i}: y\r\n`)],
+      50,
+    );
     expect(received).toMatch(/^HTTP\/1.1 408 /);
     expect(openMs).toBeLessThan(3000);
   });
@@ -134,7 +172,10 @@ describe('serve with the real model, hostile input', () => {
 
 describe('serve with the real model, under load', () => {
   it('answers 503 QUEUE_FULL beyond the queue and drains in-flight work on close', async () => {
-    const small = createInferenceServer([await openClassifier({ model: MODEL, labels: LABELS })], { port: 0, maxQueue: 1 });
+    const small = createInferenceServer([await openClassifier({ model: MODEL, labels: LABELS })], {
+      port: 0,
+      maxQueue: 1,
+    });
     const p = (await small.listen()).port;
     const replies = await Promise.all(Array.from({ length: 6 }, () => call(p, 'POST', '/v1/classify', GRACE)));
     const statuses = replies.map((r) => r.status);

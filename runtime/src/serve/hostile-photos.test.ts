@@ -24,14 +24,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function startDaemon(extra: string[] = []) {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--workers', '2', '-m', MODEL, '-l', LABELS, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, COREFORGE_TFLITE_LIB: tflite219() },
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--workers', '2', '-m', MODEL, '-l', LABELS, ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, COREFORGE_TFLITE_LIB: tflite219() },
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)),
+  );
   const ready = (async () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -43,19 +49,27 @@ function startDaemon(extra: string[] = []) {
   })();
   // A daemon meant to fail never gets awaited as ready: do not let that surface as an unhandled rejection.
   ready.catch(() => undefined);
-  const status = (field: 'VmHWM' | 'VmRSS') => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+  const status = (field: 'VmHWM' | 'VmRSS') =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) /
+    1024;
   return { child, exited, ready, status, output: () => out };
 }
 
 describe('a burst of 40 7000x7000 WebPs', () => {
   it('is answered (200, or 503 with Retry-After) and keeps the daemon under 300 MiB peak RSS', async () => {
-    const webp = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: { r: 200, g: 60, b: 90 } } }).webp().toBuffer();
+    const webp = await sharp({
+      create: { width: 7000, height: 7000, channels: 3, background: { r: 200, g: 60, b: 90 } },
+    })
+      .webp()
+      .toBuffer();
     const d = startDaemon();
     try {
       const port = await d.ready;
       const replies = await Promise.all(Array.from({ length: 40 }, () => call(port, 'POST', '/v1/classify', webp)));
       const peak = d.status('VmHWM');
-      console.log(`serve: 40 x ${webp.length}-byte 7000x7000 WebP: peak RSS ${peak.toFixed(1)} MiB, statuses ${[...new Set(replies.map((r) => r.status))].join(',')}`);
+      console.log(
+        `serve: 40 x ${webp.length}-byte 7000x7000 WebP: peak RSS ${peak.toFixed(1)} MiB, statuses ${[...new Set(replies.map((r) => r.status))].join(',')}`,
+      );
       for (const r of replies) {
         expect([200, 503]).toContain(r.status);
         if (r.status === 503) expect(r.headers['retry-after']).toBe('1');
@@ -72,7 +86,11 @@ describe('a burst of 40 7000x7000 WebPs', () => {
 
 describe('decodes over the memory budget', () => {
   it('get 503 IMAGE_BUSY with Retry-After while another decode holds it, and the daemon still classifies', async () => {
-    const png = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: { r: 10, g: 200, b: 30 } } }).png().toBuffer();
+    const png = await sharp({
+      create: { width: 4000, height: 4000, channels: 3, background: { r: 10, g: 200, b: 30 } },
+    })
+      .png()
+      .toBuffer();
     const d = startDaemon(['--decode-memory', String(1024 * 1024)]);
     try {
       const port = await d.ready;
@@ -109,13 +127,23 @@ describe('the network sees little, and may need a token', () => {
   it('/healthz says how the model runs, and no file path', async () => {
     const r = await call(port, 'GET', '/healthz');
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ status: 'ok', model: { path: 'xnnpack(qs8+qu8)', threads: 1, tflite: '2.19.0' }, workers: 2, queue: { depth: 0, max: 32 }, inFlight: 0 });
+    expect(JSON.parse(r.body)).toEqual({
+      status: 'ok',
+      model: { path: 'xnnpack(qs8+qu8)', threads: 1, tflite: '2.19.0' },
+      workers: 2,
+      queue: { depth: 0, max: 32 },
+      inFlight: 0,
+    });
     expect(r.body).not.toContain('/');
   });
 
   it('POST /v1/classify needs the bearer token: 401 without it or with a wrong one, 200 with it', async () => {
     const none = await call(port, 'POST', '/v1/classify', GRACE);
-    expect([none.status, errorCode(none), none.headers['www-authenticate']]).toEqual([401, 'UNAUTHORIZED', 'Bearer realm="coreforge"']);
+    expect([none.status, errorCode(none), none.headers['www-authenticate']]).toEqual([
+      401,
+      'UNAUTHORIZED',
+      'Bearer realm="coreforge"',
+    ]);
     const wrong = await call(port, 'POST', '/v1/classify', GRACE, { authorization: 'Bearer k3y-0123456789abcdeX' });
     expect([wrong.status, errorCode(wrong)]).toEqual([401, 'UNAUTHORIZED']);
     const ok = await call(port, 'POST', '/v1/classify', GRACE, { authorization: `Bearer ${token}` });
@@ -129,7 +157,9 @@ describe('the network sees little, and may need a token', () => {
     writeFileSync(path.join(dir, 'short'), 'abc\n');
     const bad = startDaemon(['--token-file', path.join(dir, 'short')]);
     expect(await bad.exited).toBe(1);
-    expect(bad.output()).toContain(`cannot use the token in "${path.join(dir, 'short')}": expected 16 to 256 characters`);
+    expect(bad.output()).toContain(
+      `cannot use the token in "${path.join(dir, 'short')}": expected 16 to 256 characters`,
+    );
     expect(bad.output()).not.toContain('abc');
   });
 });
@@ -150,17 +180,29 @@ describe('SIGTERM', () => {
     // A request in flight: headers and half the body now, the rest after SIGTERM (its headers have arrived).
     let started = 0;
     const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/classify', headers: { 'content-length': GRACE.length }, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/classify',
+          headers: { 'content-length': GRACE.length },
+          agent: false,
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
-      req.write(GRACE.subarray(0, 1000), () => setTimeout(() => {
-        started = Date.now();
-        d.child.kill('SIGTERM');
-        setTimeout(() => req.end(GRACE.subarray(1000)), 100);
-      }, 300));
+      req.write(GRACE.subarray(0, 1000), () =>
+        setTimeout(() => {
+          started = Date.now();
+          d.child.kill('SIGTERM');
+          setTimeout(() => req.end(GRACE.subarray(1000)), 100);
+        }, 300),
+      );
     });
     const answered = await inFlight;
     expect(await d.exited).toBe(0);

@@ -52,14 +52,27 @@ export class Metrics {
   }
 
   render(gauges: Gauges): string {
-    const gauge = (name: string, help: string, value: number) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`];
+    const gauge = (name: string, help: string, value: number) => [
+      `# HELP ${name} ${help}`,
+      `# TYPE ${name} gauge`,
+      `${name} ${value}`,
+    ];
     return [
       '# HELP coreforge_requests_total HTTP requests by route and status code.',
       '# TYPE coreforge_requests_total counter',
       ...[...this.requests].sort().map(([k, v]) => `coreforge_requests_total{${k}} ${v}`),
-      ...this.latency.render('coreforge_request_duration_seconds', 'Time from request start to the answer, in seconds.'),
-      ...this.inference.render('coreforge_inference_duration_seconds', 'TFLite invoke time per classification, in seconds.'),
-      ...this.queueWait.render('coreforge_queue_wait_seconds', 'Time a classification waited for a free interpreter, in seconds.'),
+      ...this.latency.render(
+        'coreforge_request_duration_seconds',
+        'Time from request start to the answer, in seconds.',
+      ),
+      ...this.inference.render(
+        'coreforge_inference_duration_seconds',
+        'TFLite invoke time per classification, in seconds.',
+      ),
+      ...this.queueWait.render(
+        'coreforge_queue_wait_seconds',
+        'Time a classification waited for a free interpreter, in seconds.',
+      ),
       ...gauge('coreforge_queue_depth', 'Requests waiting for a free interpreter.', gauges.queueDepth),
       ...gauge('coreforge_in_flight', 'Classifications running now.', gauges.inFlight),
       ...gauge('coreforge_workers', 'Interpreters loaded (0 while starting).', gauges.workers),

@@ -20,7 +20,12 @@ export class HttpError extends Error {
 Object.defineProperty(HttpError.prototype, 'name', { value: 'HttpError', enumerable: false });
 
 /** Runtime errors caused by what the client sent. Everything else is a 500. */
-const CLIENT_ERRORS: Partial<Record<RuntimeErrorCode, number>> = { IMAGE_INVALID: 400, IMAGE_UNSUPPORTED: 415, IMAGE_TOO_LARGE: 413, ARGUMENT_INVALID: 400 };
+const CLIENT_ERRORS: Partial<Record<RuntimeErrorCode, number>> = {
+  IMAGE_INVALID: 400,
+  IMAGE_UNSUPPORTED: 415,
+  IMAGE_TOO_LARGE: 413,
+  ARGUMENT_INVALID: 400,
+};
 
 export interface ErrorReply {
   readonly status: number;
@@ -30,9 +35,16 @@ export interface ErrorReply {
 }
 
 export function errorReply(error: unknown, retryAfterSeconds = 1): ErrorReply {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  if (error instanceof HttpError)
+    return { status: error.status, code: error.code, message: error.message, headers: error.headers };
   // The decode budget is full: come back shortly (the process does not grow instead).
-  if (error instanceof RuntimeError && error.code === 'IMAGE_BUSY') return { status: 503, code: error.code, message: error.message, headers: { 'retry-after': String(retryAfterSeconds) } };
+  if (error instanceof RuntimeError && error.code === 'IMAGE_BUSY')
+    return {
+      status: 503,
+      code: error.code,
+      message: error.message,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    };
   if (error instanceof RuntimeError) {
     const status = CLIENT_ERRORS[error.code];
     if (status) return { status, code: error.code, message: error.message, headers: {} };
@@ -41,13 +53,29 @@ export function errorReply(error: unknown, retryAfterSeconds = 1): ErrorReply {
   return { status: 500, code: 'INTERNAL', message: 'internal error: see the service log', headers: {} };
 }
 
-function send(res: ServerResponse, status: number, type: string, text: string, headers: Readonly<Record<string, string>>) {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+  headers: Readonly<Record<string, string>>,
+) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+) {
   send(res, status, 'application/json', `${JSON.stringify(body)}\n`, headers);
 }
 

@@ -40,13 +40,23 @@ function checkToken(req: IncomingMessage, token: string | undefined): void {
   const header = req.headers.authorization ?? '';
   const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   if (!m || !timingSafeEqual(digest(m[1]!), digest(token)))
-    throw new HttpError(401, 'UNAUTHORIZED', `cannot classify: ${header ? 'the bearer token is wrong' : 'this service needs "Authorization: Bearer <token>"'}`, { 'www-authenticate': 'Bearer realm="coreforge"' });
+    throw new HttpError(
+      401,
+      'UNAUTHORIZED',
+      `cannot classify: ${header ? 'the bearer token is wrong' : 'this service needs "Authorization: Bearer <token>"'}`,
+      { 'www-authenticate': 'Bearer realm="coreforge"' },
+    );
 }
 
 function unavailable(phase: Phase, retryAfter: number): HttpError {
   const retry = { 'retry-after': String(retryAfter) };
-  if (phase === 'starting') return new HttpError(503, 'STARTING', 'cannot classify yet: the model is still loading', retry);
-  if (phase === 'draining') return new HttpError(503, 'SHUTTING_DOWN', 'cannot classify: the service is shutting down', { ...retry, connection: 'close' });
+  if (phase === 'starting')
+    return new HttpError(503, 'STARTING', 'cannot classify yet: the model is still loading', retry);
+  if (phase === 'draining')
+    return new HttpError(503, 'SHUTTING_DOWN', 'cannot classify: the service is shutting down', {
+      ...retry,
+      connection: 'close',
+    });
   return new HttpError(503, 'UNAVAILABLE', 'cannot classify: the model failed to load (see the service log)');
 }
 
@@ -54,22 +64,39 @@ function parseTopK(url: URL, fallback: number): number {
   const raw = url.searchParams.get('top_k');
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_TOP_K) throw new HttpError(400, 'ARGUMENT_INVALID', `cannot classify: top_k must be an integer from 1 to ${MAX_TOP_K}, not "${raw.slice(0, 40)}"`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_TOP_K)
+    throw new HttpError(
+      400,
+      'ARGUMENT_INVALID',
+      `cannot classify: top_k must be an integer from 1 to ${MAX_TOP_K}, not "${raw.slice(0, 40)}"`,
+    );
   return n;
 }
 
-async function classify(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL, start: number): Promise<number> {
+async function classify(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  start: number,
+): Promise<number> {
   const { options, metrics } = ctx;
   const { phase, pool } = ctx.state();
   checkToken(req, options.token);
   if (phase !== 'ready' || !pool) throw unavailable(phase, options.retryAfterSeconds);
   const queueFull = () =>
-    new HttpError(503, 'QUEUE_FULL', `cannot classify now: every interpreter is busy and ${options.maxQueue} requests are waiting`, { 'retry-after': String(options.retryAfterSeconds) });
+    new HttpError(
+      503,
+      'QUEUE_FULL',
+      `cannot classify now: every interpreter is busy and ${options.maxQueue} requests are waiting`,
+      { 'retry-after': String(options.retryAfterSeconds) },
+    );
   const topK = parseTopK(url, options.topK);
   // Shed load before reading a body we would refuse anyway.
   if (pool.full) throw queueFull();
   const body = await readBody(req, { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs });
-  if (body.length === 0) throw new HttpError(400, 'IMAGE_INVALID', 'cannot classify the image: the body is empty (POST the image bytes)');
+  if (body.length === 0)
+    throw new HttpError(400, 'IMAGE_INVALID', 'cannot classify the image: the body is empty (POST the image bytes)');
   const queuedAt = performance.now();
   const job = pool.use(async (c) => {
     const queueMs = performance.now() - queuedAt;
@@ -79,8 +106,18 @@ async function classify(ctx: RouteContext, req: IncomingMessage, res: ServerResp
   });
   if (!job) throw queueFull();
   const { r, queueMs, info } = await job;
-  const timings = { decodeMs: round(r.timings.decodeMs), inferenceMs: round(r.timings.inferenceMs), queueMs: round(queueMs), totalMs: round(performance.now() - start) };
-  sendJson(res, 200, { results: r.results, timings, model: modelSummary(info) }, ctx.state().phase === 'draining' ? { connection: 'close' } : {});
+  const timings = {
+    decodeMs: round(r.timings.decodeMs),
+    inferenceMs: round(r.timings.inferenceMs),
+    queueMs: round(queueMs),
+    totalMs: round(performance.now() - start),
+  };
+  sendJson(
+    res,
+    200,
+    { results: r.results, timings, model: modelSummary(info) },
+    ctx.state().phase === 'draining' ? { connection: 'close' } : {},
+  );
   return 200;
 }
 
@@ -92,20 +129,43 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     throw new HttpError(400, 'BAD_REQUEST', 'cannot parse the request target');
   }
   const known = (ROUTES as readonly string[]).includes(url.pathname);
-  if (!known) throw new HttpError(404, 'NOT_FOUND', `cannot find "${url.pathname.slice(0, 100)}": the routes are POST /v1/classify, GET /healthz, GET /metrics`);
+  if (!known)
+    throw new HttpError(
+      404,
+      'NOT_FOUND',
+      `cannot find "${url.pathname.slice(0, 100)}": the routes are POST /v1/classify, GET /healthz, GET /metrics`,
+    );
   const allowed = url.pathname === '/v1/classify' ? ['POST'] : ['GET', 'HEAD'];
   if (!allowed.includes(req.method ?? ''))
-    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `cannot ${String(req.method).slice(0, 20)} ${url.pathname}: use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+    throw new HttpError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `cannot ${String(req.method).slice(0, 20)} ${url.pathname}: use ${allowed.join(' or ')}`,
+      { allow: allowed.join(', ') },
+    );
   if (url.pathname === '/v1/classify') return classify(ctx, req, res, url, start);
   const { phase, pool } = ctx.state();
   if (url.pathname === '/metrics') {
-    sendPrometheus(res, ctx.metrics.render({ queueDepth: pool?.queued ?? 0, inFlight: pool?.busy ?? 0, workers: pool?.classifiers.length ?? 0 }));
+    sendPrometheus(
+      res,
+      ctx.metrics.render({
+        queueDepth: pool?.queued ?? 0,
+        inFlight: pool?.busy ?? 0,
+        workers: pool?.classifiers.length ?? 0,
+      }),
+    );
     return 200;
   }
   const status = phase === 'ready' ? 200 : 503;
   // Minimal: the state, how the model runs and the load; no file paths, no library location.
   const health = pool
-    ? { status: phase === 'ready' ? 'ok' : phase, model: modelSummary(pool.classifiers[0]!.info), workers: pool.classifiers.length, queue: { depth: pool.queued, max: ctx.options.maxQueue }, inFlight: pool.busy }
+    ? {
+        status: phase === 'ready' ? 'ok' : phase,
+        model: modelSummary(pool.classifiers[0]!.info),
+        workers: pool.classifiers.length,
+        queue: { depth: pool.queued, max: ctx.options.maxQueue },
+        inFlight: pool.busy,
+      }
     : { status: phase };
   sendJson(res, status, health, status === 503 ? { 'retry-after': String(ctx.options.retryAfterSeconds) } : {});
   return status;
@@ -120,9 +180,17 @@ export function createRequestHandler(ctx: RouteContext): (req: IncomingMessage, 
     const done = (status: number) => ctx.metrics.request(label, status, (performance.now() - start) / 1000);
     route(ctx, req, res, start).then(done, (error: unknown) => {
       const reply = errorReply(error, ctx.options.retryAfterSeconds);
-      if (reply.status === 500) ctx.log(`error: ${req.method ?? ''} ${path.slice(0, 100)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (reply.status === 500)
+        ctx.log(
+          `error: ${req.method ?? ''} ${path.slice(0, 100)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       const draining: Record<string, string> = ctx.state().phase === 'draining' ? { connection: 'close' } : {};
-      sendJson(res, reply.status, { error: { code: reply.code, message: reply.message } }, { ...reply.headers, ...draining });
+      sendJson(
+        res,
+        reply.status,
+        { error: { code: reply.code, message: reply.message } },
+        { ...reply.headers, ...draining },
+      );
       done(reply.status);
     });
   };

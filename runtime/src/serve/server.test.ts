@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeClassifier } from '../../../test/helpers/fake-classifier.js';
 import { call, errorCode, rawExchange } from '../../../test/helpers/http-client.js';
 import type { Classifier } from '../types.js';
-import { createInferenceServer, type ClassifierSource, type InferenceServer, type InferenceServerOptions } from './server.js';
+import {
+  createInferenceServer,
+  type ClassifierSource,
+  type InferenceServer,
+  type InferenceServerOptions,
+} from './server.js';
 
 const opened: InferenceServer[] = [];
 afterEach(async () => {
@@ -32,7 +37,11 @@ describe('POST /v1/classify', () => {
     const r = await call(port, 'POST', '/v1/classify?top_k=2', 'an image');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json');
-    const body = JSON.parse(r.body) as { results: unknown[]; timings: Record<string, number>; model: Record<string, unknown> };
+    const body = JSON.parse(r.body) as {
+      results: unknown[];
+      timings: Record<string, number>;
+      model: Record<string, unknown>;
+    };
     expect(body.results).toEqual([
       { index: 2, label: 'two', score: 0.7 },
       { index: 1, label: 'one', score: 0.2 },
@@ -76,7 +85,9 @@ describe('POST /v1/classify', () => {
     const { port } = await start([fakeClassifier()]);
     const r = await call(port, 'POST', '/v1/classify', Buffer.alloc(0));
     expect(r.status).toBe(400);
-    expect(JSON.parse(r.body)).toEqual({ error: { code: 'IMAGE_INVALID', message: 'cannot classify the image: the body is empty (POST the image bytes)' } });
+    expect(JSON.parse(r.body)).toEqual({
+      error: { code: 'IMAGE_INVALID', message: 'cannot classify the image: the body is empty (POST the image bytes)' },
+    });
   });
 });
 
@@ -84,27 +95,47 @@ describe('limits', () => {
   it('refuses a declared Content-Length over the limit before reading, and closes the connection', async () => {
     const fake = fakeClassifier();
     const { port } = await start([fake], { maxBodyBytes: 1000 });
-    const { received } = await rawExchange(port, ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 52428800\r\n\r\n'], 0);
+    const { received } = await rawExchange(
+      port,
+      ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 52428800\r\n\r\n'],
+      0,
+    );
     expect(received).toMatch(/^HTTP\/1.1 413 Payload Too Large\r\n/);
     expect(received.toLowerCase()).toContain('connection: close');
-    expect(received).toContain('{"error":{"code":"BODY_TOO_LARGE","message":"cannot read the body: it is 52428800 bytes, the limit is 1000 bytes"}}');
+    expect(received).toContain(
+      '{"error":{"code":"BODY_TOO_LARGE","message":"cannot read the body: it is 52428800 bytes, the limit is 1000 bytes"}}',
+    );
     expect(fake.calls).toBe(0);
   });
 
   it('refuses a chunked body once it grows past the limit', async () => {
     const { port } = await start([fakeClassifier()], { maxBodyBytes: 1000 });
     const chunk = Buffer.alloc(600).toString();
-    const { received } = await rawExchange(port, ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n', `258\r\n${chunk}\r\n`, `258\r\n${chunk}\r\n`, '0\r\n\r\n'], 20);
+    const { received } = await rawExchange(
+      port,
+      [
+        'POST /v1/classify HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n',
+        `258\r\n${chunk}\r\n`,
+        `258\r\n${chunk}\r\n`,
+        '0\r\n\r\n',
+      ],
+      20,
+    );
     expect(received).toMatch(/^HTTP\/1.1 413 /);
     expect(received).toContain('"message":"cannot read the body: it is larger, the limit is 1000 bytes"');
   });
 
   it('answers 408 to a client that trickles its body, after the body deadline', async () => {
     const { port } = await start([fakeClassifier()], { bodyTimeoutMs: 400 });
-    const parts = ['POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n', ...Array.from({ length: 40 }, () => 'a')];
+    const parts = [
+      'POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n',
+      ...Array.from({ length: 40 }, () => 'a'),
+    ];
     const { received, openMs } = await rawExchange(port, parts, 50);
     expect(received).toMatch(/^HTTP\/1.1 408 /);
-    expect(received).toContain('{"error":{"code":"BODY_TIMEOUT","message":"cannot read the body: it did not arrive within 400 ms"}}');
+    expect(received).toContain(
+      '{"error":{"code":"BODY_TIMEOUT","message":"cannot read the body: it did not arrive within 400 ms"}}',
+    );
     expect(openMs).toBeGreaterThanOrEqual(400);
     expect(openMs).toBeLessThan(1500);
   });
@@ -123,10 +154,20 @@ describe('limits', () => {
     const fake = fakeClassifier();
     const { port } = await start([fake]);
     await new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write('POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nhalf', () => socket.destroy()));
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('POST /v1/classify HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nhalf', () =>
+          socket.destroy(),
+        ),
+      );
       socket.on('close', () => resolve());
     });
-    await waitFor(async () => (await call(port, 'GET', '/metrics')).body.includes('coreforge_requests_total{route="/v1/classify",code="400"} 1'), 'the aborted request to be counted');
+    await waitFor(
+      async () =>
+        (await call(port, 'GET', '/metrics')).body.includes(
+          'coreforge_requests_total{route="/v1/classify",code="400"} 1',
+        ),
+      'the aborted request to be counted',
+    );
     expect(fake.calls).toBe(0);
     expect((await call(port, 'POST', '/v1/classify', 'x')).status).toBe(200);
   });
@@ -145,11 +186,18 @@ describe('routes', () => {
     const { port } = await start([fakeClassifier()]);
     const missing = await call(port, 'GET', '/nope');
     expect(missing.status).toBe(404);
-    expect(JSON.parse(missing.body)).toEqual({ error: { code: 'NOT_FOUND', message: 'cannot find "/nope": the routes are POST /v1/classify, GET /healthz, GET /metrics' } });
+    expect(JSON.parse(missing.body)).toEqual({
+      error: {
+        code: 'NOT_FOUND',
+        message: 'cannot find "/nope": the routes are POST /v1/classify, GET /healthz, GET /metrics',
+      },
+    });
     const get = await call(port, 'GET', '/v1/classify');
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
-    expect(JSON.parse(get.body)).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'cannot GET /v1/classify: use POST' } });
+    expect(JSON.parse(get.body)).toEqual({
+      error: { code: 'METHOD_NOT_ALLOWED', message: 'cannot GET /v1/classify: use POST' },
+    });
     const head = await call(port, 'HEAD', '/healthz');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
@@ -162,7 +210,13 @@ describe('routes', () => {
     const { port } = await start([fakeClassifier(), fakeClassifier()], { maxQueue: 7 });
     const r = await call(port, 'GET', '/healthz');
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ status: 'ok', model: { path: 'fake', threads: 1, tflite: '0.0.0' }, workers: 2, queue: { depth: 0, max: 7 }, inFlight: 0 });
+    expect(JSON.parse(r.body)).toEqual({
+      status: 'ok',
+      model: { path: 'fake', threads: 1, tflite: '0.0.0' },
+      workers: 2,
+      queue: { depth: 0, max: 7 },
+      inFlight: 0,
+    });
   });
 });
 
@@ -173,14 +227,22 @@ describe('queue', () => {
     const first = call(port, 'POST', '/v1/classify', 'first');
     await waitFor(() => fake.calls === 1, 'the first request to run');
     const second = call(port, 'POST', '/v1/classify?top_k=1', 'second');
-    await waitFor(async () => /^coreforge_queue_depth 1$/m.test((await call(port, 'GET', '/metrics')).body), 'the second request to queue');
+    await waitFor(
+      async () => /^coreforge_queue_depth 1$/m.test((await call(port, 'GET', '/metrics')).body),
+      'the second request to queue',
+    );
     const metrics = (await call(port, 'GET', '/metrics')).body;
     expect(metrics).toMatch(/^coreforge_in_flight 1$/m);
     expect(metrics).toMatch(/^coreforge_workers 1$/m);
     const third = await call(port, 'POST', '/v1/classify', 'third');
     expect(third.status).toBe(503);
     expect(third.headers['retry-after']).toBe('3');
-    expect(JSON.parse(third.body)).toEqual({ error: { code: 'QUEUE_FULL', message: 'cannot classify now: every interpreter is busy and 1 requests are waiting' } });
+    expect(JSON.parse(third.body)).toEqual({
+      error: {
+        code: 'QUEUE_FULL',
+        message: 'cannot classify now: every interpreter is busy and 1 requests are waiting',
+      },
+    });
     fake.release();
     expect((await first).status).toBe(200);
     await waitFor(() => fake.calls === 2, 'the queued request to run');
@@ -202,7 +264,9 @@ describe('start-up', () => {
     expect(JSON.parse(health.body)).toEqual({ status: 'starting' });
     const early = await call(port, 'POST', '/v1/classify', 'x');
     expect(early.status).toBe(503);
-    expect(JSON.parse(early.body)).toEqual({ error: { code: 'STARTING', message: 'cannot classify yet: the model is still loading' } });
+    expect(JSON.parse(early.body)).toEqual({
+      error: { code: 'STARTING', message: 'cannot classify yet: the model is still loading' },
+    });
     expect((await call(port, 'GET', '/metrics')).body).toMatch(/^coreforge_workers 0$/m);
     loaded([fakeClassifier()]);
     await service.ready();
@@ -256,7 +320,8 @@ describe('metrics', () => {
     expect(lines).toContain('coreforge_queue_depth 0');
     expect(lines).toContain('coreforge_in_flight 0');
     // Every sample line is `name{labels} value`, every family has HELP and TYPE.
-    for (const line of lines.filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^coreforge_[a-z_]+(\{[^}]*\})? [\d.e+-]+$/);
+    for (const line of lines.filter((l) => l && !l.startsWith('#')))
+      expect(line).toMatch(/^coreforge_[a-z_]+(\{[^}]*\})? [\d.e+-]+$/);
     const families = new Set(lines.filter((l) => l.startsWith('# TYPE')).map((l) => l.split(' ')[2]));
     expect([...families].sort()).toEqual([
       'coreforge_in_flight',

@@ -37,7 +37,9 @@ export function createInferenceServer(source: ClassifierSource, options: Inferen
   let phase: Phase = 'starting';
   let pool: ClassifierPool | undefined;
 
-  const loading: Promise<readonly Classifier[]> = (typeof source === 'function' ? source() : Promise.resolve(source)).then(
+  const loading: Promise<readonly Classifier[]> = (
+    typeof source === 'function' ? source() : Promise.resolve(source)
+  ).then(
     (classifiers) => {
       const p = new ClassifierPool(classifiers, o.maxQueue);
       if (phase === 'draining') p.close();
@@ -77,7 +79,9 @@ export function createInferenceServer(source: ClassifierSource, options: Inferen
     const code = status === 408 ? 'HEADERS_TIMEOUT' : status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
     const body = `${JSON.stringify({ error: { code, message: `cannot parse the request: ${status === 408 ? 'the headers did not arrive in time' : (error.code ?? 'malformed HTTP')}` } })}\n`;
     metrics.request('other', status, 0);
-    socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 
   let closing: Promise<void> | undefined;

@@ -7,7 +7,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** Resolves with the name of the first SIGTERM or SIGINT; `dispose` removes the listeners. */
-export function stopSignal(target: NodeJS.Process = process): { readonly stop: Promise<NodeJS.Signals>; dispose(): void } {
+export function stopSignal(target: NodeJS.Process = process): {
+  readonly stop: Promise<NodeJS.Signals>;
+  dispose(): void;
+} {
   let dispose = () => undefined as void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
     const on = (signal: NodeJS.Signals) => resolve(signal);

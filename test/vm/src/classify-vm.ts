@@ -74,13 +74,30 @@ export async function classifyThroughVm(o: VmRun): Promise<BootReport> {
         : outcome === 'timeout'
           ? `the service in the VM did not answer within ${o.timeoutMs / 1000} s${log.includes(MARK.serve) ? ' (it was started)' : log.includes(MARK.init) ? ' (the VM booted, the service was not started)' : ' (the VM did not reach /init)'}`
           : `the service in the VM is unreachable: ${outcome}`;
-      return { ...base, passed: false, ...boot, failure: { code, message: `${message}${tail ? `; serial log ends:\n${tail}` : ''}` } };
+      return {
+        ...base,
+        passed: false,
+        ...boot,
+        failure: { code, message: `${message}${tail ? `; serial log ends:\n${tail}` : ''}` },
+      };
     }
     const serviceReadyMs = performance.now() - qemuStart;
-    const reply = await httpRequest(o.hostPort, 'POST', '/v1/classify', o.photo, 120_000).catch((e: Error) => ({ status: 0, body: e.message }));
+    const reply = await httpRequest(o.hostPort, 'POST', '/v1/classify', o.photo, 120_000).catch((e: Error) => ({
+      status: 0,
+      body: e.message,
+    }));
     const firstClassificationMs = performance.now() - o.startedAt;
     if (reply.status !== 200)
-      return { ...base, passed: false, ...boot, serviceReadyMs, failure: { code: 'CLASSIFY_FAILED', message: `POST /v1/classify answered ${reply.status}: ${reply.body.slice(0, 300)}` } };
+      return {
+        ...base,
+        passed: false,
+        ...boot,
+        serviceReadyMs,
+        failure: {
+          code: 'CLASSIFY_FAILED',
+          message: `POST /v1/classify answered ${reply.status}: ${reply.body.slice(0, 300)}`,
+        },
+      };
     const top = (JSON.parse(reply.body) as { results: { index: number; label: string; score: number }[] }).results[0]!;
     const passed = matchesExpected(o.expect, top.index, top.label);
     return {
@@ -92,7 +109,12 @@ export async function classifyThroughVm(o: VmRun): Promise<BootReport> {
       label: top.label,
       index: top.index,
       score: top.score,
-      ...(!passed && { failure: { code: 'WRONG_LABEL', message: `expected ${o.expect}, the VM answered ${top.index}:${top.label} (${top.score.toFixed(6)})` } }),
+      ...(!passed && {
+        failure: {
+          code: 'WRONG_LABEL',
+          message: `expected ${o.expect}, the VM answered ${top.index}:${top.label} (${top.score.toFixed(6)})`,
+        },
+      }),
     };
   } finally {
     await qemu.kill();

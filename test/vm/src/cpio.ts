@@ -22,7 +22,13 @@ export function writeCpio(entries: readonly CpioEntry[]): Buffer {
   const push = (name: string, mode: number, data: Buffer) => {
     const nameBytes = Buffer.from(`${name}\0`);
     const head = Buffer.from(header(ino++, mode, data.length, nameBytes.length), 'latin1');
-    parts.push(head, nameBytes, Buffer.alloc(pad4(head.length + nameBytes.length)), data, Buffer.alloc(pad4(data.length)));
+    parts.push(
+      head,
+      nameBytes,
+      Buffer.alloc(pad4(head.length + nameBytes.length)),
+      data,
+      Buffer.alloc(pad4(data.length)),
+    );
   };
   for (const e of entries) {
     const name = e.name.replace(/^\/+/, '');

@@ -18,7 +18,13 @@ export interface HttpReply {
   readonly body: string;
 }
 
-export function httpRequest(port: number, method: string, path: string, body?: Uint8Array, timeoutMs = 5000): Promise<HttpReply> {
+export function httpRequest(
+  port: number,
+  method: string,
+  path: string,
+  body?: Uint8Array,
+  timeoutMs = 5000,
+): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, timeout: timeoutMs, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -35,7 +41,12 @@ export function httpRequest(port: number, method: string, path: string, body?: U
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls GET /healthz until it answers 200, the deadline passes, `stop()` says to give up, or the signal aborts. */
-export async function waitHealthy(port: number, deadline: number, stop: () => string | undefined, signal?: AbortSignal): Promise<'ready' | 'timeout' | string> {
+export async function waitHealthy(
+  port: number,
+  deadline: number,
+  stop: () => string | undefined,
+  signal?: AbortSignal,
+): Promise<'ready' | 'timeout' | string> {
   while (Date.now() < deadline) {
     if (signal?.aborted) return 'cancelled';
     const why = stop();

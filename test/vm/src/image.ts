@@ -18,12 +18,22 @@ import type { BootReport } from './report.js';
 import { readSnapMeta } from './snap-meta.js';
 
 export const FIRMWARE: Record<Arch, { code: readonly string[]; vars: readonly string[] }> = {
-  amd64: { code: ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd'], vars: ['/usr/share/OVMF/OVMF_VARS_4M.fd', '/usr/share/OVMF/OVMF_VARS.fd'] },
+  amd64: {
+    code: ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd'],
+    vars: ['/usr/share/OVMF/OVMF_VARS_4M.fd', '/usr/share/OVMF/OVMF_VARS.fd'],
+  },
   arm64: { code: ['/usr/share/AAVMF/AAVMF_CODE.fd'], vars: ['/usr/share/AAVMF/AAVMF_VARS.fd'] },
 };
 
 async function firstExisting(files: readonly string[]): Promise<string | undefined> {
-  for (const f of files) if (await stat(f).then(() => true, () => false)) return f;
+  for (const f of files)
+    if (
+      await stat(f).then(
+        () => true,
+        () => false,
+      )
+    )
+      return f;
   return undefined;
 }
 
@@ -43,9 +53,17 @@ export interface ImageBootOptions {
 export async function runImageBootTest(o: ImageBootOptions): Promise<BootReport> {
   const startedAt = performance.now();
   const code = await firstExisting(FIRMWARE[o.arch].code);
-  const vars = await firstExisting(FIRMWARE[o.arch].vars.filter((v) => !code || path.basename(v).includes('_4M') === path.basename(code).includes('_4M')));
+  const vars = await firstExisting(
+    FIRMWARE[o.arch].vars.filter(
+      (v) => !code || path.basename(v).includes('_4M') === path.basename(code).includes('_4M'),
+    ),
+  );
   if (!code || !vars)
-    throw new HarnessError('BOOT_ASSETS_FAILED', `cannot boot an image on ${o.arch}: no UEFI firmware (looked for ${FIRMWARE[o.arch].code.join(', ')})`, o.arch === 'amd64' ? 'sudo apt-get install ovmf' : 'sudo apt-get install qemu-efi-aarch64');
+    throw new HarnessError(
+      'BOOT_ASSETS_FAILED',
+      `cannot boot an image on ${o.arch}: no UEFI firmware (looked for ${FIRMWARE[o.arch].code.join(', ')})`,
+      o.arch === 'amd64' ? 'sudo apt-get install ovmf' : 'sudo apt-get install qemu-efi-aarch64',
+    );
   await mkdir(o.reportDir, { recursive: true });
   const serialLog = path.join(o.reportDir, `serial-image-${o.arch}.log`);
   const work = await mkdtemp(path.join(tmpdir(), 'coreforge-image-'));
@@ -57,7 +75,16 @@ export async function runImageBootTest(o: ImageBootOptions): Promise<BootReport>
     const accel = o.accel ?? 'tcg';
     return await classifyThroughVm({
       qemu: QEMU_BINARY[o.arch],
-      args: imageVmArgs({ arch: o.arch, image: o.image, firmwareCode: code, firmwareVars: varsCopy, serialLog, hostPort, guestPort: o.guestPort, accel }),
+      args: imageVmArgs({
+        arch: o.arch,
+        image: o.image,
+        firmwareCode: code,
+        firmwareVars: varsCopy,
+        serialLog,
+        hostPort,
+        guestPort: o.guestPort,
+        accel,
+      }),
       serialLog,
       hostPort,
       photo: o.photo,
@@ -77,7 +104,22 @@ const MIB = 1024 * 1024;
 
 /** `sgdisk` argv for the test disk: a 1 MiB-aligned ESP and a Linux partition holding the snap. */
 export function testDiskPartitionArgs(disk: string, espMiB: number, snapMiB: number): string[] {
-  return ['--clear', '-n', `1:2048:+${espMiB}M`, '-t', '1:ef00', '-c', '1:ESP', '-n', `2:0:+${snapMiB}M`, '-t', '2:8300', '-c', '2:snap', disk];
+  return [
+    '--clear',
+    '-n',
+    `1:2048:+${espMiB}M`,
+    '-t',
+    '1:ef00',
+    '-c',
+    '1:ESP',
+    '-n',
+    `2:0:+${snapMiB}M`,
+    '-t',
+    '2:8300',
+    '-c',
+    '2:snap',
+    disk,
+  ];
 }
 
 /** GRUB's configuration for the test disk: find the ESP, boot the kernel with its initramfs, say where the snap is. */
@@ -97,7 +139,12 @@ export const GRUB_EFI: Record<Arch, { format: string; file: string }> = {
 };
 
 /** Builds a small bootable GPT disk image around a snap (see the file comment). Needs sgdisk, mkfs.vfat, mtools and grub-mkstandalone. */
-export async function buildTestDiskImage(run: RunLike, assets: BootAssets, snapFile: string, out: string): Promise<void> {
+export async function buildTestDiskImage(
+  run: RunLike,
+  assets: BootAssets,
+  snapFile: string,
+  out: string,
+): Promise<void> {
   const meta = await readSnapMeta(run, snapFile);
   const work = await mkdtemp(path.join(tmpdir(), 'coreforge-disk-'));
   try {
@@ -107,8 +154,20 @@ export async function buildTestDiskImage(run: RunLike, assets: BootAssets, snapF
     await writeFile(cfg, testDiskGrubCfg(assets.arch));
     const grub = GRUB_EFI[assets.arch];
     const efi = path.join(work, grub.file);
-    await run('grub-mkstandalone', ['-O', grub.format, '-o', efi, '--modules=part_gpt fat linux search search_fs_file normal', `boot/grub/grub.cfg=${cfg}`], { timeout: 120_000 });
-    const espMiB = Math.ceil(((await stat(assets.kernel)).size + (await stat(initrd)).size + (await stat(efi)).size) / MIB) + 16;
+    await run(
+      'grub-mkstandalone',
+      [
+        '-O',
+        grub.format,
+        '-o',
+        efi,
+        '--modules=part_gpt fat linux search search_fs_file normal',
+        `boot/grub/grub.cfg=${cfg}`,
+      ],
+      { timeout: 120_000 },
+    );
+    const espMiB =
+      Math.ceil(((await stat(assets.kernel)).size + (await stat(initrd)).size + (await stat(efi)).size) / MIB) + 16;
     const esp = path.join(work, 'esp.img');
     await writeFile(esp, Buffer.alloc(0));
     await truncate(esp, espMiB * MIB);

@@ -18,7 +18,11 @@ export interface SnapApp {
 }
 
 /** Lines the harness looks for in the serial log. */
-export const MARK = { init: 'coreforge-smoke: init', serve: 'coreforge-smoke: starting serve', exited: 'coreforge-smoke: serve exited' } as const;
+export const MARK = {
+  init: 'coreforge-smoke: init',
+  serve: 'coreforge-smoke: starting serve',
+  exited: 'coreforge-smoke: serve exited',
+} as const;
 
 /**
  * The /init script. With `coreforge.seed=DEV` on the kernel command line (the seed image boot) the snap is not a
@@ -82,7 +86,8 @@ async function addTree(entries: CpioEntry[], root: string, rel: string, skip: (r
     const st = await lstat(path.join(root, r));
     if (st.isSymbolicLink()) entries.push({ name: r, kind: 'symlink', data: await readlink(path.join(root, r)) });
     else if (st.isDirectory()) await addTree(entries, root, r, skip);
-    else if (st.isFile()) entries.push({ name: r, kind: 'file', mode: st.mode & 0o777, data: await readFile(path.join(root, r)) });
+    else if (st.isFile())
+      entries.push({ name: r, kind: 'file', mode: st.mode & 0o777, data: await readFile(path.join(root, r)) });
   }
 }
 
@@ -97,24 +102,60 @@ async function moduleFiles(dir: string, out = new Map<string, string>()): Promis
 
 async function builtinModules(modulesDir: string): Promise<Set<string>> {
   const text = await readFile(path.join(modulesDir, 'modules.builtin'), 'utf8').catch(() => '');
-  return new Set(text.split('\n').filter(Boolean).map((l) => path.basename(l, '.ko').replace(/-/g, '_')));
+  return new Set(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => path.basename(l, '.ko').replace(/-/g, '_')),
+  );
 }
 
 /** What the seed image boot needs too: the vfat seed partition and a loop device for the snap file in it. */
 export const SEED_BOOT_MODULES = ['loop', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8', 'nls_iso8859_1'] as const;
 
-export async function buildInitramfs(assets: BootAssets, app: SnapApp, o: { seedBoot?: boolean } = {}): Promise<Buffer> {
+export async function buildInitramfs(
+  assets: BootAssets,
+  app: SnapApp,
+  o: { seedBoot?: boolean } = {},
+): Promise<Buffer> {
   const wanted = o.seedBoot ? [...SMOKE_MODULES, ...SEED_BOOT_MODULES] : SMOKE_MODULES;
-  const modules = await resolveModules(assets.modulesDir, wanted, await moduleFiles(assets.modulesDir), await builtinModules(assets.modulesDir));
+  const modules = await resolveModules(
+    assets.modulesDir,
+    wanted,
+    await moduleFiles(assets.modulesDir),
+    await builtinModules(assets.modulesDir),
+  );
   const entries: CpioEntry[] = [];
-  for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'root', 'snap', 'var', 'usr', 'usr/lib', 'lib', 'lib/modules']) entries.push({ name: d, kind: 'dir' });
+  for (const d of [
+    'bin',
+    'sbin',
+    'dev',
+    'proc',
+    'sys',
+    'tmp',
+    'run',
+    'etc',
+    'root',
+    'snap',
+    'var',
+    'usr',
+    'usr/lib',
+    'lib',
+    'lib/modules',
+  ])
+    entries.push({ name: d, kind: 'dir' });
   entries.push({ name: 'bin/busybox', kind: 'file', mode: 0o755, data: await readFile(assets.busybox) });
   entries.push({ name: 'init', kind: 'file', mode: 0o755, data: initScript(app, assets.arch, modules) });
   entries.push({ name: 'etc/passwd', kind: 'file', data: 'root:x:0:0:root:/root:/bin/sh\n' });
   for (const m of modules) {
     const parts = path.dirname(m).split(path.sep);
-    for (let i = 1; i <= parts.length; i++) entries.push({ name: path.join('lib/modules', ...parts.slice(0, i)), kind: 'dir' });
-    entries.push({ name: path.join('lib/modules', m), kind: 'file', data: await readFile(path.join(assets.modulesDir, m)) });
+    for (let i = 1; i <= parts.length; i++)
+      entries.push({ name: path.join('lib/modules', ...parts.slice(0, i)), kind: 'dir' });
+    entries.push({
+      name: path.join('lib/modules', m),
+      kind: 'file',
+      data: await readFile(path.join(assets.modulesDir, m)),
+    });
   }
   // The base's libraries: glibc (with its loader), libstdc++, libgcc_s. No gconv, docs or locales.
   const skip = (r: string) => /(^|\/)(gconv|audit|modules|share|doc)(\/|$)/.test(r);
@@ -122,7 +163,8 @@ export async function buildInitramfs(assets: BootAssets, app: SnapApp, o: { seed
   await addTree(entries, assets.rootfs, path.join('lib', triplet), skip);
   await addTree(entries, assets.rootfs, 'lib64', skip);
   await addTree(entries, assets.rootfs, path.join('usr', 'lib', triplet), skip);
-  if (assets.arch === 'arm64') entries.push({ name: 'lib/ld-linux-aarch64.so.1', kind: 'symlink', data: `${triplet}/ld-linux-aarch64.so.1` });
+  if (assets.arch === 'arm64')
+    entries.push({ name: 'lib/ld-linux-aarch64.so.1', kind: 'symlink', data: `${triplet}/ld-linux-aarch64.so.1` });
   const unique = new Map<string, CpioEntry>();
   for (const e of entries) if (!unique.has(e.name) || e.kind !== 'dir') unique.set(e.name, e);
   return gzipSync(writeCpio([...unique.values()]), { level: 1 });

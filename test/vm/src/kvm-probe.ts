@@ -7,14 +7,25 @@ import type { SpawnLike } from './process.js';
 import { QEMU_BINARY } from './qemu-args.js';
 
 export function kvmProbeArgs(arch: Arch, kernel: string): string[] {
-  const console = arch === 'arm64' ? 'earlycon=pl011,0x9000000 console=ttyAMA0' : 'earlycon=uart8250,io,0x3f8 console=ttyS0';
+  const console =
+    arch === 'arm64' ? 'earlycon=pl011,0x9000000 console=ttyAMA0' : 'earlycon=uart8250,io,0x3f8 console=ttyS0';
   return [
-    '-accel', 'kvm',
+    '-accel',
+    'kvm',
     ...(arch === 'arm64' ? ['-machine', 'virt', '-cpu', 'host'] : ['-machine', 'q35', '-cpu', 'host']),
-    '-m', '256', '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-    '-serial', 'stdio',
-    '-kernel', kernel,
-    '-append', `${console} panic=-1`,
+    '-m',
+    '256',
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-serial',
+    'stdio',
+    '-kernel',
+    kernel,
+    '-append',
+    `${console} panic=-1`,
   ];
 }
 
@@ -33,10 +44,20 @@ export interface KvmProbeOptions {
 const LINUX_BANNER = /Linux version/;
 
 /** Boots `kernel` under KVM; usable when the kernel prints its banner within `timeoutMs`. QEMU is killed either way. */
-export async function probeKvmStatus(spawn: SpawnLike, arch: Arch, kernel: string, options: KvmProbeOptions = {}): Promise<KvmProbeResult> {
+export async function probeKvmStatus(
+  spawn: SpawnLike,
+  arch: Arch,
+  kernel: string,
+  options: KvmProbeOptions = {},
+): Promise<KvmProbeResult> {
   const device = options.device ?? '/dev/kvm';
   const timeoutMs = options.timeoutMs ?? 2000;
-  if (!(await access(device, constants.R_OK | constants.W_OK).then(() => true, () => false)))
+  if (
+    !(await access(device, constants.R_OK | constants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+  )
     return { usable: false, reason: `${device} is missing or not readable and writable by this user` };
   let settle: (r: KvmProbeResult) => void = () => undefined;
   const result = new Promise<KvmProbeResult>((r) => {
@@ -50,21 +71,33 @@ export async function probeKvmStatus(spawn: SpawnLike, arch: Arch, kernel: strin
       timeout: timeoutMs + 1000,
       onOutput: (t) => {
         out += t;
-        if (LINUX_BANNER.test(out)) settle({ usable: true, reason: `the boot tests' ${arch} kernel printed its first line under KVM` });
+        if (LINUX_BANNER.test(out))
+          settle({ usable: true, reason: `the boot tests' ${arch} kernel printed its first line under KVM` });
       },
     });
   } catch (error) {
     return { usable: false, reason: `cannot start ${QEMU_BINARY[arch]}: ${(error as Error).message.split('\n')[0]}` };
   }
   const timer = setTimeout(
-    () => settle({ usable: false, reason: `a Linux guest hangs under KVM: the boot tests' ${arch} kernel (-cpu host) printed nothing in ${seconds}` }),
+    () =>
+      settle({
+        usable: false,
+        reason: `a Linux guest hangs under KVM: the boot tests' ${arch} kernel (-cpu host) printed nothing in ${seconds}`,
+      }),
     timeoutMs,
   );
-  void qemu.exited.then(({ exitCode }) => {
-    if (LINUX_BANNER.test(out)) return;
-    const last = out.trim().split('\n').filter(Boolean).at(-1);
-    settle({ usable: false, reason: `QEMU exited (${exitCode ?? 'signal'}) before the kernel printed anything under KVM${last ? `: ${last.trim()}` : ''}` });
-  }, (error: unknown) => settle({ usable: false, reason: `QEMU failed under KVM: ${(error as Error).message.split('\n')[0]}` }));
+  void qemu.exited.then(
+    ({ exitCode }) => {
+      if (LINUX_BANNER.test(out)) return;
+      const last = out.trim().split('\n').filter(Boolean).at(-1);
+      settle({
+        usable: false,
+        reason: `QEMU exited (${exitCode ?? 'signal'}) before the kernel printed anything under KVM${last ? `: ${last.trim()}` : ''}`,
+      });
+    },
+    (error: unknown) =>
+      settle({ usable: false, reason: `QEMU failed under KVM: ${(error as Error).message.split('\n')[0]}` }),
+  );
   try {
     return await result;
   } finally {

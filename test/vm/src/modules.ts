@@ -11,11 +11,19 @@ export function modinfoDepends(ko: Buffer): string[] {
   const at = ko.indexOf('depends=');
   if (at < 0) return [];
   const end = ko.indexOf(0, at);
-  return ko.toString('latin1', at + 'depends='.length, end).split(',').filter(Boolean);
+  return ko
+    .toString('latin1', at + 'depends='.length, end)
+    .split(',')
+    .filter(Boolean);
 }
 
 /** Finds module files under `modulesDir` and orders them so that dependencies come first. Built-in modules are skipped. */
-export async function resolveModules(modulesDir: string, wanted: readonly string[], files: ReadonlyMap<string, string>, builtin: ReadonlySet<string>): Promise<string[]> {
+export async function resolveModules(
+  modulesDir: string,
+  wanted: readonly string[],
+  files: ReadonlyMap<string, string>,
+  builtin: ReadonlySet<string>,
+): Promise<string[]> {
   const order: string[] = [];
   const visiting = new Set<string>();
   const visit = async (name: string) => {

@@ -13,7 +13,12 @@ export type RunLike = (
   tool: string,
   args: readonly string[],
   options?: RunOptionsLike,
-) => Promise<{ readonly exitCode: number; readonly stdout: string; readonly stderr: string; readonly stdoutBuffer?: Uint8Array }>;
+) => Promise<{
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutBuffer?: Uint8Array;
+}>;
 
 export interface SpawnedLike {
   readonly pid: number | undefined;
@@ -24,5 +29,10 @@ export interface SpawnedLike {
 export type SpawnLike = (
   tool: string,
   args: readonly string[],
-  options?: { readonly cwd?: string; readonly signal?: AbortSignal; readonly timeout?: number; readonly onOutput?: (text: string) => void },
+  options?: {
+    readonly cwd?: string;
+    readonly signal?: AbortSignal;
+    readonly timeout?: number;
+    readonly onOutput?: (text: string) => void;
+  },
 ) => SpawnedLike;

@@ -29,12 +29,20 @@ function machine(arch: Arch, accel: 'tcg' | 'kvm'): string[] {
 function vmBase(o: VmOptions, defaultMemoryMb: number): string[] {
   const accel = o.accel ?? 'tcg';
   return [
-    '-accel', accel,
+    '-accel',
+    accel,
     ...machine(o.arch, accel),
-    '-m', String(o.memoryMb ?? defaultMemoryMb),
-    '-smp', String(o.cpus ?? 2),
-    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-    '-serial', `file:${o.serialLog}`,
+    '-m',
+    String(o.memoryMb ?? defaultMemoryMb),
+    '-smp',
+    String(o.cpus ?? 2),
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-serial',
+    `file:${o.serialLog}`,
   ];
 }
 
@@ -44,12 +52,18 @@ export function smokeVmArgs(o: SmokeVmOptions): string[] {
   const console = o.arch === 'arm64' ? 'ttyAMA0' : 'ttyS0';
   return [
     ...vmBase(o, 1024),
-    '-kernel', o.kernel,
-    '-initrd', o.initrd,
-    '-append', `console=${console} quiet panic=-1`,
-    '-drive', `file=${o.snapFile},if=virtio,format=raw,readonly=on`,
-    '-netdev', hostForward(o),
-    '-device', 'virtio-net-pci,netdev=net0',
+    '-kernel',
+    o.kernel,
+    '-initrd',
+    o.initrd,
+    '-append',
+    `console=${console} quiet panic=-1`,
+    '-drive',
+    `file=${o.snapFile},if=virtio,format=raw,readonly=on`,
+    '-netdev',
+    hostForward(o),
+    '-device',
+    'virtio-net-pci,netdev=net0',
   ];
 }
 
@@ -65,16 +79,24 @@ export interface ImageVmOptions extends VmOptions {
 export function imageVmArgs(o: ImageVmOptions): string[] {
   return [
     ...vmBase(o, 2048),
-    '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${o.firmwareCode}`,
-    '-drive', `if=pflash,format=raw,unit=1,file=${o.firmwareVars}`,
+    '-drive',
+    `if=pflash,format=raw,unit=0,readonly=on,file=${o.firmwareCode}`,
+    '-drive',
+    `if=pflash,format=raw,unit=1,file=${o.firmwareVars}`,
     // No network boot: without these the firmware spends minutes on PXE and HTTP boot before the disk's shell script.
-    '-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=n',
-    '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=n',
+    '-fw_cfg',
+    'name=opt/org.tianocore/IPv4PXESupport,string=n',
+    '-fw_cfg',
+    'name=opt/org.tianocore/IPv6PXESupport,string=n',
     '-snapshot',
-    '-drive', `file=${o.image},if=none,id=disk0,format=raw`,
-    '-device', 'virtio-blk-pci,drive=disk0,bootindex=0',
-    '-netdev', hostForward(o),
-    '-device', 'virtio-net-pci,netdev=net0,romfile=',
+    '-drive',
+    `file=${o.image},if=none,id=disk0,format=raw`,
+    '-device',
+    'virtio-blk-pci,drive=disk0,bootindex=0',
+    '-netdev',
+    hostForward(o),
+    '-device',
+    'virtio-net-pci,netdev=net0,romfile=',
   ];
 }
 
@@ -99,17 +121,40 @@ export function snapdVmArgs(o: SnapdVmOptions): string[] {
   const fwd = o.forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
   return [
     ...vmBase({ ...o, hostPort: 0, guestPort: 0 }, 2048),
-    '-serial', `unix:${o.agentSocket},server=on,wait=off`,
-    '-kernel', o.kernel,
-    '-initrd', o.initrd,
-    '-append', o.cmdline,
+    '-serial',
+    `unix:${o.agentSocket},server=on,wait=off`,
+    '-kernel',
+    o.kernel,
+    '-initrd',
+    o.initrd,
+    '-append',
+    o.cmdline,
     // snapshot=on for the root disk only: -snapshot would also throw away what the guest writes to the output disk.
-    '-drive', `file=${o.disk},if=none,id=root,format=raw${o.snapshot ? ',snapshot=on' : ',discard=unmap'}`,
-    '-device', 'virtio-blk-pci,drive=root',
-    ...(o.input ? ['-drive', `file=${o.input},if=none,id=input,format=raw,readonly=on`, '-device', 'virtio-blk-pci,drive=input,serial=cf-input'] : []),
-    ...(o.output ? ['-drive', `file=${o.output},if=none,id=output,format=raw`, '-device', 'virtio-blk-pci,drive=output,serial=cf-output'] : []),
-    '-netdev', `user,id=net0,restrict=on${fwd}`,
-    '-device', 'virtio-net-pci,netdev=net0,romfile=',
-    '-device', 'virtio-rng-pci',
+    '-drive',
+    `file=${o.disk},if=none,id=root,format=raw${o.snapshot ? ',snapshot=on' : ',discard=unmap'}`,
+    '-device',
+    'virtio-blk-pci,drive=root',
+    ...(o.input
+      ? [
+          '-drive',
+          `file=${o.input},if=none,id=input,format=raw,readonly=on`,
+          '-device',
+          'virtio-blk-pci,drive=input,serial=cf-input',
+        ]
+      : []),
+    ...(o.output
+      ? [
+          '-drive',
+          `file=${o.output},if=none,id=output,format=raw`,
+          '-device',
+          'virtio-blk-pci,drive=output,serial=cf-output',
+        ]
+      : []),
+    '-netdev',
+    `user,id=net0,restrict=on${fwd}`,
+    '-device',
+    'virtio-net-pci,netdev=net0,romfile=',
+    '-device',
+    'virtio-rng-pci',
   ];
 }

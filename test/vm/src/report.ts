@@ -36,7 +36,9 @@ export function junitXml(r: BootReport, serial: string): string {
   if (r.steps) return junitStepsXml(r, r.steps, serial);
   const seconds = ((r.firstClassificationMs ?? r.serviceReadyMs ?? 0) / 1000).toFixed(3);
   const name = `${r.kind} boot ${r.arch}: classify expecting ${r.expected}`;
-  const failure = r.failure ? `\n      <failure type="${esc(r.failure.code)}" message="${esc(r.failure.message)}"/>` : '';
+  const failure = r.failure
+    ? `\n      <failure type="${esc(r.failure.code)}" message="${esc(r.failure.message)}"/>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites tests="1" failures="${r.passed ? 0 : 1}">
   <testsuite name="coreforge test" tests="1" failures="${r.passed ? 0 : 1}" time="${seconds}">
@@ -53,7 +55,11 @@ function junitStepsXml(r: BootReport, steps: readonly StepResult[], serial: stri
   const failures = steps.filter((s) => !s.passed).length + (r.passed || steps.some((s) => !s.passed) ? 0 : 1);
   const total = steps.reduce((a, s) => a + s.ms, 0) / 1000;
   const cases = steps.map((s) => {
-    const body = s.passed ? (s.detail ? `\n      <system-out>${esc(s.detail)}</system-out>\n    ` : '') : `\n      <failure type="${esc(s.name)}" message="${esc((s.failure ?? '').split('\n')[0]!)}">${esc(s.failure ?? '')}</failure>\n    `;
+    const body = s.passed
+      ? s.detail
+        ? `\n      <system-out>${esc(s.detail)}</system-out>\n    `
+        : ''
+      : `\n      <failure type="${esc(s.name)}" message="${esc((s.failure ?? '').split('\n')[0]!)}">${esc(s.failure ?? '')}</failure>\n    `;
     return `    <testcase classname="coreforge.${r.kind}" name="${esc(`${r.kind} ${r.arch}: ${s.name}`)}" time="${(s.ms / 1000).toFixed(3)}">${body}</testcase>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -74,7 +80,10 @@ export function humanReport(r: BootReport): string {
     `  service ready:            ${ms(r.serviceReadyMs)}`,
     `  first classification:     ${ms(r.firstClassificationMs)}`,
     `  result:                   ${r.label === undefined ? '-' : `${r.score?.toFixed(6)}: ${r.index}:${r.label}`} (expected ${r.expected})`,
-    ...(r.steps ?? []).map((s) => `  ${s.passed ? 'ok  ' : 'FAIL'} ${s.name.padEnd(22)}${ms(s.ms).padStart(9)}  ${(s.passed ? (s.detail ?? '') : (s.failure ?? '')).split('\n')[0]}`),
+    ...(r.steps ?? []).map(
+      (s) =>
+        `  ${s.passed ? 'ok  ' : 'FAIL'} ${s.name.padEnd(22)}${ms(s.ms).padStart(9)}  ${(s.passed ? (s.detail ?? '') : (s.failure ?? '')).split('\n')[0]}`,
+    ),
     ...(r.failure ? [`  failure:                  ${r.failure.message}`] : []),
     `  serial log:               ${r.serialLog}`,
   ].join('\n');

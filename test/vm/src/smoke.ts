@@ -35,7 +35,10 @@ export interface SnapSmokeOptions {
 }
 
 export async function snapServicePort(run: RunLike, snapFile: string): Promise<number> {
-  const env = await run('unsquashfs', ['-cat', snapFile, 'bin/coreforge-env'], { timeout: 30_000, reject: false }).catch(() => undefined);
+  const env = await run('unsquashfs', ['-cat', snapFile, 'bin/coreforge-env'], {
+    timeout: 30_000,
+    reject: false,
+  }).catch(() => undefined);
   const port = /^CF_PORT=(\d+)$/m.exec(env?.stdout ?? '')?.[1];
   return port ? Number(port) : 8080;
 }
@@ -47,7 +50,9 @@ export async function runSnapSmokeTest(o: SnapSmokeOptions): Promise<BootReport>
   const accel = o.accel ?? 'tcg';
   const meta = await readSnapMeta(o.run, o.snapFile);
   checkSnapArch(meta, o.arch, o.snapFile);
-  const assets = o.assets ?? (await fetchBootAssets(o.run, o.arch, o.cacheDir, { hostArch: o.hostArch, ...(o.signal && { signal: o.signal }) }));
+  const assets =
+    o.assets ??
+    (await fetchBootAssets(o.run, o.arch, o.cacheDir, { hostArch: o.hostArch, ...(o.signal && { signal: o.signal }) }));
   const work = await mkdtemp(path.join(tmpdir(), 'coreforge-smoke-'));
   try {
     const initrd = path.join(work, 'initrd.gz');
@@ -56,7 +61,16 @@ export async function runSnapSmokeTest(o: SnapSmokeOptions): Promise<BootReport>
     const guestPort = o.guestPort ?? (await snapServicePort(o.run, o.snapFile));
     return await classifyThroughVm({
       qemu: QEMU_BINARY[o.arch],
-      args: smokeVmArgs({ arch: o.arch, kernel: assets.kernel, initrd, snapFile: o.snapFile, serialLog, hostPort, guestPort, accel }),
+      args: smokeVmArgs({
+        arch: o.arch,
+        kernel: assets.kernel,
+        initrd,
+        snapFile: o.snapFile,
+        serialLog,
+        hostPort,
+        guestPort,
+        accel,
+      }),
       serialLog,
       hostPort,
       photo: o.photo,

@@ -18,11 +18,14 @@ export function agentRunLine(id: number, timeoutSeconds: number, script: string)
 }
 
 /** Parses one line from the guest: a pong (with the guest's uptime) or a command's result. */
-export function parseAgentLine(line: string): { pong: number } | { id: number; exitCode: number; output: string } | undefined {
+export function parseAgentLine(
+  line: string,
+): { pong: number } | { id: number; exitCode: number; output: string } | undefined {
   const pong = /^CF-PONG ([\d.]+)/.exec(line);
   if (pong) return { pong: Number(pong[1]) };
   const out = /^CF-OUT (\d+) (\d+) ?([A-Za-z0-9+/=]*)$/.exec(line.trim());
-  if (out) return { id: Number(out[1]), exitCode: Number(out[2]), output: Buffer.from(out[3] ?? '', 'base64').toString() };
+  if (out)
+    return { id: Number(out[1]), exitCode: Number(out[2]), output: Buffer.from(out[3] ?? '', 'base64').toString() };
   return undefined;
 }
 
@@ -30,7 +33,10 @@ export class AgentChannel {
   private socket?: Socket;
   private buffer = '';
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: { exitCode: number; output: string }) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: { exitCode: number; output: string }) => void; reject: (e: Error) => void }
+  >();
   private pongs: ((uptime: number) => void)[] = [];
   private closedWhy?: string;
 
@@ -106,10 +112,13 @@ export class AgentChannel {
     const result = await new Promise<{ exitCode: number; output: string }>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // The guest kills the script at its timeout; this catches a guest that stopped answering altogether.
-      timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new HarnessError('BOOT_TIMEOUT', `the VM did not answer a command within ${timeoutSeconds + 120} s`));
-      }, (timeoutSeconds + 120) * 1000);
+      timer = setTimeout(
+        () => {
+          this.pending.delete(id);
+          reject(new HarnessError('BOOT_TIMEOUT', `the VM did not answer a command within ${timeoutSeconds + 120} s`));
+        },
+        (timeoutSeconds + 120) * 1000,
+      );
       this.socket!.write(agentRunLine(id, timeoutSeconds, script));
     }).finally(() => clearTimeout(timer));
     return { ...result, ms: performance.now() - started };

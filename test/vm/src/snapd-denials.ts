@@ -26,7 +26,8 @@ export interface AllowedDenial {
   readonly reason: string;
 }
 
-const field = (line: string, key: string) => new RegExp(`\\b${key}="([^"]*)"`).exec(line)?.[1] ?? new RegExp(`\\b${key}=(\\S+)`).exec(line)?.[1];
+const field = (line: string, key: string) =>
+  new RegExp(`\\b${key}="([^"]*)"`).exec(line)?.[1] ?? new RegExp(`\\b${key}=(\\S+)`).exec(line)?.[1];
 
 /** Every AppArmor DENIED and seccomp (audit type 1326) record in `journal`, for profiles that start with `profilePrefix`. */
 export function parseDenials(journal: string, profilePrefix = 'snap.'): Denial[] {
@@ -48,7 +49,13 @@ export function parseDenials(journal: string, profilePrefix = 'snap.'): Denial[]
       };
     } else if (/type=1326\b|\bSECCOMP\b/.test(raw) && /\bsyscall=\d+/.test(raw)) {
       const profile = (field(raw, 'subj') ?? '').replace(/ \((enforce|complain)\)$/, '');
-      d = { kind: 'seccomp', profile, syscall: Number(field(raw, 'syscall')), ...(field(raw, 'comm') && { comm: field(raw, 'comm')! }), text: line.trim() };
+      d = {
+        kind: 'seccomp',
+        profile,
+        syscall: Number(field(raw, 'syscall')),
+        ...(field(raw, 'comm') && { comm: field(raw, 'comm')! }),
+        text: line.trim(),
+      };
     }
     if (!d || !d.profile.startsWith(profilePrefix)) continue;
     // The same denial from the journal's kernel and audit transports, or repeated by a restarting service, once.
@@ -60,7 +67,13 @@ export function parseDenials(journal: string, profilePrefix = 'snap.'): Denial[]
   return out;
 }
 
-const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const glob = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 
 export function allowedBy(d: Denial, list: readonly AllowedDenial[]): AllowedDenial | undefined {
   return list.find(
@@ -78,8 +91,15 @@ export function loadAllowList(file: string): AllowedDenial[] {
   const data = JSON.parse(readFileSync(file, 'utf8')) as { denials?: unknown };
   if (!Array.isArray(data.denials)) throw new Error(`${file}: expected {"denials": [...]}`);
   return data.denials.map((e: Partial<AllowedDenial>, i) => {
-    if ((e.kind !== 'apparmor' && e.kind !== 'seccomp') || typeof e.profile !== 'string' || typeof e.reason !== 'string' || e.reason.trim().length < 20)
-      throw new Error(`${file}: denials[${i}] needs kind (apparmor|seccomp), profile and a reason (why it is harmless)`);
+    if (
+      (e.kind !== 'apparmor' && e.kind !== 'seccomp') ||
+      typeof e.profile !== 'string' ||
+      typeof e.reason !== 'string' ||
+      e.reason.trim().length < 20
+    )
+      throw new Error(
+        `${file}: denials[${i}] needs kind (apparmor|seccomp), profile and a reason (why it is harmless)`,
+      );
     return e as AllowedDenial;
   });
 }

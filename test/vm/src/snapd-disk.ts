@@ -4,7 +4,20 @@
 // boot the cached disk on a throwaway overlay.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HarnessError } from './errors.js';
@@ -52,7 +65,19 @@ const DISK_SIZE = '3G';
 /** The cache key: the content of everything the disk is made from (pure). */
 export function snapdDiskKey(): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ RECIPE_VERSION, DISK_SIZE, rootfs: rootfsMmdebstrapArgs('T', 'O'), base: baseMmdebstrapArgs('T'), overlay: rootfsOverlay(), STANDIN_BASE_YAML, snapd: standinSnapdYaml('V'), SNAPD_SNAP_EXCLUDES, AGENT_SCRIPT }));
+  h.update(
+    JSON.stringify({
+      RECIPE_VERSION,
+      DISK_SIZE,
+      rootfs: rootfsMmdebstrapArgs('T', 'O'),
+      base: baseMmdebstrapArgs('T'),
+      overlay: rootfsOverlay(),
+      STANDIN_BASE_YAML,
+      snapd: standinSnapdYaml('V'),
+      SNAPD_SNAP_EXCLUDES,
+      AGENT_SCRIPT,
+    }),
+  );
   return h.digest('hex').slice(0, 16);
 }
 
@@ -75,7 +100,14 @@ async function copyTree(from: string, to: string, files: readonly string[]): Pro
     const st = await lstat(src).catch(() => undefined);
     if (!st || st.isDirectory()) continue;
     // usrmerge: /lib, /bin and /sbin are symlinks to folders; the files under them are listed on their own.
-    if (st.isSymbolicLink() && (await stat(src).then((t) => t.isDirectory(), () => false))) continue;
+    if (
+      st.isSymbolicLink() &&
+      (await stat(src).then(
+        (t) => t.isDirectory(),
+        () => false,
+      ))
+    )
+      continue;
     await mkdir(path.dirname(dst), { recursive: true });
     if (st.isSymbolicLink()) await symlink(await readlink(src), dst);
     else {
@@ -114,7 +146,19 @@ export async function buildSnapdDisk(o: SnapdDiskOptions): Promise<SnapdDisk> {
     } catch (cause) {
       const e = cause as Error & { code?: string };
       if (e.code === 'TOOL_NOT_FOUND' || e.code === 'CANCELLED') throw cause;
-      throw new HarnessError('VM_DISK_FAILED', `cannot build the snapd VM disk: ${e.message.split('\n').filter((l) => /error|cannot|failed|E:/i.test(l)).slice(-3).join(' ').slice(0, 600) || e.message.split('\n')[0]}`, 'the disk needs mmdebstrap, network to Debian\'s apt and root (see coreforge doctor)', { cause });
+      throw new HarnessError(
+        'VM_DISK_FAILED',
+        `cannot build the snapd VM disk: ${
+          e.message
+            .split('\n')
+            .filter((l) => /error|cannot|failed|E:/i.test(l))
+            .slice(-3)
+            .join(' ')
+            .slice(0, 600) || e.message.split('\n')[0]
+        }`,
+        "the disk needs mmdebstrap, network to Debian's apt and root (see coreforge doctor)",
+        { cause },
+      );
     }
   };
   try {
@@ -126,7 +170,12 @@ export async function buildSnapdDisk(o: SnapdDiskOptions): Promise<SnapdDisk> {
     const root = path.join(work, 'root');
     const baseTree = path.join(work, 'core24');
     // Both trees from Debian in parallel (mostly download and dpkg time).
-    await phase('mmdebstrap', () => Promise.all([tool('mmdebstrap', rootfsMmdebstrapArgs(root, overlay), 1_200_000), tool('mmdebstrap', baseMmdebstrapArgs(baseTree), 1_200_000)]));
+    await phase('mmdebstrap', () =>
+      Promise.all([
+        tool('mmdebstrap', rootfsMmdebstrapArgs(root, overlay), 1_200_000),
+        tool('mmdebstrap', baseMmdebstrapArgs(baseTree), 1_200_000),
+      ]),
+    );
     const snaps = path.join(work, 'snaps');
     await mkdir(snaps);
     const snapdVersion = dpkgVersion(await readFile(path.join(root, 'var/lib/dpkg/status'), 'utf8'), 'snapd');
@@ -135,7 +184,9 @@ export async function buildSnapdDisk(o: SnapdDiskOptions): Promise<SnapdDisk> {
       await writeFile(path.join(baseTree, 'meta/snap.yaml'), STANDIN_BASE_YAML);
       await tool('snap', ['pack', '--compression=lzo', baseTree, snaps, '--filename=core24.snap'], 600_000);
       const snapdTree = path.join(work, 'snapd');
-      const list = (await readFile(path.join(root, 'var/lib/dpkg/info/snapd.list'), 'utf8')).split('\n').filter((f) => f.startsWith('/') && !(SNAPD_SNAP_EXCLUDES as readonly string[]).includes(f));
+      const list = (await readFile(path.join(root, 'var/lib/dpkg/info/snapd.list'), 'utf8'))
+        .split('\n')
+        .filter((f) => f.startsWith('/') && !(SNAPD_SNAP_EXCLUDES as readonly string[]).includes(f));
       await copyTree(root, snapdTree, list);
       await mkdir(path.join(snapdTree, 'meta'), { recursive: true });
       await writeFile(path.join(snapdTree, 'meta/snap.yaml'), standinSnapdYaml(snapdVersion));
@@ -146,20 +197,43 @@ export async function buildSnapdDisk(o: SnapdDiskOptions): Promise<SnapdDisk> {
     const boot = await readdir(path.join(root, 'boot'));
     const vmlinuz = boot.find((f) => f.startsWith('vmlinuz-'));
     const initrdName = boot.find((f) => f.startsWith('initrd.img-'));
-    if (!vmlinuz || !initrdName) throw new HarnessError('VM_DISK_FAILED', `cannot build the snapd VM disk: no kernel or initrd in ${path.join(root, 'boot')}`);
+    if (!vmlinuz || !initrdName)
+      throw new HarnessError(
+        'VM_DISK_FAILED',
+        `cannot build the snapd VM disk: no kernel or initrd in ${path.join(root, 'boot')}`,
+      );
     const kernel = path.join(dir, 'vmlinuz');
     const initrd = path.join(dir, 'initrd.img');
     await copyFile(path.join(root, 'boot', vmlinuz), path.join(work, 'vmlinuz'));
     await copyFile(path.join(root, 'boot', initrdName), path.join(work, 'initrd.img'));
     const diskFile = path.join(work, 'disk.raw');
-    await phase('mkfs.ext4', () => tool('mkfs.ext4', ['-q', '-F', '-L', ROOT_LABEL, '-d', root, diskFile, DISK_SIZE], 600_000));
+    await phase('mkfs.ext4', () =>
+      tool('mkfs.ext4', ['-q', '-F', '-L', ROOT_LABEL, '-d', root, diskFile, DISK_SIZE], 600_000),
+    );
     await rm(root, { recursive: true, force: true });
     const input = path.join(work, 'input.tar');
     await tool('tar', ['-cf', input, '-C', snaps, 'snapd.snap', 'core24.snap'], 120_000);
-    await phase('preparation boot', () => prepareDisk(o, { disk: diskFile, kernel: path.join(work, 'vmlinuz'), initrd: path.join(work, 'initrd.img'), input, serialLog: path.join(work, 'serial-prepare.log') }));
+    await phase('preparation boot', () =>
+      prepareDisk(o, {
+        disk: diskFile,
+        kernel: path.join(work, 'vmlinuz'),
+        initrd: path.join(work, 'initrd.img'),
+        input,
+        serialLog: path.join(work, 'serial-prepare.log'),
+      }),
+    );
     await rm(input, { force: true });
     await rm(overlay, { recursive: true, force: true });
-    const disk: SnapdDisk = { dir, key: snapdDiskKey(), disk: path.join(dir, 'disk.raw'), kernel, initrd, cmdline: snapdKernelCmdline(), snapdVersion, built };
+    const disk: SnapdDisk = {
+      dir,
+      key: snapdDiskKey(),
+      disk: path.join(dir, 'disk.raw'),
+      kernel,
+      initrd,
+      cmdline: snapdKernelCmdline(),
+      snapdVersion,
+      built,
+    };
     await writeFile(path.join(work, 'disk.json'), `${JSON.stringify(disk, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(work, dir);
@@ -182,13 +256,33 @@ rm -rf /var/tmp/cf-in
 snap list
 `;
 
-async function prepareDisk(o: SnapdDiskOptions, d: { disk: string; kernel: string; initrd: string; input: string; serialLog: string }): Promise<void> {
-  const vm = await startSnapdVm({ ...d, cmdline: snapdKernelCmdline(), snapshot: false, forwards: [], spawn: o.spawn, timeoutMs: 900_000, ...(o.accel && { accel: o.accel }), ...(o.signal && { signal: o.signal }) });
+async function prepareDisk(
+  o: SnapdDiskOptions,
+  d: { disk: string; kernel: string; initrd: string; input: string; serialLog: string },
+): Promise<void> {
+  const vm = await startSnapdVm({
+    ...d,
+    cmdline: snapdKernelCmdline(),
+    snapshot: false,
+    forwards: [],
+    spawn: o.spawn,
+    timeoutMs: 900_000,
+    ...(o.accel && { accel: o.accel }),
+    ...(o.signal && { signal: o.signal }),
+  });
   try {
     const r = await vm.agent.run(PREPARE_SCRIPT, 600);
-    if (r.exitCode !== 0) throw new HarnessError('VM_DISK_FAILED', `cannot prepare the snapd VM disk (exit ${r.exitCode}): ${r.output.trim().split('\n').slice(-8).join('\n')}`);
-    await vm.agent.run('systemctl stop snapd.service snapd.socket; sync; (sleep 1; systemctl poweroff) >/dev/null 2>&1 &', 30);
-    if (!(await vm.waitExit(120_000))) throw new HarnessError('VM_DISK_FAILED', 'cannot prepare the snapd VM disk: the VM did not power off');
+    if (r.exitCode !== 0)
+      throw new HarnessError(
+        'VM_DISK_FAILED',
+        `cannot prepare the snapd VM disk (exit ${r.exitCode}): ${r.output.trim().split('\n').slice(-8).join('\n')}`,
+      );
+    await vm.agent.run(
+      'systemctl stop snapd.service snapd.socket; sync; (sleep 1; systemctl poweroff) >/dev/null 2>&1 &',
+      30,
+    );
+    if (!(await vm.waitExit(120_000)))
+      throw new HarnessError('VM_DISK_FAILED', 'cannot prepare the snapd VM disk: the VM did not power off');
   } finally {
     await vm.stop();
   }

@@ -8,8 +8,20 @@ export const DEBIAN_SECURITY = 'http://deb.debian.org/debian-security';
 
 /** The VM's own packages: systemd, Debian's snapd (2.57), AppArmor, the cloud kernel and its initramfs. */
 export const ROOTFS_PACKAGES = [
-  'systemd', 'systemd-sysv', 'udev', 'dbus', 'snapd', 'squashfs-tools', 'apparmor', 'ca-certificates',
-  'iproute2', 'curl', 'kmod', 'linux-image-cloud-amd64', 'initramfs-tools', 'procps',
+  'systemd',
+  'systemd-sysv',
+  'udev',
+  'dbus',
+  'snapd',
+  'squashfs-tools',
+  'apparmor',
+  'ca-certificates',
+  'iproute2',
+  'curl',
+  'kmod',
+  'linux-image-cloud-amd64',
+  'initramfs-tools',
+  'procps',
 ] as const;
 
 /** The stand-in base snap: a minbase tree plus the C++ runtime the snap's programs link against. */
@@ -47,8 +59,16 @@ export function rootfsMmdebstrapArgs(target: string, overlay: string): string[] 
 
 /** The mount points snap-confine bind-mounts into a base (REFERENCE "A real snapd in a VM"). */
 export const BASE_MOUNT_POINTS = [
-  'snap', 'var/snap', 'var/lib/snapd', 'usr/lib/snapd', 'usr/src', 'usr/lib/modules', 'usr/lib/firmware',
-  'var/lib/extrausers', 'media', 'mnt',
+  'snap',
+  'var/snap',
+  'var/lib/snapd',
+  'usr/lib/snapd',
+  'usr/src',
+  'usr/lib/modules',
+  'usr/lib/firmware',
+  'var/lib/extrausers',
+  'media',
+  'mnt',
 ] as const;
 
 /** mmdebstrap for the stand-in core24 base snap's tree. */
@@ -66,7 +86,13 @@ export function baseMmdebstrapArgs(target: string): string[] {
 }
 
 /** Timers and units that would wake up during a test (apt, fstrim) or wait for a network the VM does not have. */
-export const MASKED_UNITS = ['apt-daily.timer', 'apt-daily-upgrade.timer', 'fstrim.timer', 'e2scrub_all.timer', 'systemd-networkd-wait-online.service'] as const;
+export const MASKED_UNITS = [
+  'apt-daily.timer',
+  'apt-daily-upgrade.timer',
+  'fstrim.timer',
+  'e2scrub_all.timer',
+  'systemd-networkd-wait-online.service',
+] as const;
 
 export const STANDIN_BASE_YAML = `name: core24
 version: "24-coreforge-standin"
@@ -138,9 +164,15 @@ WantedBy=multi-user.target
 /** Files laid over the root filesystem (path -> [content, mode]). */
 export function rootfsOverlay(): Record<string, readonly [string, number]> {
   return {
-    'etc/systemd/network/10-coreforge.network': [`[Match]\nName=en* eth*\n[Network]\nAddress=${GUEST_ADDRESS}/24\nGateway=10.0.2.2\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n`, 0o644],
+    'etc/systemd/network/10-coreforge.network': [
+      `[Match]\nName=en* eth*\n[Network]\nAddress=${GUEST_ADDRESS}/24\nGateway=10.0.2.2\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n`,
+      0o644,
+    ],
     // The catalog refresh retries for about 35 s on every snapd start unless this file exists first.
-    'etc/systemd/system/snapd.service.d/coreforge-offline.conf': ['[Service]\nExecStartPre=/bin/sh -c "mkdir -p /var/cache/snapd && touch /var/cache/snapd/names"\n', 0o644],
+    'etc/systemd/system/snapd.service.d/coreforge-offline.conf': [
+      '[Service]\nExecStartPre=/bin/sh -c "mkdir -p /var/cache/snapd && touch /var/cache/snapd/names"\n',
+      0o644,
+    ],
     'etc/systemd/system/coreforge-agent.service': [AGENT_UNIT, 0o644],
     'usr/local/sbin/coreforge-agent': [AGENT_SCRIPT, 0o755],
     'etc/fstab': [`LABEL=${ROOT_LABEL} / ext4 rw,errors=remount-ro 0 1\n`, 0o644],

@@ -15,21 +15,82 @@ import { hookOptions } from './snapd.js';
 
 describe('snapd VM command line', () => {
   it('boots the root disk on an overlay, input/output disks by serial, the agent on ttyS1, restricted networking', () => {
-    expect(snapdVmArgs({ arch: 'amd64', kernel: '/k', initrd: '/i', cmdline: 'c', disk: '/d.raw', snapshot: true, agentSocket: '/s.sock', input: '/in.tar', output: '/out.tar', serialLog: '/l', forwards: [{ hostPort: 4000, guestPort: 8080 }, { hostPort: 4001, guestPort: 8081 }] })).toEqual([
-      '-accel', 'tcg', '-machine', 'q35', '-cpu', 'max', '-m', '2048', '-smp', '2',
-      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', 'file:/l',
-      '-serial', 'unix:/s.sock,server=on,wait=off',
-      '-kernel', '/k', '-initrd', '/i', '-append', 'c',
-      '-drive', 'file=/d.raw,if=none,id=root,format=raw,snapshot=on', '-device', 'virtio-blk-pci,drive=root',
-      '-drive', 'file=/in.tar,if=none,id=input,format=raw,readonly=on', '-device', 'virtio-blk-pci,drive=input,serial=cf-input',
-      '-drive', 'file=/out.tar,if=none,id=output,format=raw', '-device', 'virtio-blk-pci,drive=output,serial=cf-output',
-      '-netdev', 'user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:4000-:8080,hostfwd=tcp:127.0.0.1:4001-:8081',
-      '-device', 'virtio-net-pci,netdev=net0,romfile=', '-device', 'virtio-rng-pci',
+    expect(
+      snapdVmArgs({
+        arch: 'amd64',
+        kernel: '/k',
+        initrd: '/i',
+        cmdline: 'c',
+        disk: '/d.raw',
+        snapshot: true,
+        agentSocket: '/s.sock',
+        input: '/in.tar',
+        output: '/out.tar',
+        serialLog: '/l',
+        forwards: [
+          { hostPort: 4000, guestPort: 8080 },
+          { hostPort: 4001, guestPort: 8081 },
+        ],
+      }),
+    ).toEqual([
+      '-accel',
+      'tcg',
+      '-machine',
+      'q35',
+      '-cpu',
+      'max',
+      '-m',
+      '2048',
+      '-smp',
+      '2',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-serial',
+      'file:/l',
+      '-serial',
+      'unix:/s.sock,server=on,wait=off',
+      '-kernel',
+      '/k',
+      '-initrd',
+      '/i',
+      '-append',
+      'c',
+      '-drive',
+      'file=/d.raw,if=none,id=root,format=raw,snapshot=on',
+      '-device',
+      'virtio-blk-pci,drive=root',
+      '-drive',
+      'file=/in.tar,if=none,id=input,format=raw,readonly=on',
+      '-device',
+      'virtio-blk-pci,drive=input,serial=cf-input',
+      '-drive',
+      'file=/out.tar,if=none,id=output,format=raw',
+      '-device',
+      'virtio-blk-pci,drive=output,serial=cf-output',
+      '-netdev',
+      'user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:4000-:8080,hostfwd=tcp:127.0.0.1:4001-:8081',
+      '-device',
+      'virtio-net-pci,netdev=net0,romfile=',
+      '-device',
+      'virtio-rng-pci',
     ]);
   });
 
   it('writes the preparation boot to the disk itself (no overlay)', () => {
-    const args = snapdVmArgs({ arch: 'amd64', kernel: '/k', initrd: '/i', cmdline: 'c', disk: '/d.raw', snapshot: false, agentSocket: '/s', serialLog: '/l', forwards: [] });
+    const args = snapdVmArgs({
+      arch: 'amd64',
+      kernel: '/k',
+      initrd: '/i',
+      cmdline: 'c',
+      disk: '/d.raw',
+      snapshot: false,
+      agentSocket: '/s',
+      serialLog: '/l',
+      forwards: [],
+    });
     expect(args).toContain('file=/d.raw,if=none,id=root,format=raw,discard=unmap');
     expect(args).not.toContain('-snapshot');
     expect(args).toContain('user,id=net0,restrict=on');
@@ -43,7 +104,13 @@ describe('snapd VM command line', () => {
     const args = rootfsMmdebstrapArgs('/t', '/o');
     expect(args[0]).toBe('--variant=minbase');
     expect(args[1]).toMatch(/^--include=.*\bsnapd\b.*\bapparmor\b.*\blinux-image-cloud-amd64\b/);
-    expect(args.slice(-5)).toEqual(['bookworm', '/t', 'deb http://deb.debian.org/debian bookworm main', 'deb http://deb.debian.org/debian bookworm-updates main', 'deb http://deb.debian.org/debian-security bookworm-security main']);
+    expect(args.slice(-5)).toEqual([
+      'bookworm',
+      '/t',
+      'deb http://deb.debian.org/debian bookworm main',
+      'deb http://deb.debian.org/debian bookworm-updates main',
+      'deb http://deb.debian.org/debian-security bookworm-security main',
+    ]);
   });
 
   it('keys the cached disk by the recipe content (stable across calls)', () => {
@@ -55,7 +122,11 @@ describe('snapd VM command line', () => {
 describe('agent protocol', () => {
   it('sends a script base64-encoded with its timeout and parses the answer', () => {
     expect(agentRunLine(7, 29.5, 'echo hi')).toBe(`CF-RUN 7 30 ${Buffer.from('echo hi').toString('base64')}\n`);
-    expect(parseAgentLine(`CF-OUT 7 3 ${Buffer.from('out\nerr').toString('base64')}`)).toEqual({ id: 7, exitCode: 3, output: 'out\nerr' });
+    expect(parseAgentLine(`CF-OUT 7 3 ${Buffer.from('out\nerr').toString('base64')}`)).toEqual({
+      id: 7,
+      exitCode: 3,
+      output: 'out\nerr',
+    });
     expect(parseAgentLine('CF-OUT 8 0 ')).toEqual({ id: 8, exitCode: 0, output: '' });
     expect(parseAgentLine('CF-PONG 12.34')).toEqual({ pong: 12.34 });
     expect(parseAgentLine('[   12.0] random kernel noise')).toBeUndefined();
@@ -105,7 +176,19 @@ describe('denials', () => {
       const f = path.join(dir, 'a.json');
       writeFileSync(f, JSON.stringify({ denials: [{ kind: 'seccomp', profile: 'snap.x.*', syscall: 425 }] }));
       expect(() => loadAllowList(f)).toThrow(/denials\[0\] needs kind \(apparmor\|seccomp\), profile and a reason/);
-      writeFileSync(f, JSON.stringify({ denials: [{ kind: 'seccomp', profile: 'snap.x.*', syscall: 425, reason: 'libuv probes io_uring and falls back to epoll' }] }));
+      writeFileSync(
+        f,
+        JSON.stringify({
+          denials: [
+            {
+              kind: 'seccomp',
+              profile: 'snap.x.*',
+              syscall: 425,
+              reason: 'libuv probes io_uring and falls back to epoll',
+            },
+          ],
+        }),
+      );
       expect(loadAllowList(f)).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -115,18 +198,33 @@ describe('denials', () => {
 
 describe('configure hook options and the step report', () => {
   it('finds every option the hook reads', () => {
-    expect(hookOptions('port=$(snapctl get port)\nbind=$(snapctl get bind)\nx=$(snapctl get port)\nthreads=$(snapctl get threads)')).toEqual(['port', 'bind', 'threads']);
+    expect(
+      hookOptions(
+        'port=$(snapctl get port)\nbind=$(snapctl get bind)\nx=$(snapctl get port)\nthreads=$(snapctl get threads)',
+      ),
+    ).toEqual(['port', 'bind', 'threads']);
   });
 
   it('writes one JUnit testcase per step with its time and failure', () => {
     const r: BootReport = {
-      kind: 'snapd', target: 'c.snap', arch: 'amd64', passed: false, expected: '653', accel: 'tcg', serialLog: '/l',
-      steps: [{ name: 'install', passed: true, ms: 25_000, detail: 'classifier 0.1.0 installed' }, { name: 'services', passed: false, ms: 60_000, failure: 'the daemon did not answer\nmore' }],
+      kind: 'snapd',
+      target: 'c.snap',
+      arch: 'amd64',
+      passed: false,
+      expected: '653',
+      accel: 'tcg',
+      serialLog: '/l',
+      steps: [
+        { name: 'install', passed: true, ms: 25_000, detail: 'classifier 0.1.0 installed' },
+        { name: 'services', passed: false, ms: 60_000, failure: 'the daemon did not answer\nmore' },
+      ],
     };
     const xml = junitXml(r, 'serial');
     expect(xml).toContain('<testsuites tests="2" failures="1">');
     expect(xml).toContain('<testcase classname="coreforge.snapd" name="snapd amd64: install" time="25.000">');
-    expect(xml).toContain('<failure type="services" message="the daemon did not answer">the daemon did not answer\nmore</failure>');
+    expect(xml).toContain(
+      '<failure type="services" message="the daemon did not answer">the daemon did not answer\nmore</failure>',
+    );
   });
 });
 

@@ -62,7 +62,8 @@ export async function startSnapdVm(o: SnapdVmStart): Promise<RunningVm> {
       guestUptimeS,
       startedAt,
       exitReason: () => exited,
-      waitExit: (ms) => Promise.race([exitedP.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]),
+      waitExit: (ms) =>
+        Promise.race([exitedP.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]),
       stop,
     };
   } catch (e) {

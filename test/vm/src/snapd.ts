@@ -18,7 +18,17 @@ import { checkSnapArch, readSnapMeta } from './snap-meta.js';
 import { snapdKernelCmdline } from './snapd-guest.js';
 import { startSnapdVm, type RunningVm } from './snapd-vm.js';
 
-export const SNAPD_STEPS = ['boot', 'install', 'services', 'classify-http', 'configure', 'classify-app', 'confinement', 'coral', 'denials'] as const;
+export const SNAPD_STEPS = [
+  'boot',
+  'install',
+  'services',
+  'classify-http',
+  'configure',
+  'classify-app',
+  'confinement',
+  'coral',
+  'denials',
+] as const;
 export type SnapdStep = (typeof SNAPD_STEPS)[number];
 
 export interface SnapdTestOptions {
@@ -46,7 +56,10 @@ export interface SnapdTestOptions {
 
 export interface SnapdReport extends BootReport {
   readonly steps: readonly StepResult[];
-  readonly denials: readonly (Denial & { readonly verdict: 'allowed' | 'expected' | 'unexpected'; readonly reason?: string })[];
+  readonly denials: readonly (Denial & {
+    readonly verdict: 'allowed' | 'expected' | 'unexpected';
+    readonly reason?: string;
+  })[];
   readonly confinement?: string;
   readonly snapdVersion?: string;
   readonly diskKey?: string;
@@ -87,9 +100,18 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
   checkSnapArch(meta, 'amd64', o.snapFile);
   const name = meta.snapName;
   const snapYaml = (await o.run('unsquashfs', ['-cat', o.snapFile, 'meta/snap.yaml'], { timeout: 60_000 })).stdout;
-  const hook = (await o.run('unsquashfs', ['-cat', o.snapFile, 'meta/hooks/configure'], { timeout: 60_000, reject: false })).stdout;
+  const hook = (
+    await o.run('unsquashfs', ['-cat', o.snapFile, 'meta/hooks/configure'], { timeout: 60_000, reject: false })
+  ).stdout;
   const guestPort = await snapServicePort(o.run, o.snapFile);
-  const base = { kind: 'snapd' as const, target: path.basename(o.snapFile), arch: 'amd64', expected: o.expect, accel, serialLog };
+  const base = {
+    kind: 'snapd' as const,
+    target: path.basename(o.snapFile),
+    arch: 'amd64',
+    expected: o.expect,
+    accel,
+    serialLog,
+  };
   const steps: StepResult[] = [];
   const want = (s: SnapdStep) => !o.steps || o.steps.includes(s);
 
@@ -97,7 +119,14 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
   let disk = o.disk;
   if (!disk) {
     const t = performance.now();
-    disk = await buildSnapdDisk({ run: o.run, spawn: o.spawn, cacheDir: o.cacheDir, accel, ...(o.signal && { signal: o.signal }), onProgress: (m) => progress(`snapd VM disk: ${m}`) });
+    disk = await buildSnapdDisk({
+      run: o.run,
+      spawn: o.spawn,
+      cacheDir: o.cacheDir,
+      accel,
+      ...(o.signal && { signal: o.signal }),
+      onProgress: (m) => progress(`snapd VM disk: ${m}`),
+    });
     if (performance.now() - t > 10_000) diskBuildMs = performance.now() - t;
   }
   const work = await mkdtemp(path.join(tmpdir(), 'coreforge-snapd-'));
@@ -139,7 +168,8 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         if (e instanceof HarnessError && e.code === 'QEMU_FAILED') {
           vmGone = true;
           await new Promise((r) => setTimeout(r, 200));
-          if (performance.now() - startedAt >= o.timeoutMs - 2000) message = `the test did not finish within ${Math.round(o.timeoutMs / 1000)} s (--timeout), QEMU was stopped: ${message}`;
+          if (performance.now() - startedAt >= o.timeoutMs - 2000)
+            message = `the test did not finish within ${Math.round(o.timeoutMs / 1000)} s (--timeout), QEMU was stopped: ${message}`;
           else if (vm?.exitReason()) message = `${vm.exitReason()}: ${message}`;
         }
         steps.push({ name: stepName, passed: false, ms: performance.now() - t, failure: message });
@@ -150,58 +180,114 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
     const sh = async (script: string, timeoutS = 120) => vm!.agent.run(script, timeoutS);
     const must = async (script: string, what: string, timeoutS = 120) => {
       const r = await sh(script, timeoutS);
-      if (r.exitCode !== 0) throw new StepFailure(`${what} failed (exit ${r.exitCode}): ${r.output.trim().split('\n').slice(-10).join('\n')}`);
+      if (r.exitCode !== 0)
+        throw new StepFailure(
+          `${what} failed (exit ${r.exitCode}): ${r.output.trim().split('\n').slice(-10).join('\n')}`,
+        );
       return r.output;
     };
-    const denialsNow = async () => parseDenials((await sh(`journalctl --no-pager -o cat | grep -E 'apparmor="DENIED"|type=1326' || true`, 60)).output, `snap.${name}.`);
+    const denialsNow = async () =>
+      parseDenials(
+        (await sh(`journalctl --no-pager -o cat | grep -E 'apparmor="DENIED"|type=1326' || true`, 60)).output,
+        `snap.${name}.`,
+      );
     const serviceDiagnosis = async () => {
-      const r = await sh(`snap services ${q(name)} 2>&1; systemctl show -p ActiveState,SubState,Result,NRestarts snap.${name}.serve.service; echo '--- journal:'; journalctl --no-pager -o cat -u snap.${name}.serve.service | tail -n 12`, 60);
+      const r = await sh(
+        `snap services ${q(name)} 2>&1; systemctl show -p ActiveState,SubState,Result,NRestarts snap.${name}.serve.service; echo '--- journal:'; journalctl --no-pager -o cat -u snap.${name}.serve.service | tail -n 12`,
+        60,
+      );
       const denials = await denialsNow();
       return `${r.output.trim()}${denials.length ? `\n--- denials:\n${denials.map((d) => d.text).join('\n')}` : ''}`;
     };
-    const healthy = async (port: number, ms: number) => (await waitHealthy(port, Date.now() + ms, () => vm?.exitReason(), o.signal)) === 'ready';
-    const refuses = async (port: number) => httpRequest(port, 'GET', '/healthz', undefined, 2000).then((r) => r.status !== 200, () => true);
+    const healthy = async (port: number, ms: number) =>
+      (await waitHealthy(port, Date.now() + ms, () => vm?.exitReason(), o.signal)) === 'ready';
+    const refuses = async (port: number) =>
+      httpRequest(port, 'GET', '/healthz', undefined, 2000).then(
+        (r) => r.status !== 200,
+        () => true,
+      );
     const classifyHttp = async (port: number) => {
-      const reply = await httpRequest(port, 'POST', '/v1/classify', o.photo, 120_000).catch((e: Error) => ({ status: 0, body: e.message }));
-      if (reply.status !== 200) throw new StepFailure(`POST /v1/classify answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+      const reply = await httpRequest(port, 'POST', '/v1/classify', o.photo, 120_000).catch((e: Error) => ({
+        status: 0,
+        body: e.message,
+      }));
+      if (reply.status !== 200)
+        throw new StepFailure(`POST /v1/classify answered ${reply.status}: ${reply.body.slice(0, 300)}`);
       return (JSON.parse(reply.body) as { results: { index: number; label: string; score: number }[] }).results[0]!;
     };
 
     // boot: the prepared disk on an overlay, the agent on ttyS1, seeding finished.
     const booted = await step('boot', async () => {
       vm = await startSnapdVm({
-        kernel: disk.kernel, initrd: disk.initrd, cmdline: snapdKernelCmdline(), disk: disk.disk, snapshot: true, input, output, serialLog,
-        forwards: [{ hostPort, guestPort }, { hostPort: altHostPort, guestPort: altGuestPort }],
-        spawn: o.spawn, timeoutMs: o.timeoutMs, accel, ...(o.signal && { signal: o.signal }),
+        kernel: disk.kernel,
+        initrd: disk.initrd,
+        cmdline: snapdKernelCmdline(),
+        disk: disk.disk,
+        snapshot: true,
+        input,
+        output,
+        serialLog,
+        forwards: [
+          { hostPort, guestPort },
+          { hostPort: altHostPort, guestPort: altGuestPort },
+        ],
+        spawn: o.spawn,
+        timeoutMs: o.timeoutMs,
+        accel,
+        ...(o.signal && { signal: o.signal }),
       });
       const seeded = await sh('snap wait system seed.loaded', 300);
       if (seeded.exitCode !== 0) throw new StepFailure(`snapd did not finish seeding: ${seeded.output.trim()}`);
-      const copied = await must('mkdir -p /var/tmp/cf && tar -xf /dev/disk/by-id/virtio-cf-input -C /var/tmp/cf', 'reading the input disk', 300);
+      const copied = await must(
+        'mkdir -p /var/tmp/cf && tar -xf /dev/disk/by-id/virtio-cf-input -C /var/tmp/cf',
+        'reading the input disk',
+        300,
+      );
       void copied;
       return `agent answered ${(vm.agentReadyMs / 1000).toFixed(1)} s after QEMU start (guest uptime ${vm.guestUptimeS.toFixed(1)} s); snapd seeded ${(seeded.ms / 1000).toFixed(1)} s later`;
     });
-    const installed = booted && (await step('install', async () => {
-      const r = await sh(`snap install --dangerous /var/tmp/cf/app.snap 2>&1`, 600);
-      if (r.exitCode !== 0) {
-        const hookLines = await sh(`journalctl --no-pager -o cat | grep -iE 'hook|configure' | tail -n 6 || true`, 60);
-        throw new StepFailure(`snap install failed (exit ${r.exitCode}): ${r.output.trim()}${hookLines.output.trim() ? `\n--- journal:\n${hookLines.output.trim()}` : ''}`);
-      }
-      return r.output.trim();
-    }));
-    const serving = installed && (await step('services', async () => {
-      const ok = await healthy(hostPort, o.serviceWaitMs ?? 90_000);
-      const svc = (await sh(`snap services ${q(name)}`, 60)).output;
-      if (!ok) throw new StepFailure(`the daemon ${name}.serve did not answer on port ${guestPort} within ${(o.serviceWaitMs ?? 90_000) / 1000} s:\n${await serviceDiagnosis()}`);
-      serviceReadyMs = performance.now() - vm!.startedAt;
-      const row = svc.split('\n').find((l) => l.startsWith(`${name}.serve `));
-      if (!row || !/\benabled\s+active\b/.test(row)) throw new StepFailure(`snap services does not show ${name}.serve enabled and active:\n${svc.trim()}`);
-      return row.trim().replace(/\s+/g, ' ');
-    }));
+    const installed =
+      booted &&
+      (await step('install', async () => {
+        const r = await sh(`snap install --dangerous /var/tmp/cf/app.snap 2>&1`, 600);
+        if (r.exitCode !== 0) {
+          const hookLines = await sh(
+            `journalctl --no-pager -o cat | grep -iE 'hook|configure' | tail -n 6 || true`,
+            60,
+          );
+          throw new StepFailure(
+            `snap install failed (exit ${r.exitCode}): ${r.output.trim()}${hookLines.output.trim() ? `\n--- journal:\n${hookLines.output.trim()}` : ''}`,
+          );
+        }
+        return r.output.trim();
+      }));
+    const serving =
+      installed &&
+      (await step('services', async () => {
+        const ok = await healthy(hostPort, o.serviceWaitMs ?? 90_000);
+        const svc = (await sh(`snap services ${q(name)}`, 60)).output;
+        if (!ok)
+          throw new StepFailure(
+            `the daemon ${name}.serve did not answer on port ${guestPort} within ${(o.serviceWaitMs ?? 90_000) / 1000} s:\n${await serviceDiagnosis()}`,
+          );
+        serviceReadyMs = performance.now() - vm!.startedAt;
+        const row = svc.split('\n').find((l) => l.startsWith(`${name}.serve `));
+        if (!row || !/\benabled\s+active\b/.test(row))
+          throw new StepFailure(`snap services does not show ${name}.serve enabled and active:\n${svc.trim()}`);
+        return row.trim().replace(/\s+/g, ' ');
+      }));
     if (serving) {
       // The configure hook must not restart the daemon snapd has just started (snapd runs it after the services).
       await step('started-once', async () => {
-        const starts = Number((await sh(`journalctl --no-pager -o cat -u snap.${name}.serve.service | grep -c '^Started' || true`, 60)).output.trim());
-        if (starts !== 1) throw new StepFailure(`the install started the daemon ${starts} times (the configure hook restarted it): expected once`);
+        const starts = Number(
+          (
+            await sh(`journalctl --no-pager -o cat -u snap.${name}.serve.service | grep -c '^Started' || true`, 60)
+          ).output.trim(),
+        );
+        if (starts !== 1)
+          throw new StepFailure(
+            `the install started the daemon ${starts} times (the configure hook restarted it): expected once`,
+          );
         return 'the install started the daemon once';
       });
     }
@@ -210,27 +296,36 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         const top = await classifyHttp(hostPort);
         firstClassificationMs = performance.now() - startedAt;
         label = top;
-        if (!matchesExpected(o.expect, top.index, top.label)) throw new StepFailure(`expected ${o.expect}, the daemon answered ${top.index}:${top.label} (${top.score.toFixed(6)})`);
+        if (!matchesExpected(o.expect, top.index, top.label))
+          throw new StepFailure(
+            `expected ${o.expect}, the daemon answered ${top.index}:${top.label} (${top.score.toFixed(6)})`,
+          );
         return `${top.score.toFixed(6)}: ${top.index}:${top.label}`;
       });
     }
     if (serving && want('configure')) {
       const options = hookOptions(hook);
       const restartsAnswer = async (port: number, what: string) => {
-        if (!(await healthy(port, 180_000))) throw new StepFailure(`${what}: the daemon did not answer on the forwarded port afterwards:\n${await serviceDiagnosis()}`);
+        if (!(await healthy(port, 180_000)))
+          throw new StepFailure(
+            `${what}: the daemon did not answer on the forwarded port afterwards:\n${await serviceDiagnosis()}`,
+          );
       };
       const refused = async (assignment: string, expected: RegExp) => {
         const r = await sh(`snap set ${q(name)} ${q(assignment)} 2>&1`, 180);
         const message = hookMessage(r.output);
-        if (r.exitCode === 0) throw new StepFailure(`snap set ${assignment} was accepted; the configure hook should refuse it`);
-        if (!message || !expected.test(message)) throw new StepFailure(`snap set ${assignment} was refused without the hook's message: ${r.output.trim()}`);
+        if (r.exitCode === 0)
+          throw new StepFailure(`snap set ${assignment} was accepted; the configure hook should refuse it`);
+        if (!message || !expected.test(message))
+          throw new StepFailure(`snap set ${assignment} was refused without the hook's message: ${r.output.trim()}`);
         return message;
       };
       const tests: Record<string, () => Promise<string>> = {
         port: async () => {
           await must(`snap set ${q(name)} port=${altGuestPort}`, `snap set port=${altGuestPort}`, 180);
           await restartsAnswer(altHostPort, `port=${altGuestPort}`);
-          if (!(await refuses(hostPort))) throw new StepFailure(`port=${altGuestPort}: the old port ${guestPort} still answers`);
+          if (!(await refuses(hostPort)))
+            throw new StepFailure(`port=${altGuestPort}: the old port ${guestPort} still answers`);
           const m = await refused('port=http', /port must be a number/);
           await must(`snap unset ${q(name)} port`, 'snap unset port', 180);
           await restartsAnswer(hostPort, 'unset port');
@@ -238,8 +333,13 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         },
         bind: async () => {
           await must(`snap set ${q(name)} bind=127.0.0.1`, 'snap set bind=127.0.0.1', 180);
-          await must(`for i in $(seq 1 60); do curl -fsS http://127.0.0.1:${guestPort}/healthz >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1`, 'the daemon on 127.0.0.1 inside the VM', 90);
-          if (!(await refuses(hostPort))) throw new StepFailure('bind=127.0.0.1: the daemon still answers on the VM\'s network address');
+          await must(
+            `for i in $(seq 1 60); do curl -fsS http://127.0.0.1:${guestPort}/healthz >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1`,
+            'the daemon on 127.0.0.1 inside the VM',
+            90,
+          );
+          if (!(await refuses(hostPort)))
+            throw new StepFailure("bind=127.0.0.1: the daemon still answers on the VM's network address");
           const m = await refused('bind=any host', /bind must be an IPv4 or IPv6 address/);
           await must(`snap unset ${q(name)} bind`, 'snap unset bind', 180);
           await restartsAnswer(hostPort, 'unset bind');
@@ -248,18 +348,29 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         threads: async () => {
           await must(`snap set ${q(name)} threads=2`, 'snap set threads=2', 180);
           await restartsAnswer(hostPort, 'threads=2');
-          const cmd = await must(`ps -eo args | grep -E '[s]erve .*--threads 2( |$)'`, 'the daemon running with --threads 2', 30);
+          const cmd = await must(
+            `ps -eo args | grep -E '[s]erve .*--threads 2( |$)'`,
+            'the daemon running with --threads 2',
+            30,
+          );
           const m = await refused('threads=0', /threads must be a number from 1 to 64/);
           await must(`snap unset ${q(name)} threads`, 'snap unset threads', 180);
           await restartsAnswer(hostPort, 'unset threads');
           return `threads=2 restarts the daemon with --threads 2 (${cmd.trim().split(' ').length} args); threads=0 refused: "${m}"`;
         },
         model: async () => {
-          const file = (await must(`basename "$(ls /snap/${name}/current/model/*.tflite | head -1)"`, 'finding the snap\'s model', 30)).trim();
+          const file = (
+            await must(
+              `basename "$(ls /snap/${name}/current/model/*.tflite | head -1)"`,
+              "finding the snap's model",
+              30,
+            )
+          ).trim();
           await must(`snap set ${q(name)} model=${q(file)}`, `snap set model=${file}`, 180);
           await restartsAnswer(hostPort, `model=${file}`);
           const top = await classifyHttp(hostPort);
-          if (!matchesExpected(o.expect, top.index, top.label)) throw new StepFailure(`model=${file}: expected ${o.expect}, the daemon answered ${top.index}:${top.label}`);
+          if (!matchesExpected(o.expect, top.index, top.label))
+            throw new StepFailure(`model=${file}: expected ${o.expect}, the daemon answered ${top.index}:${top.label}`);
           const m = await refused('model=missing.tflite', /model "missing\.tflite" does not exist/);
           await must(`snap unset ${q(name)} model`, 'snap unset model', 180);
           await restartsAnswer(hostPort, 'unset model');
@@ -271,29 +382,44 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         },
       };
       // Records the processes that run under the configure hook's profile while snap set runs it (for the confinement step).
-      await sh(`nohup bash -c ${q(`for i in $(seq 1 6000); do ${LABELLED(`snap.${name}.hook.`, '-f meta/hooks/')}; sleep 0.1; done | sort -u > /run/cf-hook-procs.txt`)} >/dev/null 2>&1 &`, 30);
-      if (options.length === 0) steps.push({ name: 'configure', passed: true, ms: 0, detail: 'the snap has no configure hook options' });
+      await sh(
+        `nohup bash -c ${q(`for i in $(seq 1 6000); do ${LABELLED(`snap.${name}.hook.`, '-f meta/hooks/')}; sleep 0.1; done | sort -u > /run/cf-hook-procs.txt`)} >/dev/null 2>&1 &`,
+        30,
+      );
+      if (options.length === 0)
+        steps.push({ name: 'configure', passed: true, ms: 0, detail: 'the snap has no configure hook options' });
       for (const option of options) {
         await step(`configure-${option}`, async () => {
           const t = tests[option];
-          if (!t) throw new StepFailure(`the configure hook reads "${option}", which this test does not know how to check`);
+          if (!t)
+            throw new StepFailure(`the configure hook reads "${option}", which this test does not know how to check`);
           return t();
         });
       }
     }
     if (installed && want('classify-app')) {
       await step('classify-app', async () => {
-        await must('cp /var/tmp/cf/photo.bin /root/cf-photo.bmp && mkdir -p /srv && cp /var/tmp/cf/photo.bin /srv/cf-photo.bmp', 'copying the photo', 30);
+        await must(
+          'cp /var/tmp/cf/photo.bin /root/cf-photo.bmp && mkdir -p /srv && cp /var/tmp/cf/photo.bin /srv/cf-photo.bmp',
+          'copying the photo',
+          30,
+        );
         const home = await sh(`snap run ${q(`${name}.classify`)} -i /root/cf-photo.bmp 2>&1`, 300);
         const top = /^([\d.]+): (\d+):(.*)$/m.exec(home.output);
-        if (home.exitCode !== 0 || !top) throw new StepFailure(`${name}.classify on a file in the home folder failed (exit ${home.exitCode}): ${home.output.trim().slice(0, 400)}`);
-        if (!matchesExpected(o.expect, Number(top[2]), top[3]!)) throw new StepFailure(`${name}.classify answered ${top[2]}:${top[3]}, expected ${o.expect}`);
+        if (home.exitCode !== 0 || !top)
+          throw new StepFailure(
+            `${name}.classify on a file in the home folder failed (exit ${home.exitCode}): ${home.output.trim().slice(0, 400)}`,
+          );
+        if (!matchesExpected(o.expect, Number(top[2]), top[3]!))
+          throw new StepFailure(`${name}.classify answered ${top[2]}:${top[3]}, expected ${o.expect}`);
         const outside = await sh(`snap run ${q(`${name}.classify`)} -i /srv/cf-photo.bmp 2>&1`, 300);
-        if (outside.exitCode === 0) throw new StepFailure(`${name}.classify read /srv/cf-photo.bmp, which the home plug does not allow`);
+        if (outside.exitCode === 0)
+          throw new StepFailure(`${name}.classify read /srv/cf-photo.bmp, which the home plug does not allow`);
         await must(`snap disconnect ${q(`${name}:home`)}`, 'snap disconnect home', 120);
         const off = await sh(`snap run ${q(`${name}.classify`)} -i /root/cf-photo.bmp 2>&1`, 300);
         await must(`snap connect ${q(`${name}:home`)}`, 'snap connect home', 120);
-        if (off.exitCode === 0) throw new StepFailure(`${name}.classify read /root/cf-photo.bmp with the home plug disconnected`);
+        if (off.exitCode === 0)
+          throw new StepFailure(`${name}.classify read /root/cf-photo.bmp with the home plug disconnected`);
         return `home file: ${top[1]}: ${top[2]}:${top[3]}; /srv refused (${/EACCES|permission denied/i.exec(outside.output)?.[0] ?? `exit ${outside.exitCode}`}); home file refused when home is disconnected`;
       });
     }
@@ -301,7 +427,8 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
       await step('confinement', async () => {
         confinement = (await sh('snap debug confinement', 30)).output.trim();
         const info = await must(`snap info --verbose ${q(name)} | grep -E '^ *confinement:'`, 'snap info', 60);
-        if (!/confinement:\s+strict/.test(info)) throw new StepFailure(`the snap is not strictly confined: ${info.trim()}`);
+        if (!/confinement:\s+strict/.test(info))
+          throw new StepFailure(`the snap is not strictly confined: ${info.trim()}`);
         const aa = await must('aa-status', 'aa-status', 60);
         const enforce = aa.split(/\n(?=\d+ )/).find((b) => /profiles are in enforce mode/.test(b)) ?? '';
         const apps = /^apps:\n((?: .*\n?)*)/m.exec(snapYaml)?.[1] ?? '';
@@ -309,27 +436,48 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         const hooks = hook ? ['configure'] : [];
         const profiles = [...appNames.map((a) => `snap.${name}.${a}`), ...hooks.map((h) => `snap.${name}.hook.${h}`)];
         const notEnforced = profiles.filter((p) => !new RegExp(`^\\s+${p.replace(/\./g, '\\.')}$`, 'm').test(enforce));
-        if (notEnforced.length) throw new StepFailure(`AppArmor profiles not in enforce mode: ${notEnforced.join(', ')}\n${aa.trim().slice(0, 1500)}`);
+        if (notEnforced.length)
+          throw new StepFailure(
+            `AppArmor profiles not in enforce mode: ${notEnforced.join(', ')}\n${aa.trim().slice(0, 1500)}`,
+          );
         // The daemon's processes, and a process of each other app and hook, under their profile with seccomp filtering.
-        const procs = await must(LABELLED(`snap.${name}.serve `, `-f /snap/${name}/`), 'listing the daemon\'s processes', 30);
+        const procs = await must(
+          LABELLED(`snap.${name}.serve `, `-f /snap/${name}/`),
+          "listing the daemon's processes",
+          30,
+        );
         const serveProcs = procs.split('\n').filter((l) => l.includes('bin/node'));
         if (serveProcs.length === 0 || !serveProcs.every((l) => l.startsWith(`snap.${name}.serve (enforce) 2 `)))
-          throw new StepFailure(`the daemon's processes do not all run under snap.${name}.serve (enforce) with seccomp filtering:\n${procs.trim()}`);
+          throw new StepFailure(
+            `the daemon's processes do not all run under snap.${name}.serve (enforce) with seccomp filtering:\n${procs.trim()}`,
+          );
         const others: string[] = [];
         for (const app of appNames.filter((a) => a !== 'serve')) {
           // A process of the app, looked at from outside (the profile does not let it read its own attr/current).
-          const r = await must(`snap run --shell ${q(`${name}.${app}`)} -c 'exec sleep 60' & for i in $(seq 1 300); do out=$(${LABELLED(`snap.${name}.${app} `, '-x sleep')}); [ -n "$out" ] && break; sleep 0.2; done; echo "$out"; kill %1 2>/dev/null; [ -n "$out" ]`, `a process under ${name}.${app}`, 120);
-          if (!r.split('\n').some((l) => l.startsWith(`snap.${name}.${app} (enforce) 2 `))) throw new StepFailure(`${name}.${app} does not run under snap.${name}.${app} (enforce) with seccomp: ${r.trim()}`);
+          const r = await must(
+            `snap run --shell ${q(`${name}.${app}`)} -c 'exec sleep 60' & for i in $(seq 1 300); do out=$(${LABELLED(`snap.${name}.${app} `, '-x sleep')}); [ -n "$out" ] && break; sleep 0.2; done; echo "$out"; kill %1 2>/dev/null; [ -n "$out" ]`,
+            `a process under ${name}.${app}`,
+            120,
+          );
+          if (!r.split('\n').some((l) => l.startsWith(`snap.${name}.${app} (enforce) 2 `)))
+            throw new StepFailure(
+              `${name}.${app} does not run under snap.${name}.${app} (enforce) with seccomp: ${r.trim()}`,
+            );
           others.push(`${app}: ${r.trim().split('\n')[0]}`);
         }
         for (const h of hooks) {
-          const seen = (await sh(`pkill -f cf-hook-procs >/dev/null 2>&1; sleep 0.5; cat /run/cf-hook-procs.txt 2>/dev/null`, 30)).output.trim();
+          const seen = (
+            await sh(`pkill -f cf-hook-procs >/dev/null 2>&1; sleep 0.5; cat /run/cf-hook-procs.txt 2>/dev/null`, 30)
+          ).output.trim();
           if (!seen) {
             others.push(`hook ${h}: profile enforced, no process seen (the configure steps did not run)`);
             continue;
           }
           const lines = seen.split('\n').filter((l) => l.includes(`snap.${name}.hook.${h}`));
-          if (lines.length === 0 || !lines.every((l) => l.startsWith(`snap.${name}.hook.${h} (enforce) 2 `))) throw new StepFailure(`the ${h} hook's processes do not all run under snap.${name}.hook.${h} (enforce) with seccomp:\n${seen}`);
+          if (lines.length === 0 || !lines.every((l) => l.startsWith(`snap.${name}.hook.${h} (enforce) 2 `)))
+            throw new StepFailure(
+              `the ${h} hook's processes do not all run under snap.${name}.hook.${h} (enforce) with seccomp:\n${seen}`,
+            );
           others.push(`hook ${h}: ${lines.length} process(es) seen under snap.${name}.hook.${h} (enforce), Seccomp 2`);
         }
         return `strict; enforce: ${profiles.join(', ')}; serve: ${serveProcs.length} process(es) under snap.${name}.serve (enforce), Seccomp 2; ${others.join('; ')}; snapd says "${confinement}"`;
@@ -341,7 +489,8 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         if (!/^raw-usb\s/m.test(before)) throw new StepFailure(`the snap declares no raw-usb plug:\n${before.trim()}`);
         await must(`snap connect ${q(`${name}:raw-usb`)}`, 'snap connect raw-usb', 120);
         const after = await must(`snap connections ${q(name)} | grep '^raw-usb'`, 'snap connections', 60);
-        if (!/:raw-usb\s+-?\s*$|\s:raw-usb\s/.test(after)) throw new StepFailure(`raw-usb is not connected to the system slot: ${after.trim()}`);
+        if (!/:raw-usb\s+-?\s*$|\s:raw-usb\s/.test(after))
+          throw new StepFailure(`raw-usb is not connected to the system slot: ${after.trim()}`);
         return after.trim().replace(/\s+/g, ' ');
       });
     }
@@ -350,24 +499,40 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
         const all = await denialsNow();
         for (const d of all) {
           // The classify-app step provokes these on purpose: the home plug refusing files.
-          if (d.kind === 'apparmor' && d.name && /cf-photo\.bmp$/.test(d.name) && d.profile === `snap.${name}.classify`) {
-            denialsOut.push({ ...d, verdict: 'expected', reason: 'provoked by the classify-app step (the home plug refusing a file)' });
+          if (
+            d.kind === 'apparmor' &&
+            d.name &&
+            /cf-photo\.bmp$/.test(d.name) &&
+            d.profile === `snap.${name}.classify`
+          ) {
+            denialsOut.push({
+              ...d,
+              verdict: 'expected',
+              reason: 'provoked by the classify-app step (the home plug refusing a file)',
+            });
             continue;
           }
           const a = allowedBy(d, o.allowList);
           denialsOut.push(a ? { ...d, verdict: 'allowed', reason: a.reason } : { ...d, verdict: 'unexpected' });
         }
         const bad = denialsOut.filter((d) => d.verdict === 'unexpected');
-        if (bad.length) throw new StepFailure(`${bad.length} denial(s) not on the reviewed allow-list:\n${bad.map((d) => `${describeDenial(d)}\n  ${d.text}`).join('\n')}`);
+        if (bad.length)
+          throw new StepFailure(
+            `${bad.length} denial(s) not on the reviewed allow-list:\n${bad.map((d) => `${describeDenial(d)}\n  ${d.text}`).join('\n')}`,
+          );
         return `${denialsOut.length} denial(s): ${denialsOut.filter((d) => d.verdict === 'allowed').length} allow-listed, ${denialsOut.filter((d) => d.verdict === 'expected').length} provoked by the test, 0 unexpected`;
       });
       // Outputs: the journal and AppArmor state through the output disk.
-      const collected = await sh(`cd /run && mkdir -p cf-out && journalctl --no-pager -o short-monotonic > cf-out/journal.txt; aa-status > cf-out/aa-status.txt 2>&1; snap changes > cf-out/snap-changes.txt 2>&1; tar -cf /dev/disk/by-id/virtio-cf-output -C cf-out . && sync`, 120).catch(() => undefined);
+      const collected = await sh(
+        `cd /run && mkdir -p cf-out && journalctl --no-pager -o short-monotonic > cf-out/journal.txt; aa-status > cf-out/aa-status.txt 2>&1; snap changes > cf-out/snap-changes.txt 2>&1; tar -cf /dev/disk/by-id/virtio-cf-output -C cf-out . && sync`,
+        120,
+      ).catch(() => undefined);
       if (collected?.exitCode === 0) {
         const outDir = path.join(o.reportDir, 'snapd-vm');
         await mkdir(outDir, { recursive: true });
         const x = await o.run('tar', ['-xf', output, '-C', outDir], { timeout: 60_000, reject: false });
-        if (x.exitCode === 0) artifacts.push(...['journal.txt', 'aa-status.txt', 'snap-changes.txt'].map((f) => path.join(outDir, f)));
+        if (x.exitCode === 0)
+          artifacts.push(...['journal.txt', 'aa-status.txt', 'snap-changes.txt'].map((f) => path.join(outDir, f)));
       }
     }
   } finally {
@@ -390,6 +555,11 @@ export async function runSnapdTest(o: SnapdTestOptions): Promise<SnapdReport> {
     diskKey: disk.key,
     ...(diskBuildMs !== undefined && { diskBuildMs }),
     artifacts,
-    ...(failed && { failure: { code: `STEP_${failed.name.toUpperCase().replace(/-/g, '_')}`, message: `${failed.name}: ${failed.failure}` } }),
+    ...(failed && {
+      failure: {
+        code: `STEP_${failed.name.toUpperCase().replace(/-/g, '_')}`,
+        message: `${failed.name}: ${failed.failure}`,
+      },
+    }),
   };
 }

@@ -32,16 +32,32 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
     .option('-u, --until <stage>', 'stop before this stage')
     .option('-t, --thru <stage>', 'stop after this stage')
     .option('--dry-run', 'print the plan and exit')
-    .option('-r, --resume', 'accepted for old scripts: every build skips the stages whose inputs and outputs are unchanged')
+    .option(
+      '-r, --resume',
+      'accepted for old scripts: every build skips the stages whose inputs and outputs are unchanged',
+    )
     .option('-f, --force', 'run every selected stage, even unchanged ones')
     .option('-w, --workdir <dir>', 'scratch folder (default: <output>/.coreforge-build)')
     .option('--snapcraft', 'build the inference snap with snapcraft instead of the offline packer')
     .option('--keys-dir <dir>', 'key store folder')
-    .option('--snap <file>', 'another local snap for the image: with its .assert (from snap download) for signed grades, or an extra snap (dangerous); repeatable', collect, [])
+    .option(
+      '--snap <file>',
+      'another local snap for the image: with its .assert (from snap download) for signed grades, or an extra snap (dangerous); repeatable',
+      collect,
+      [],
+    )
     .option('--channel <channel>', "ubuntu-image --channel: every snap's channel (dangerous grade only)")
-    .option('--from-store <name>', 'take this model snap from the store at the model\'s channel instead of the local build; repeatable', collect, [])
+    .option(
+      '--from-store <name>',
+      "take this model snap from the store at the model's channel instead of the local build; repeatable",
+      collect,
+      [],
+    )
     .option('--json', 'print the result as JSON (no progress output)')
-    .addHelpText('after', `\nStages: ${STAGE_NAMES.join(', ')}\n\nExamples:\n  $ coreforge build\n  $ coreforge build --until build-image\n  $ coreforge build --dry-run\n  $ coreforge build --json`)
+    .addHelpText(
+      'after',
+      `\nStages: ${STAGE_NAMES.join(', ')}\n\nExamples:\n  $ coreforge build\n  $ coreforge build --until build-image\n  $ coreforge build --dry-run\n  $ coreforge build --json`,
+    )
     .action(async (opts: BuildFlags) => {
       const config = await loadProjectConfig(path.resolve(ctx.cwd, opts.config), { env: ctx.env });
       const request = {
@@ -61,14 +77,28 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
       };
       if (opts.dryRun) {
         const plan = await planBuild(request);
-        ctx.out(opts.json ? JSON.stringify(plan, null, 2) : plan.map((p, i) => `${i + 1}. ${p.name.padEnd(15)} ${p.action.padEnd(5)} ${p.reason}`).join('\n'));
+        ctx.out(
+          opts.json
+            ? JSON.stringify(plan, null, 2)
+            : plan.map((p, i) => `${i + 1}. ${p.name.padEnd(15)} ${p.action.padEnd(5)} ${p.reason}`).join('\n'),
+        );
         return;
       }
-      const result = await buildImage({ ...request, run: ctx.run, env: ctx.env, signal: ctx.signal, renderer: opts.json ? 'silent' : ctx.isTTY ? 'default' : 'simple' });
+      const result = await buildImage({
+        ...request,
+        run: ctx.run,
+        env: ctx.env,
+        signal: ctx.signal,
+        renderer: opts.json ? 'silent' : ctx.isTTY ? 'default' : 'simple',
+      });
       if (opts.json) ctx.out(JSON.stringify(result, null, 2));
       else {
         for (const w of result.warnings) ctx.err(`warning: ${w}`);
-        ctx.out(Object.entries(result.artifacts).map(([k, v]) => `${k.padEnd(9)} ${path.relative(ctx.cwd, v) || v}`).join('\n'));
+        ctx.out(
+          Object.entries(result.artifacts)
+            .map(([k, v]) => `${k.padEnd(9)} ${path.relative(ctx.cwd, v) || v}`)
+            .join('\n'),
+        );
       }
     });
 };

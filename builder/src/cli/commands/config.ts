@@ -13,11 +13,20 @@ export const registerConfig: RegisterCommand = (program: Command, ctx) => {
     .description('check a project file against the schema and the Ubuntu Core rules')
     .argument('[file]', 'project file', DEFAULT_PROJECT_FILE)
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExamples:\n  $ coreforge config validate\n  $ coreforge config validate examples/classifier/coreforge.yaml --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ coreforge config validate\n  $ coreforge config validate examples/classifier/coreforge.yaml --json',
+    )
     .action(async (file: string, opts: { json?: boolean }) => {
       const report = await validateProjectFile(file, { env: ctx.env });
       if (opts.json) {
-        ctx.out(JSON.stringify(report.ok ? { ok: true, file, warnings: report.warnings, config: report.config } : report, null, 2));
+        ctx.out(
+          JSON.stringify(
+            report.ok ? { ok: true, file, warnings: report.warnings, config: report.config } : report,
+            null,
+            2,
+          ),
+        );
         if (!report.ok) ctx.setExitCode(1);
         return;
       }
@@ -31,7 +40,9 @@ export const registerConfig: RegisterCommand = (program: Command, ctx) => {
         );
       }
       const c = report.config;
-      ctx.out(`${file}: ok (${c.target}, grade ${c.grade}, model "${c.model}", inference snap "${c.inference.snapName}")`);
+      ctx.out(
+        `${file}: ok (${c.target}, grade ${c.grade}, model "${c.model}", inference snap "${c.inference.snapName}")`,
+      );
     });
 
   config

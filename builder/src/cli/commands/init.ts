@@ -20,12 +20,23 @@ const prompts: Prompts = {
   search: (config, context) => search<string>({ ...config, source: (term) => config.source(term) }, context),
 };
 
-type InitOptions = Omit<WizardFlags, 'signingKey'> & { output: string; yes?: boolean; force?: boolean; key?: string; keysDir?: string };
+type InitOptions = Omit<WizardFlags, 'signingKey'> & {
+  output: string;
+  yes?: boolean;
+  force?: boolean;
+  key?: string;
+  keysDir?: string;
+};
 
 /** File answers are relative to where the user runs init; the project file resolves them against its own folder. */
 function relativeToProject(answers: ProjectAnswers, cwd: string, projectDir: string): ProjectAnswers {
   const rel = (f: string) => path.relative(projectDir, path.resolve(cwd, f));
-  return { ...answers, modelFile: rel(answers.modelFile), labels: rel(answers.labels), ...(answers.edgetpuModelFile && { edgetpuModelFile: rel(answers.edgetpuModelFile) }) };
+  return {
+    ...answers,
+    modelFile: rel(answers.modelFile),
+    labels: rel(answers.labels),
+    ...(answers.edgetpuModelFile && { edgetpuModelFile: rel(answers.edgetpuModelFile) }),
+  };
 }
 
 export const registerInit: RegisterCommand = (program, ctx) => {
@@ -56,8 +67,18 @@ export const registerInit: RegisterCommand = (program, ctx) => {
     )
     .action(async (opts: InitOptions) => {
       const file = path.resolve(ctx.cwd, opts.output);
-      if (!opts.force && (await access(file).then(() => true, () => false)))
-        throw new BuilderError('INPUT_INVALID', `cannot create "${opts.output}": it already exists`, 'pass --force to overwrite it, or -o OTHER.yaml');
+      if (
+        !opts.force &&
+        (await access(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw new BuilderError(
+          'INPUT_INVALID',
+          `cannot create "${opts.output}": it already exists`,
+          'pass --force to overwrite it, or -o OTHER.yaml',
+        );
       const store = new KeyStore(opts.keysDir ?? defaultKeysDir(ctx.env));
       const keys = (await store.list().catch(() => [])).map((k) => k.name);
       const { key, output: _o, yes, force: _f, keysDir: _k, ...flags } = opts;
@@ -78,7 +99,11 @@ export const registerInit: RegisterCommand = (program, ctx) => {
       const text = renderProjectFile(answers, path.relative(path.dirname(file), SCHEMA_FILE));
       const report = validateProjectText(text, file, { env: ctx.env });
       if (!report.ok)
-        throw new BuilderError('CONFIG_INVALID', `cannot write "${opts.output}": the answers give an invalid project file\n${formatProblems(opts.output, report.errors)}`, 'answer the questions again, or fix the flags named above');
+        throw new BuilderError(
+          'CONFIG_INVALID',
+          `cannot write "${opts.output}": the answers give an invalid project file\n${formatProblems(opts.output, report.errors)}`,
+          'answer the questions again, or fix the flags named above',
+        );
       if (answers.createKey) {
         const info = await store.create(answers.signingKey);
         ctx.out(`created key "${info.name}" (sign-key-sha3-384: ${info.keyId})`);
@@ -86,6 +111,9 @@ export const registerInit: RegisterCommand = (program, ctx) => {
       await writeFileAtomic(file, text);
       ctx.out(`wrote ${opts.output}`);
       if (report.warnings.length > 0) ctx.err(`warnings:\n${formatProblems(opts.output, report.warnings)}`);
-      if (!answers.createKey && !keys.includes(answers.signingKey)) ctx.err(`note: signing key "${answers.signingKey}" does not exist yet: create it with: coreforge keys create ${answers.signingKey}`);
+      if (!answers.createKey && !keys.includes(answers.signingKey))
+        ctx.err(
+          `note: signing key "${answers.signingKey}" does not exist yet: create it with: coreforge keys create ${answers.signingKey}`,
+        );
     });
 };

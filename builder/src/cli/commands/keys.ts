@@ -34,7 +34,9 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
         ctx.out(
           list.length === 0
             ? 'no keys (create one with: coreforge keys create NAME)'
-            : list.map((k) => ('keyId' in k ? `${k.name}  ${k.keyId}` : `${k.name}  (unusable: ${k.error})`)).join('\n'),
+            : list
+                .map((k) => ('keyId' in k ? `${k.name}  ${k.keyId}` : `${k.name}  (unusable: ${k.error})`))
+                .join('\n'),
         );
       if (list.some((k) => 'error' in k)) ctx.setExitCode(1);
     });
@@ -53,17 +55,24 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
 
   keys
     .command('account-key-request')
-    .description('print the self-signed account-key-request the brand submits to the store (as snap export-key --account does)')
+    .description(
+      'print the self-signed account-key-request the brand submits to the store (as snap export-key --account does)',
+    )
     .argument('<name>', 'key name')
     .requiredOption('--account <id>', 'brand account id')
-    .addHelpText('after', '\nExample:\n  $ coreforge keys account-key-request acme-dev --account acme > acme-dev.request')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ coreforge keys account-key-request acme-dev --account acme > acme-dev.request',
+    )
     .action(async (name: string, opts: { account: string }) => {
       ctx.out((await store().accountKeyRequest(name, opts.account)).trimEnd());
     });
 
   keys
     .command('register')
-    .description('register a key with the Snap Store: copy it into the `snap keys` gpg keyring, then snapcraft register-key')
+    .description(
+      'register a key with the Snap Store: copy it into the `snap keys` gpg keyring, then snapcraft register-key',
+    )
     .argument('<name>', 'key name')
     .option('--dry-run', 'say what would be imported and run, and do neither')
     .addHelpText('after', '\nExample:\n  $ coreforge keys register acme-dev')
@@ -76,7 +85,9 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
         return;
       }
       const imported = await importIntoSnapKeyring(ctx.run, name, key, ctx.env);
-      ctx.out(`${imported ? 'imported' : 'already in'} the snap keyring ${snapGnupgHome(ctx.env)}: "${name}" (${key.keyId})`);
+      ctx.out(
+        `${imported ? 'imported' : 'already in'} the snap keyring ${snapGnupgHome(ctx.env)}: "${name}" (${key.keyId})`,
+      );
       ctx.out(`$ snapcraft ${args.join(' ')}`);
       ctx.out((await runSnapcraft(ctx.run, args, { signal: ctx.signal })).stdout.trimEnd());
     });

@@ -60,11 +60,35 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const base = { name: 'classifier', target: 'pc-amd64', brand: 'acme', model: 'cls', displayName: 'Cls', grade: 'dangerous', accelerator: 'none', signingKey: 'k' };
+const base = {
+  name: 'classifier',
+  target: 'pc-amd64',
+  brand: 'acme',
+  model: 'cls',
+  displayName: 'Cls',
+  grade: 'dangerous',
+  accelerator: 'none',
+  signingKey: 'k',
+};
 
 describe('init wizard', () => {
   it('asks every question when no flag is given (Coral USB: Edge TPU model, runtime and access), and returns plain data', async () => {
-    const prompts = scripted(['classifier', 'pi-arm64', 'acme', 'classifier-pi', 'Acme Pi', 'signed', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', MODEL, LABELS, 'coral-usb', EDGETPU, 'max', 'custom-device', 'acme-dev']);
+    const prompts = scripted([
+      'classifier',
+      'pi-arm64',
+      'acme',
+      'classifier-pi',
+      'Acme Pi',
+      'signed',
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      MODEL,
+      LABELS,
+      'coral-usb',
+      EDGETPU,
+      'max',
+      'custom-device',
+      'acme-dev',
+    ]);
     const answers = await askProject({ flags: {}, yes: false, prompts, cwd: dir, keys: ['acme-dev'] });
     expect(answers).toEqual({
       name: 'classifier',
@@ -83,14 +107,21 @@ describe('init wizard', () => {
       signingKey: 'acme-dev',
     });
     expect(prompts.asked).toHaveLength(14);
-    expect(prompts.asked[6]).toBe('Store id of the inference snap "classifier" (grade signed takes every snap from the store)');
+    expect(prompts.asked[6]).toBe(
+      'Store id of the inference snap "classifier" (grade signed takes every snap from the store)',
+    );
     expect(prompts.asked[8]).toBe('Labels file (1001 lines, one per output class)');
     expect(prompts.refused).toEqual([]);
   });
 
   it('re-asks the model question for a missing path, then for the labels file given as the model, and takes the right file', async () => {
     const prompts = scripted(['models/missing.tflite', LABELS, MODEL, LABELS]);
-    const answers = await askProject({ flags: { ...base, modelFile: undefined, labels: undefined }, yes: false, prompts, cwd: dir });
+    const answers = await askProject({
+      flags: { ...base, modelFile: undefined, labels: undefined },
+      yes: false,
+      prompts,
+      cwd: dir,
+    });
     expect(prompts.asked).toEqual(['TFLite model file (.tflite)', 'Labels file (1001 lines, one per output class)']);
     expect(prompts.refused).toEqual([
       'models/missing.tflite: "models/missing.tflite" does not exist',
@@ -122,15 +153,27 @@ describe('init wizard', () => {
     await askProject({ flags: { ...base, modelFile: MODEL, labels: undefined }, yes: false, prompts, cwd: dir });
     expect(offered).toEqual([
       { value: LABELS, name: LABELS },
-      { value: 'models/short.txt', name: 'models/short.txt', disabled: '"models/short.txt" has 2 labels but the model has 1001 output classes' },
+      {
+        value: 'models/short.txt',
+        name: 'models/short.txt',
+        disabled: '"models/short.txt" has 2 labels but the model has 1001 output classes',
+      },
       { value: 'models/', name: 'models/', description: 'the path you typed' },
     ]);
   });
 
   it('skips the questions answered by flags, the Coral questions without a Coral, and the snap id for dangerous', async () => {
     const prompts = scripted(['acme', LABELS]);
-    const answers = await askProject({ flags: { ...base, brand: undefined, modelFile: MODEL, labels: undefined }, yes: false, prompts, cwd: dir });
-    expect(prompts.asked).toEqual(['Brand account id (your Snap Store account)', 'Labels file (1001 lines, one per output class)']);
+    const answers = await askProject({
+      flags: { ...base, brand: undefined, modelFile: MODEL, labels: undefined },
+      yes: false,
+      prompts,
+      cwd: dir,
+    });
+    expect(prompts.asked).toEqual([
+      'Brand account id (your Snap Store account)',
+      'Labels file (1001 lines, one per output class)',
+    ]);
     expect(answers).not.toHaveProperty('edgetpuModelFile');
     expect(answers).not.toHaveProperty('snapId');
     expect(answers).not.toHaveProperty('coralAccess');
@@ -138,7 +181,12 @@ describe('init wizard', () => {
 
   it('turns an invalid flag into a prompt that explains the problem', async () => {
     const prompts = scripted(['classifier', 'pc-amd64', MODEL]);
-    await askProject({ flags: { ...base, name: 'Classifier', target: 'pc', modelFile: 'nope.tflite', labels: LABELS }, yes: false, prompts, cwd: dir });
+    await askProject({
+      flags: { ...base, name: 'Classifier', target: 'pc', modelFile: 'nope.tflite', labels: LABELS },
+      yes: false,
+      prompts,
+      cwd: dir,
+    });
     expect(prompts.asked).toEqual([
       'Project name (also the inference snap name) ("Classifier" is not valid: expected 2-40 lowercase letters, digits and single dashes, with at least one letter)',
       'Target device ("pc" is not one of pc-amd64|pi-arm64)',
@@ -148,16 +196,37 @@ describe('init wizard', () => {
 
   it('offers the keys of the key store and "create one now"', async () => {
     const pick = scripted(['second']);
-    expect(await askProject({ flags: { ...base, signingKey: undefined, modelFile: MODEL, labels: LABELS }, yes: false, prompts: pick, cwd: dir, keys: ['first', 'second'] })).toMatchObject({ signingKey: 'second' });
+    expect(
+      await askProject({
+        flags: { ...base, signingKey: undefined, modelFile: MODEL, labels: LABELS },
+        yes: false,
+        prompts: pick,
+        cwd: dir,
+        keys: ['first', 'second'],
+      }),
+    ).toMatchObject({ signingKey: 'second' });
     const create = scripted([CREATE_KEY, 'first', 'acme-prod']);
-    const answers = await askProject({ flags: { ...base, signingKey: undefined, modelFile: MODEL, labels: LABELS }, yes: false, prompts: create, cwd: dir, keys: ['first'] });
+    const answers = await askProject({
+      flags: { ...base, signingKey: undefined, modelFile: MODEL, labels: LABELS },
+      yes: false,
+      prompts: create,
+      cwd: dir,
+      keys: ['first'],
+    });
     expect(answers).toMatchObject({ signingKey: 'acme-prod', createKey: true });
     expect(create.refused).toEqual(['first: a key named "first" exists already']);
   });
 
   it('with --yes takes the defaults the prompts show and never prompts; a missing answer is an error naming the flag', async () => {
     const prompts = scripted([]);
-    const answers = await askProject({ flags: { brand: 'acme' }, yes: true, prompts, defaultName: defaultProjectName('My_Project')!, cwd: dir, keys: ['acme-dev'] });
+    const answers = await askProject({
+      flags: { brand: 'acme' },
+      yes: true,
+      prompts,
+      defaultName: defaultProjectName('My_Project')!,
+      cwd: dir,
+      keys: ['acme-dev'],
+    });
     expect(answers).toEqual({
       name: 'my-project',
       target: 'pc-amd64',
@@ -170,19 +239,46 @@ describe('init wizard', () => {
       accelerator: 'none',
       signingKey: 'acme-dev',
     });
-    const error = await askProject({ flags: { modelFile: MODEL, labels: LABELS }, yes: true, prompts, defaultName: 'x1', cwd: dir }).catch((e: unknown) => e);
+    const error = await askProject({
+      flags: { modelFile: MODEL, labels: LABELS },
+      yes: true,
+      prompts,
+      defaultName: 'x1',
+      cwd: dir,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuilderError);
     expect(error).toMatchObject({ message: '--brand is required with --yes', hint: 'add --brand VALUE' });
-    const bad = await askProject({ flags: { brand: 'acme', grade: 'insecure' }, yes: true, prompts, defaultName: 'x1', cwd: dir }).catch((e: unknown) => e);
+    const bad = await askProject({
+      flags: { brand: 'acme', grade: 'insecure' },
+      yes: true,
+      prompts,
+      defaultName: 'x1',
+      cwd: dir,
+    }).catch((e: unknown) => e);
     expect((bad as BuilderError).message).toBe('invalid --grade "insecure": expected one of dangerous|signed|secured');
-    const signed = await askProject({ flags: { brand: 'acme', grade: 'signed' }, yes: true, prompts, defaultName: 'x1', cwd: dir }).catch((e: unknown) => e);
+    const signed = await askProject({
+      flags: { brand: 'acme', grade: 'signed' },
+      yes: true,
+      prompts,
+      defaultName: 'x1',
+      cwd: dir,
+    }).catch((e: unknown) => e);
     expect(signed).toMatchObject({
       code: 'INPUT_INVALID',
-      message: '--snap-id is required with --yes for grade "signed" (the inference snap\'s store id; register it with: snapcraft register x1)',
+      message:
+        '--snap-id is required with --yes for grade "signed" (the inference snap\'s store id; register it with: snapcraft register x1)',
       hint: 'add --snap-id VALUE',
     });
-    const wrongModel = await askProject({ flags: { brand: 'acme', modelFile: LABELS }, yes: true, prompts, defaultName: 'x1', cwd: dir }).catch((e: unknown) => e);
-    expect((wrongModel as BuilderError).message).toBe(`invalid --model-file "${LABELS}": "${LABELS}" is not a usable TensorFlow Lite model: no "TFL3" identifier at byte 4: not a TFLite flatbuffer`);
+    const wrongModel = await askProject({
+      flags: { brand: 'acme', modelFile: LABELS },
+      yes: true,
+      prompts,
+      defaultName: 'x1',
+      cwd: dir,
+    }).catch((e: unknown) => e);
+    expect((wrongModel as BuilderError).message).toBe(
+      `invalid --model-file "${LABELS}": "${LABELS}" is not a usable TensorFlow Lite model: no "TFL3" identifier at byte 4: not a TFLite flatbuffer`,
+    );
   });
 
   it('makes a snap name of the folder name, or none', () => {
@@ -207,7 +303,9 @@ describe('a wizard question in a real prompt', () => {
     events.type('Bad_Name');
     events.keypress('enter');
     await new Promise((r) => setTimeout(r, 20));
-    expect(getScreen()).toContain('expected 2-40 lowercase letters, digits and single dashes, with at least one letter');
+    expect(getScreen()).toContain(
+      'expected 2-40 lowercase letters, digits and single dashes, with at least one letter',
+    );
     for (let i = 0; i < 'Bad_Name'.length; i++) events.keypress('backspace');
     events.type('good-name');
     events.keypress('enter');
@@ -217,8 +315,17 @@ describe('a wizard question in a real prompt', () => {
   it('the model question (@inquirer/search): a missing file, then the labels file, are refused at the prompt; Tab completes a match', async () => {
     let config: Parameters<Prompts['search']>[0] | undefined;
     const capture: Prompts = { ...scripted([]), search: async (c) => ((config = c), MODEL) };
-    await askProject({ flags: { ...base, modelFile: undefined, labels: LABELS }, yes: false, prompts: capture, cwd: dir });
-    const { answer, events, getScreen } = await render(search<string>, { message: config!.message, source: (t) => config!.source(t), validate: config!.validate! });
+    await askProject({
+      flags: { ...base, modelFile: undefined, labels: LABELS },
+      yes: false,
+      prompts: capture,
+      cwd: dir,
+    });
+    const { answer, events, getScreen } = await render(search<string>, {
+      message: config!.message,
+      source: (t) => config!.source(t),
+      validate: config!.validate!,
+    });
     const settle = () => new Promise((r) => setTimeout(r, 30));
     await settle();
     expect(getScreen()).toContain(MODEL);

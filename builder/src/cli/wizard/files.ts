@@ -68,7 +68,8 @@ export function checkLabelsFile(file: string, cwd: string, classes: number | und
   if (file.trim() === '') return 'expected the path of a labels file (one label per line)';
   const data = readable(file, cwd, 'labels file');
   if (typeof data === 'string') return data;
-  if (data.subarray(4, 8).toString('latin1') === 'TFL3') return `"${file}" is a TFLite model, expected a labels file (one label per line)`;
+  if (data.subarray(4, 8).toString('latin1') === 'TFL3')
+    return `"${file}" is a TFLite model, expected a labels file (one label per line)`;
   if (data.includes(0)) return `"${file}" is a binary file, expected a labels file (one label per line)`;
   const labels = parseLabels(data.toString('utf8'));
   if (labels.length === 0) return `"${file}" is empty, expected one label per line`;

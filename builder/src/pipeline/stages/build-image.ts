@@ -36,18 +36,30 @@ export const buildImageStage: Stage = {
   },
   async run(ctx) {
     const { artifacts, config, options } = ctx;
-    if (!artifacts.model) throw new BuilderError('STAGE_FAILED', 'cannot build the image: no signed model assertion (run the "sign-model" stage first)');
+    if (!artifacts.model)
+      throw new BuilderError(
+        'STAGE_FAILED',
+        'cannot build the image: no signed model assertion (run the "sign-model" stage first)',
+      );
     const model = decodeModel(await readFile(artifacts.model, 'utf8'));
     const fromStore = new Set(options.fromStore ?? []);
-    const files = [artifacts.gadget, artifacts.snap, ...(options.snaps ?? [])].filter((f): f is string => f !== undefined);
+    const files = [artifacts.gadget, artifacts.snap, ...(options.snaps ?? [])].filter(
+      (f): f is string => f !== undefined,
+    );
     const local = [];
     for (const file of files) {
       const info = await inspectLocalSnap(ctx.run, file, model.base, ctx.signal);
       if (!fromStore.has(info.name)) local.push(info);
     }
-    const plan = planSnapSources({ grade: model.grade, modelSnaps: model.snaps, local, ...(options.channel !== undefined && { channel: options.channel }) });
+    const plan = planSnapSources({
+      grade: model.grade,
+      modelSnaps: model.snaps,
+      local,
+      ...(options.channel !== undefined && { channel: options.channel }),
+    });
     for (const w of plan.warnings) ctx.warn(w);
-    for (const s of plan.sources) ctx.log(`${s.name}: ${s.origin === 'store' ? `store, ${s.channel}` : `${s.origin} ${path.basename(s.file!)}`}`);
+    for (const s of plan.sources)
+      ctx.log(`${s.name}: ${s.origin === 'store' ? `store, ${s.channel}` : `${s.origin} ${path.basename(s.file!)}`}`);
     const outputDir = path.join(ctx.tempDir, 'ubuntu-image-out');
     // ubuntu-image's own scratch folder inside the build's temp folder, so that a killed build leaves none in /tmp
     // (the next build sweeps it); ubuntu-image takes at most 80 characters, else it makes its own.
@@ -67,7 +79,8 @@ export const buildImageStage: Stage = {
       },
       { signal: ctx.signal, onOutput: ctx.log },
     );
-    if (images.length > 1) ctx.warn(`the gadget has ${images.length} volumes; ${path.basename(images[0]!)} is the one published`);
+    if (images.length > 1)
+      ctx.warn(`the gadget has ${images.length} volumes; ${path.basename(images[0]!)} is the one published`);
     const image = path.join(config.output, `${config.model}.img`);
     await mkdir(config.output, { recursive: true });
     await moveFile(images[0]!, image);

@@ -14,7 +14,11 @@ export const compressImageStage: Stage = {
   inputs: ({ config }) => ({ artifacts: ['image'], config: { 'image.compression': config.image.compression } }),
   async run(ctx) {
     const { image } = ctx.artifacts;
-    if (!image) throw new BuilderError('STAGE_FAILED', 'cannot compress the image: no image was built (run the "build-image" stage first)');
+    if (!image)
+      throw new BuilderError(
+        'STAGE_FAILED',
+        'cannot compress the image: no image was built (run the "build-image" stage first)',
+      );
     const { file: bmap, warning } = await writeBmap(image, ctx.run, ctx.signal);
     if (warning) ctx.warn(warning);
     if (ctx.config.image.compression === 'none') return { bmap };

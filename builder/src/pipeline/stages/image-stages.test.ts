@@ -27,38 +27,74 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** ubuntu-image answered from a table: its argv logged, pc.img written into --output-dir, or a failure. */
-const withEnv = (extra: { FAKE_EXIT?: string } = {}): Run => async (tool, args, o = {}) => {
-  if (tool !== 'ubuntu-image') return run(tool, args, o);
-  writeFileSync(fakeLog, JSON.stringify({ tool, argv: args }) + '\n', { flag: 'a' });
-  if (extra.FAKE_EXIT) {
-    // Like a real ubuntu-image that dies half way: a partial image is left in its output folder.
-    const partialDir = args[args.indexOf('--output-dir') + 1]!;
-    mkdirSync(partialDir, { recursive: true });
-    writeFileSync(path.join(partialDir, 'pc.img'), Buffer.alloc(4096, 'partial'));
-    throw new BuilderError('TOOL_FAILED', `ubuntu-image ${args.join(' ')} failed (exit code ${extra.FAKE_EXIT}):\nError: fake failure requested by FAKE_EXIT`);
-  }
-  const out = args[args.indexOf('--output-dir') + 1]!;
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'pc.img'), Buffer.alloc(1 << 20, 'pc'));
-  return { command: tool, exitCode: 0, stdout: '', stderr: '' };
-};
-const key = signingKeyFromPem(generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const withEnv =
+  (extra: { FAKE_EXIT?: string } = {}): Run =>
+  async (tool, args, o = {}) => {
+    if (tool !== 'ubuntu-image') return run(tool, args, o);
+    writeFileSync(fakeLog, JSON.stringify({ tool, argv: args }) + '\n', { flag: 'a' });
+    if (extra.FAKE_EXIT) {
+      // Like a real ubuntu-image that dies half way: a partial image is left in its output folder.
+      const partialDir = args[args.indexOf('--output-dir') + 1]!;
+      mkdirSync(partialDir, { recursive: true });
+      writeFileSync(path.join(partialDir, 'pc.img'), Buffer.alloc(4096, 'partial'));
+      throw new BuilderError(
+        'TOOL_FAILED',
+        `ubuntu-image ${args.join(' ')} failed (exit code ${extra.FAKE_EXIT}):\nError: fake failure requested by FAKE_EXIT`,
+      );
+    }
+    const out = args[args.indexOf('--output-dir') + 1]!;
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'pc.img'), Buffer.alloc(1 << 20, 'pc'));
+    return { command: tool, exitCode: 0, stdout: '', stderr: '' };
+  };
+const key = signingKeyFromPem(
+  generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+);
 
 function project(): ProjectConfig {
   return {
-    name: 'classifier', target: 'pc-amd64', arch: 'amd64', brand: 'acme', model: 'acme-pc', grade: 'dangerous', base: 'core24',
-    output: path.join(dir, 'out'), image: { compression: 'xz' },
+    name: 'classifier',
+    target: 'pc-amd64',
+    arch: 'amd64',
+    brand: 'acme',
+    model: 'acme-pc',
+    grade: 'dangerous',
+    base: 'core24',
+    output: path.join(dir, 'out'),
+    image: { compression: 'xz' },
     inference: { model: '/f/m.tflite', labels: '/f/l.txt', accelerator: 'none' },
   } as unknown as ProjectConfig;
 }
 
 function priorArtifacts() {
   const model = path.join(dir, 'acme-pc.model');
-  const snapd = (name: string, type: 'gadget' | 'kernel' | 'base' | 'snapd', id: string) => ({ name, type, defaultChannel: 'latest/stable', id });
-  writeFileSync(model, signModel({
-    brandId: 'acme', model: 'acme-pc', architecture: 'amd64', base: 'core24', grade: 'dangerous', timestamp: new Date('2026-12-01T00:00:00Z'),
-    snaps: [snapd('pc', 'gadget', 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH'), snapd('pc-kernel', 'kernel', 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza'), snapd('core24', 'base', 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM'), snapd('snapd', 'snapd', 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4'), { name: 'classifier', type: 'app', defaultChannel: 'latest/stable' }],
-  }, key));
+  const snapd = (name: string, type: 'gadget' | 'kernel' | 'base' | 'snapd', id: string) => ({
+    name,
+    type,
+    defaultChannel: 'latest/stable',
+    id,
+  });
+  writeFileSync(
+    model,
+    signModel(
+      {
+        brandId: 'acme',
+        model: 'acme-pc',
+        architecture: 'amd64',
+        base: 'core24',
+        grade: 'dangerous',
+        timestamp: new Date('2026-12-01T00:00:00Z'),
+        snaps: [
+          snapd('pc', 'gadget', 'UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH'),
+          snapd('pc-kernel', 'kernel', 'pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza'),
+          snapd('core24', 'base', 'dwTAh7MZZ01zyriOZErqd1JynQLiOGvM'),
+          snapd('snapd', 'snapd', 'PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4'),
+          { name: 'classifier', type: 'app', defaultChannel: 'latest/stable' },
+        ],
+      },
+      key,
+    ),
+  );
   const snap = path.join(dir, 'classifier_0.1_amd64.snap');
   copyFileSync(packSnapTree(standInApp('classifier')), snap);
   return { model, snap };
@@ -71,13 +107,48 @@ describe('image stages', () => {
     const artifacts = priorArtifacts();
     const config = project();
     const ok = await buildImage({
-      config, stages: [{ name: 'sign-model', title: 'earlier stages', requiredTools: () => [], outputs: ['model', 'snap'], inputs: () => ({}), run: async () => artifacts }, ...stages],
-      run: withEnv(), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
+      config,
+      stages: [
+        {
+          name: 'sign-model',
+          title: 'earlier stages',
+          requiredTools: () => [],
+          outputs: ['model', 'snap'],
+          inputs: () => ({}),
+          run: async () => artifacts,
+        },
+        ...stages,
+      ],
+      run: withEnv(),
+      env: withFakeTools(process.env),
+      signal: new AbortController().signal,
+      options: { snapcraft: false },
+      renderer: 'silent',
+      workdir: path.join(dir, 'w'),
     });
-    const calls = readFileSync(fakeLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
-    expect(calls.at(-1)!.argv).toEqual(['snap', '--output-dir', path.join(dir, 'w', 'tmp', 'ubuntu-image-out'), '--workdir', path.join(dir, 'w', 'tmp', 'ubuntu-image'), '--snap', artifacts.snap, artifacts.model]);
+    const calls = readFileSync(fakeLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[] });
+    expect(calls.at(-1)!.argv).toEqual([
+      'snap',
+      '--output-dir',
+      path.join(dir, 'w', 'tmp', 'ubuntu-image-out'),
+      '--workdir',
+      path.join(dir, 'w', 'tmp', 'ubuntu-image'),
+      '--snap',
+      artifacts.snap,
+      artifacts.model,
+    ]);
     const out = path.join(dir, 'out');
-    expect(readdirSync(out).sort()).toEqual(['.coreforge-build.lock', 'acme-pc.img', 'acme-pc.img.bmap', 'acme-pc.img.xz', 'acme-pc.img.xz.sha256', 'manifest.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      '.coreforge-build.lock',
+      'acme-pc.img',
+      'acme-pc.img.bmap',
+      'acme-pc.img.xz',
+      'acme-pc.img.xz.sha256',
+      'manifest.json',
+    ]);
     const xz = readFileSync(path.join(out, 'acme-pc.img.xz'));
     expect(xz.subarray(0, 6)).toEqual(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
     const sum = createHash('sha256').update(xz).digest('hex');
@@ -86,9 +157,17 @@ describe('image stages', () => {
     expect(manifest.image).toEqual({ file: 'acme-pc.img.xz', bytes: xz.length, sha256: sum });
     expect(manifest.inferenceSnap.file).toBe('classifier_0.1_amd64.snap');
     const raw = readFileSync(path.join(out, 'acme-pc.img'));
-    expect(manifest.rawImage).toEqual({ file: 'acme-pc.img', bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex') });
+    expect(manifest.rawImage).toEqual({
+      file: 'acme-pc.img',
+      bytes: raw.length,
+      sha256: createHash('sha256').update(raw).digest('hex'),
+    });
     const bmap = readFileSync(path.join(out, 'acme-pc.img.bmap'));
-    expect(manifest.bmap).toEqual({ file: 'acme-pc.img.bmap', bytes: bmap.length, sha256: createHash('sha256').update(bmap).digest('hex') });
+    expect(manifest.bmap).toEqual({
+      file: 'acme-pc.img.bmap',
+      bytes: bmap.length,
+      sha256: createHash('sha256').update(bmap).digest('hex'),
+    });
     expect(ok.artifacts.bmap).toBe(path.join(out, 'acme-pc.img.bmap'));
     expect(ok.artifacts.imageXz).toBe(path.join(out, 'acme-pc.img.xz'));
   });
@@ -97,8 +176,24 @@ describe('image stages', () => {
     const artifacts = priorArtifacts();
     const config = project();
     const e = await buildImage({
-      config, stages: [{ name: 'sign-model', title: 'seed', requiredTools: () => [], outputs: ['model', 'snap'], inputs: () => ({}), run: async () => artifacts }, ...stages],
-      run: withEnv({ FAKE_EXIT: '3' }), env: withFakeTools(process.env), signal: new AbortController().signal, options: { snapcraft: false }, renderer: 'silent', workdir: path.join(dir, 'w'),
+      config,
+      stages: [
+        {
+          name: 'sign-model',
+          title: 'seed',
+          requiredTools: () => [],
+          outputs: ['model', 'snap'],
+          inputs: () => ({}),
+          run: async () => artifacts,
+        },
+        ...stages,
+      ],
+      run: withEnv({ FAKE_EXIT: '3' }),
+      env: withFakeTools(process.env),
+      signal: new AbortController().signal,
+      options: { snapcraft: false },
+      renderer: 'silent',
+      workdir: path.join(dir, 'w'),
     }).catch((x: unknown) => x);
     expect((e as BuilderError).code).toBe('TOOL_FAILED');
     expect((e as BuilderError).message).toContain('(exit code 3):\n');
@@ -109,6 +204,8 @@ describe('image stages', () => {
     expect(argv[argv.indexOf('--output-dir') + 1]).toBe(path.join(dir, 'w', 'tmp', 'ubuntu-image-out'));
     expect(existsSync(path.join(dir, 'w', 'tmp'))).toBe(false);
     expect(existsSync(path.join(dir, 'out', 'acme-pc.img'))).toBe(false);
-    expect(existsSync(path.join(dir, 'out')) ? readdirSync(path.join(dir, 'out')).filter((f) => f.includes('.img')) : []).toEqual([]);
+    expect(
+      existsSync(path.join(dir, 'out')) ? readdirSync(path.join(dir, 'out')).filter((f) => f.includes('.img')) : [],
+    ).toEqual([]);
   });
 });

@@ -18,11 +18,20 @@ export function snapDownloadArgs(name: string, channel: string, dir: string): st
 }
 
 async function baseGadgetFile(ctx: BuildContext, work: string): Promise<string> {
-  const base = ctx.config.gadget.base ?? { kind: 'store' as const, name: GADGET_SNAP[ctx.config.target], channel: REFERENCE_CHANNEL };
+  const base = ctx.config.gadget.base ?? {
+    kind: 'store' as const,
+    name: GADGET_SNAP[ctx.config.target],
+    channel: REFERENCE_CHANNEL,
+  };
   if (base.kind === 'file') return base.file;
   ctx.log(`snap download ${base.name} --channel=${base.channel}`);
   try {
-    await ctx.run('snap', snapDownloadArgs(base.name, base.channel, work), { timeout: 600_000, env: { TMPDIR: ctx.tempDir }, signal: ctx.signal, onOutput: ctx.log });
+    await ctx.run('snap', snapDownloadArgs(base.name, base.channel, work), {
+      timeout: 600_000,
+      env: { TMPDIR: ctx.tempDir },
+      signal: ctx.signal,
+      onOutput: ctx.log,
+    });
   } catch (cause) {
     if (!isExpectedError(cause)) throw cause;
     throw new BuilderError(
@@ -49,7 +58,10 @@ export const prepareGadgetStage: Stage = {
     const base = config.gadget.base;
     const inf = config.inference;
     return {
-      files: { 'gadget base': base?.kind === 'file' ? base.file : undefined, 'gadget cloud.conf': config.gadget.cloudConf },
+      files: {
+        'gadget base': base?.kind === 'file' ? base.file : undefined,
+        'gadget cloud.conf': config.gadget.cloudConf,
+      },
       config: {
         target: config.target,
         base: config.base,
@@ -79,7 +91,14 @@ export const prepareGadgetStage: Stage = {
     try {
       const baseSnap = await baseGadgetFile(ctx, work);
       const tmp = path.join(work, 'derived.snap');
-      const r = await deriveGadget(config, { baseSnap, outSnap: tmp, run: ctx.run, signal: ctx.signal, brandName: config.gadget.snapName, tempDir: ctx.tempDir });
+      const r = await deriveGadget(config, {
+        baseSnap,
+        outSnap: tmp,
+        run: ctx.run,
+        signal: ctx.signal,
+        brandName: config.gadget.snapName,
+        tempDir: ctx.tempDir,
+      });
       for (const w of r.warnings) ctx.warn(w);
       const gadget = path.join(config.output, `${r.name}_${r.version}.snap`);
       await moveFile(tmp, gadget);

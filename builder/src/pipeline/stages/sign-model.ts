@@ -16,7 +16,10 @@ export const signModelStage: Stage = {
     const keyId =
       config.signing.backend === 'gpg'
         ? `gpg:${config.signing.key}`
-        : await new KeyStore(options.keysDir ?? defaultKeysDir(env)).load(config.signing.key).then((k) => k.keyId, () => 'unavailable');
+        : await new KeyStore(options.keysDir ?? defaultKeysDir(env)).load(config.signing.key).then(
+            (k) => k.keyId,
+            () => 'unavailable',
+          );
     return {
       config: {
         target: config.target,
@@ -46,7 +49,9 @@ export const signModelStage: Stage = {
     const { config } = ctx;
     if (config.inference.accelerator !== 'none' && config.inference.snapId === undefined) {
       const plug = coralPlugName(config.inference.coralAccess);
-      ctx.warn(`the inference snap "${config.inference.snapName}" has no store id, so snapd applies no gadget connections to it: after first boot run "snap connect ${config.inference.snapName}:${plug}"`);
+      ctx.warn(
+        `the inference snap "${config.inference.snapName}" has no store id, so snapd applies no gadget connections to it: after first boot run "snap connect ${config.inference.snapName}:${plug}"`,
+      );
     }
     const { file } = await signProjectModel(config, {
       outFile: path.join(config.output, `${config.model}.model`),

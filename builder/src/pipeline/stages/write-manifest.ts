@@ -6,7 +6,6 @@ import { writeFileAtomic } from '../../fs/atomic.js';
 import { sha256File } from '../fingerprint.js';
 import type { Stage } from '../stage.js';
 
-
 async function describeFile(file: string | undefined) {
   if (!file) return undefined;
   return { file: path.basename(file), bytes: (await stat(file)).size, sha256: await sha256File(file) };
@@ -35,7 +34,11 @@ export const writeManifestStage: Stage = {
   async run(ctx) {
     const { artifacts, config } = ctx;
     const published = artifacts.imageXz ?? artifacts.image;
-    if (!published) throw new BuilderError('STAGE_FAILED', 'cannot write the manifest: no image was built (run the "build-image" stage first)');
+    if (!published)
+      throw new BuilderError(
+        'STAGE_FAILED',
+        'cannot write the manifest: no image was built (run the "build-image" stage first)',
+      );
     const image = await describeFile(published);
     const sha256 = `${published}.sha256`;
     await writeFileAtomic(sha256, `${image!.sha256}  ${image!.file}\n`);
@@ -52,7 +55,11 @@ export const writeManifestStage: Stage = {
       bmap: await describeFile(artifacts.bmap),
       modelAssertion: await describeFile(artifacts.model),
       inferenceSnap: await describeFile(artifacts.snap),
-      inference: { model: path.basename(config.inference.model), labels: path.basename(config.inference.labels), accelerator: config.inference.accelerator },
+      inference: {
+        model: path.basename(config.inference.model),
+        labels: path.basename(config.inference.labels),
+        accelerator: config.inference.accelerator,
+      },
     };
     const file = path.join(config.output, 'manifest.json');
     await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
