@@ -42,3 +42,41 @@ export {
   type CoralAccessKind,
   type CoralRuntime,
 } from './spec.js';
+export { SNAP_PARTS, partOf, type SnapPart } from './parts.js';
+export {
+  BUILD_ONLY_DEPENDENCIES,
+  isShipped,
+  isShippedDependencyFile,
+  isShippedRuntimeFile,
+  packLayout,
+  RUNTIME_ADDON,
+  RUNTIME_FOLDERS,
+  shippedRuntimePackageJson,
+  SNAP_EPOCH,
+  STAGED_SEPARATELY,
+  stagedDependencies,
+  TOP_DIRS,
+  type LayoutEntry,
+  type PackLayout,
+  type PackLayoutInputs,
+  type RuntimeFolder,
+} from './pack-layout.js';
+export { droppedOptionalDependencies, fitsTarget, type DroppedDependency, type LockPackage } from './npm-target.js';
+export { changedParts, diffTrees, type TreeDiff, type TreeEntry } from './tree-diff.js';
+export { formatBytes } from './bytes.js';
+export {
+  deltaFigures,
+  formatDeltaReport,
+  otherCompression,
+  type DeltaFigures,
+  type DeltaReport,
+} from './delta-report.js';
+export {
+  filesByPart,
+  formatSizeReport,
+  largestFiles,
+  unpackedBytes,
+  type PartSize,
+  type SizeReport,
+} from './size-report.js';
+export { SQUASHFS_SUPERBLOCK_BYTES, squashfsCompression } from './squashfs.js';

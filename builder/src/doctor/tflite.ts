@@ -2,15 +2,14 @@
 // the library the project ships (inference.tflite) is the one probed: loaded when it is for this machine, so its
 // TfLiteVersion() is reported, else described from where it comes from.
 import { loadTfliteLibrary, locateTfliteLibrary } from '@coreforge/runtime';
-import type { SnapArch } from '@coreforge/snaps';
+import { snapArchOfNode, type SnapArch } from '@coreforge/snaps';
 import type { TfliteChoice } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import { locateRuntime, tfliteLibraryFor } from '../snap/runtime-location.js';
 import { resolveTfliteLibrary } from '../snap/tflite-library.js';
 import type { TfliteProbe } from './doctor.js';
 
-const HOST_ARCH: SnapArch | undefined =
-  process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
+const HOST_ARCH: SnapArch | undefined = snapArchOfNode(process.arch);
 
 export interface ProjectTflite {
   readonly choice: TfliteChoice;

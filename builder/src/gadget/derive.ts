@@ -11,6 +11,7 @@ import {
   renderGadgetYaml,
   validateGadget,
 } from '@coreforge/gadget';
+import { SNAP_EPOCH } from '@coreforge/snaps';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,6 @@ import { BuilderError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { moveFile } from '../fs/move.js';
 import type { Run } from '../tools/run.js';
-import { SNAP_EPOCH } from '../snap/stage.js';
 import { gadgetCustomisation } from './customisation.js';
 
 export interface DeriveOptions {

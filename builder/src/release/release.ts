@@ -7,7 +7,8 @@ import type { ProjectConfig, Risk } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 import { defaultWorkdir } from '../pipeline/runner.js';
 import { STATE_FILE } from '../pipeline/state-file.js';
-import { formatBytes, snapDeltaReport } from '../snap/delta.js';
+import { formatBytes } from '@coreforge/snaps';
+import { snapDeltaReport } from '../snap/delta.js';
 import type { Run } from '../tools/run.js';
 import {
   parseRevisionsTable,

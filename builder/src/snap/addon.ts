@@ -5,12 +5,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ARCH_TRIPLET, type SnapArch } from '@coreforge/snaps';
+import { ARCH_TRIPLET, RUNTIME_ADDON, type SnapArch } from '@coreforge/snaps';
 import type { Run } from '../tools/run.js';
 import { listFiles, verifyFolder, writeFolderManifest } from './npm-cache.js';
 import { prebuiltAddonFor, type RuntimeLocation } from './runtime-location.js';
-
-export const ADDON_FILE = 'build/Release/coreforge_tflite.node';
 
 /** Files that make up the addon build: binding.gyp (+ .gypi), native/ and scripts/ (binding.gyp calls helpers there). */
 async function addonSources(runtimeDir: string): Promise<string[]> {
@@ -58,7 +56,7 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
   const { arch } = options;
   const { runtimeDir } = options.location;
   if (arch === options.hostArch) {
-    const built = path.join(runtimeDir, ADDON_FILE);
+    const built = path.join(runtimeDir, RUNTIME_ADDON);
     return existsSync(built) ? built : prebuiltAddonFor(options.location, arch);
   }
   const prebuilt = prebuiltAddonFor(options.location, arch);
@@ -74,7 +72,7 @@ export async function addonFor(options: AddonOptions): Promise<string | undefine
       .update('\0');
   const key = hash.digest('hex').slice(0, 16);
   const dir = path.join(options.cacheDir, `addon-${arch}`, key);
-  const out = path.join(dir, ADDON_FILE);
+  const out = path.join(dir, RUNTIME_ADDON);
   if (existsSync(out) && (await verifyFolder(dir))) return out;
   options.onProgress?.(`cross-compiling the runtime addon for ${arch}`);
   const temp = `${dir}.tmp-${process.pid}`;

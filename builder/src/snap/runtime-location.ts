@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { SnapArch } from '@coreforge/snaps';
+import { NODE_ARCH, type SnapArch } from '@coreforge/snaps';
 
 export interface RuntimeLocation {
   readonly runtimeDir: string;
@@ -12,7 +12,6 @@ export interface RuntimeLocation {
   readonly nodeModules: readonly string[];
 }
 
-const NPM_CPU: Readonly<Record<SnapArch, string>> = { amd64: 'x64', arm64: 'arm64' };
 const TFLITE_DIR: Readonly<Record<SnapArch, string>> = { amd64: 'linux_amd64', arm64: 'linux_arm64' };
 
 export function locateRuntime(runtimeDir?: string): RuntimeLocation {
@@ -44,5 +43,5 @@ export function tfliteLibraryFor(loc: RuntimeLocation, arch: SnapArch): string |
 
 /** The addon from the prebuilt package npm installed for `arch` (@coreforge/runtime-linux-x64 / -arm64), if any. */
 export function prebuiltAddonFor(loc: RuntimeLocation, arch: SnapArch): string | undefined {
-  return resolveFrom(loc, `@coreforge/runtime-linux-${NPM_CPU[arch]}/coreforge_tflite.node`);
+  return resolveFrom(loc, `@coreforge/runtime-linux-${NODE_ARCH[arch]}/coreforge_tflite.node`);
 }

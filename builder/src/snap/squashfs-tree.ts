@@ -1,14 +1,26 @@
-// Unpacking a .snap (squashfs) and hashing its files, for the delta and size reports.
+// Reading a .snap (squashfs): its compression from the superblock, its files unpacked with unsquashfs and hashed,
+// for the delta and size reports.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readlink } from 'node:fs/promises';
+import { lstat, open, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { SQUASHFS_SUPERBLOCK_BYTES, squashfsCompression, type SnapCompression, type TreeEntry } from '@coreforge/snaps';
+import { BuilderError } from '../errors.js';
 import type { Run } from '../tools/run.js';
 import { listFiles } from './npm-cache.js';
 
-export interface TreeEntry {
-  readonly size: number;
-  readonly sha256: string;
+/** The compression of a snap, from its squashfs superblock. */
+export async function snapCompression(file: string): Promise<SnapCompression> {
+  const handle = await open(file, 'r');
+  const head = Buffer.alloc(SQUASHFS_SUPERBLOCK_BYTES);
+  try {
+    await handle.read(head, 0, SQUASHFS_SUPERBLOCK_BYTES, 0);
+  } finally {
+    await handle.close();
+  }
+  const found = squashfsCompression(head);
+  if ('reason' in found) throw new BuilderError('INPUT_INVALID', `cannot read "${file}": ${found.reason}`);
+  return found.compression;
 }
 
 /** Extracts `snap` into `dir` (which must not exist) with unsquashfs. */
@@ -34,31 +46,4 @@ export async function hashTree(dir: string): Promise<Map<string, TreeEntry>> {
     } else out.set(rel, { size: st.size, sha256: await sha256(file) });
   }
   return out;
-}
-
-export interface TreeDiff {
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-  readonly changed: readonly string[];
-  /** Bytes of the new versions of added and changed files. */
-  readonly changedBytes: number;
-}
-
-export function diffTrees(before: ReadonlyMap<string, TreeEntry>, after: ReadonlyMap<string, TreeEntry>): TreeDiff {
-  const added: string[] = [];
-  const removed: string[] = [];
-  const changed: string[] = [];
-  let changedBytes = 0;
-  for (const [rel, entry] of after) {
-    const old = before.get(rel);
-    if (!old) {
-      added.push(rel);
-      changedBytes += entry.size;
-    } else if (old.sha256 !== entry.sha256) {
-      changed.push(rel);
-      changedBytes += entry.size;
-    }
-  }
-  for (const rel of before.keys()) if (!after.has(rel)) removed.push(rel);
-  return { added: added.sort(), removed: removed.sort(), changed: changed.sort(), changedBytes };
 }

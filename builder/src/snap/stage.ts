@@ -1,29 +1,11 @@
-// The staged snap tree: files are copied in with normalised modes, and before packing every mtime is set
-// to one fixed instant, so the same inputs give the same squashfs bytes.
+// The staged snap tree (the I/O half of the layout @coreforge/snaps computes): files are copied in with normalised
+// modes, and before packing every mtime is set to one fixed instant, so the same inputs give the same squashfs bytes.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-
-/** Fixed timestamp for every file in the snap (also passed to snap pack as SOURCE_DATE_EPOCH). 2024-01-01T00:00:00Z. */
-export const SNAP_EPOCH = 1_704_067_200;
-
-/** What never goes into the snap: source maps, type declarations, docs, headers, C/C++ sources, build files, tests. */
-const EXCLUDE = [
-  /\.map$/,
-  /\.d\.[cm]?ts$/,
-  /\.tsbuildinfo$/,
-  /(^|\/)(README|CHANGELOG|HISTORY|CONTRIBUTING|AUTHORS)(\.[a-z]+)?$/i,
-  /\.(md|markdown)$/i,
-  /\.(h|hh|hpp|c|cc|cpp|gyp|gypi)$/,
-  /(^|\/)(include|docs?|test|tests|__tests__|\.github)\//,
-  /(^|\/)\.[^/]+$/,
-];
-
-export function isShipped(rel: string): boolean {
-  return !EXCLUDE.some((re) => re.test(rel));
-}
+import { SNAP_EPOCH, type LayoutEntry } from '@coreforge/snaps';
 
 export class StageTree {
   constructor(readonly root: string) {}
@@ -61,51 +43,31 @@ export class StageTree {
   }
 }
 
-interface PlannedEntry {
-  readonly rel: string;
-  readonly source?: string;
-  readonly text?: string;
-  readonly mode?: number;
-}
-
 /**
- * The files a staged tree will hold, collected before any is copied, so the packer can tell from their
- * content whether an already staged (and packed) part is still current.
+ * The files a staged tree will hold (one part of the layout), known before any is copied, so the packer can tell
+ * from their content whether an already staged (and packed) part is still current.
  */
 export class StagePlan {
-  readonly entries: PlannedEntry[] = [];
-
-  async addFile(rel: string, source: string): Promise<void> {
-    this.entries.push({ rel, source });
-  }
-
-  async addText(rel: string, text: string, mode = 0o644): Promise<void> {
-    this.entries.push({ rel, text, mode });
-  }
+  constructor(readonly entries: readonly LayoutEntry[]) {}
 
   /** sha256 over every entry's path, mode and content, in path order. */
   async contentKey(extra: string): Promise<string> {
     const hash = createHash('sha256').update(`${extra}\n`);
     for (const e of [...this.entries].sort((a, b) => (a.rel < b.rel ? -1 : 1))) {
-      if (e.source !== undefined) {
+      if ('source' in e) {
         const exec = ((await lstat(e.source)).mode & 0o111) !== 0;
         const content = createHash('sha256');
         await pipeline(createReadStream(e.source), content);
         hash.update(`${e.rel}\0${exec ? 'x' : '-'}\0${content.digest('hex')}\n`);
-      } else
-        hash.update(
-          `${e.rel}\0${(e.mode ?? 0o644).toString(8)}\0${createHash('sha256')
-            .update(e.text ?? '')
-            .digest('hex')}\n`,
-        );
+      } else hash.update(`${e.rel}\0${e.mode.toString(8)}\0${createHash('sha256').update(e.text).digest('hex')}\n`);
     }
     return hash.digest('hex');
   }
 
   async applyTo(tree: StageTree): Promise<void> {
     for (const e of this.entries) {
-      if (e.source !== undefined) await tree.addFile(e.rel, e.source);
-      else await tree.addText(e.rel, e.text ?? '', e.mode);
+      if ('source' in e) await tree.addFile(e.rel, e.source);
+      else await tree.addText(e.rel, e.text, e.mode);
     }
   }
 }

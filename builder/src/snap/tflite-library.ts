@@ -5,14 +5,12 @@
 //   path  that file (the packer checks its ELF architecture)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { SnapArch } from '@coreforge/snaps';
+import { NODE_ARCH, type SnapArch } from '@coreforge/snaps';
 import type { TfliteChoice } from '../config/types.js';
 import { BuilderError } from '../errors.js';
 
 /** The folder of prebuilt 2.19 libraries (one linux-<node arch>/ subfolder per architecture). */
 export const TFLITE_DIR_ENV = 'COREFORGE_TFLITE_DIR';
-
-const NODE_ARCH: Readonly<Record<SnapArch, string>> = { amd64: 'x64', arm64: 'arm64' };
 
 export interface ResolvedTflite {
   readonly file: string;

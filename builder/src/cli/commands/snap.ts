@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_PROJECT_FILE, loadProjectConfig } from '../../config/load.js';
-import { formatBytes, formatDeltaReport, snapDeltaReport } from '../../snap/delta.js';
+import { formatBytes, formatDeltaReport, formatSizeReport } from '@coreforge/snaps';
+import { snapDeltaReport } from '../../snap/delta.js';
 import { defaultCacheDir } from '../../snap/npm-cache.js';
 import { packInferenceSnap } from '../../snap/pack.js';
-import { formatSizeReport, snapSizeReport } from '../../snap/size.js';
+import { snapSizeReport } from '../../snap/size.js';
 import { renderSnapcraftYamlFor, writeSnapcraftProject } from '../../snap/snapcraft-project.js';
 import type { RegisterCommand } from './index.js';
 
