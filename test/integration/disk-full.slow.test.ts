@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.js';
 import { withFaultFakes } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { projectYaml } from '../helpers/project-yaml.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-disk-full-'));
 const small = path.join(dir, 'small');
@@ -39,7 +40,7 @@ beforeAll(() => {
   copyFileSync(fixture('models/imagenet_labels.txt'), path.join(dir, 'labels.txt'));
   writeFileSync(
     path.join(dir, 'coreforge.yaml'),
-    `name: classifier\ntarget: pc-amd64\nbrand: acme\nmodel: acme-classifier-pc\ngrade: dangerous\ninference:\n  model: model.tflite\n  labels: labels.txt\n  compression: lzo\nsigning:\n  key: acme-dev\noutput: ${small}\n`,
+    projectYaml({ inference: { compression: 'lzo' }, signing: { key: 'acme-dev' }, output: small }),
   );
   expect(runCli(['keys', 'create', 'acme-dev'], { env }).exitCode).toBe(0);
 }, 120_000);

@@ -28,6 +28,8 @@ import { checkFaultFakeArtifacts } from '../helpers/artifacts.js';
 import { REPO_ROOT, runCli, runCliAsync, startCli } from '../helpers/cli.js';
 import { withFaultFakes } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { prng } from '../helpers/prng.js';
+import { projectYaml } from '../helpers/project-yaml.js';
 import { packSnapTree, standInGadget, standInPcGadgetYaml } from '../helpers/seed-store.js';
 
 const SEED = Number(process.env.COREFORGE_FAULT_SEED ?? 12);
@@ -50,34 +52,14 @@ const env = withFaultFakes(process.env, {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let gadgetBase = '';
-const yaml = (extraSnap: boolean, cmdline: number) => `name: classifier
-target: pc-amd64
-brand: acme
-model: acme-classifier-pc
-grade: dangerous
-inference:
-  model: model.tflite
-  labels: labels.txt
-  compression: lzo
-signing:
-  key: acme-dev
-output: out
-gadget:
-  base: ${gadgetBase}
-  kernel-cmdline:
-    append: [cf.generation=${cmdline}]
-${extraSnap ? 'snaps:\n  - name: network-manager\n    channel: 24/stable\n' : ''}`;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const yaml = (extraSnap: boolean, cmdline: number) =>
+  projectYaml({
+    inference: { compression: 'lzo' },
+    signing: { key: 'acme-dev' },
+    output: 'out',
+    gadget: { base: gadgetBase, 'kernel-cmdline': { append: [`cf.generation=${cmdline}`] } },
+    ...(extraSnap ? { snaps: [{ name: 'network-manager', channel: '24/stable' }] } : {}),
+  });
 
 /** Pids of live processes carrying this suite's mark in their environment (every process of a build does). */
 function survivors(): string[] {

@@ -11,23 +11,12 @@ import { validateProjectFile } from '../../builder/src/config/load.js';
 import { reportError } from '../../builder/src/cli/report-error.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { fixture } from '../helpers/fixtures.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = Number(process.env.COREFORGE_FUZZ_SEED ?? 12);
 const CASES = 200;
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-// mulberry32: a small seeded PRNG, so a failing case can be replayed with COREFORGE_FUZZ_SEED.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 copyFileSync(fixture('models/mobilenet_v1_0.25_128_quant.tflite'), path.join(dir, 'model.tflite'));
 copyFileSync(fixture('models/imagenet_labels.txt'), path.join(dir, 'labels.txt'));

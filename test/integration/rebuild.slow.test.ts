@@ -12,6 +12,7 @@ import { checkSeededArtifacts, sha256 } from '../helpers/artifacts.js';
 import { runCli, runCliAsync } from '../helpers/cli.js';
 import { withFakeTools } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { projectYaml } from '../helpers/project-yaml.js';
 import { buildSeedOracle, seedSkipReason, standInStore, type StandInStore } from '../helpers/seed-store.js';
 
 const oracle = buildSeedOracle();
@@ -26,23 +27,14 @@ let standIn: StandInStore;
 let env: Record<string, string>;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const yaml = (o: { port?: number; cmdline?: string; snaps?: boolean } = {}) => `name: classifier
-target: pc-amd64
-brand: acme
-model: acme-classifier-pc
-grade: dangerous
-inference:
-  model: model.tflite
-  labels: labels.txt
-  compression: lzo
-${o.port ? `  port: ${o.port}\n` : ''}gadget:
-  base: ${standIn.pcGadget}
-  kernel-cmdline:
-    append: [${o.cmdline ?? 'cf.rebuild=1'}]
-signing:
-  key: acme-dev
-output: out
-${o.snaps ? 'snaps:\n  - name: network-manager\n    channel: 24/stable\n' : ''}`;
+const yaml = (o: { port?: number; cmdline?: string; snaps?: boolean } = {}) =>
+  projectYaml({
+    inference: { compression: 'lzo', ...(o.port ? { port: o.port } : {}) },
+    gadget: { base: standIn.pcGadget, 'kernel-cmdline': { append: [o.cmdline ?? 'cf.rebuild=1'] } },
+    signing: { key: 'acme-dev' },
+    output: 'out',
+    ...(o.snaps ? { snaps: [{ name: 'network-manager', channel: '24/stable' }] } : {}),
+  });
 
 /** The brand gadget the last build recorded (prepare-gadget's output in the state file). */
 const gadgetFile = () =>

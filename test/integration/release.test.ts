@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { withFakeTools } from '../helpers/fake-tools.js';
 import { fixture } from '../helpers/fixtures.js';
+import { projectYaml } from '../helpers/project-yaml.js';
 import { tinySnap } from '../helpers/tiny-snap.js';
+
+const fixtureModel = {
+  model: fixture('models/mobilenet_v1_0.25_128_quant.tflite'),
+  labels: fixture('models/imagenet_labels.txt'),
+};
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'coreforge-release-'));
 const storeDir = path.join(tmp, 'store');
@@ -39,28 +45,20 @@ beforeAll(async () => {
   writeFileSync(gateFile, 'ok\n');
   writeFileSync(
     path.join(tmp, 'coreforge.yaml'),
-    [
-      'name: classifier',
-      'target: pc-amd64',
-      'brand: acme',
-      'model: acme-classifier-pc',
-      'grade: dangerous',
-      'inference:',
-      `  model: ${fixture('models/mobilenet_v1_0.25_128_quant.tflite')}`,
-      `  labels: ${fixture('models/imagenet_labels.txt')}`,
-      '  version: 1.1.0',
-      'release:',
-      '  plan:',
-      '    - channel: edge',
-      '    - { channel: beta, percent: 20, soak: 24h }',
-      '    - { channel: beta, percent: 50, soak: 24h }',
-      '    - { channel: beta, soak: 2d }',
-      '    - { channel: candidate, soak: 1h }',
-      '    - channel: stable',
-      '  health:',
-      `    url: ${gateUrl}`,
-      '',
-    ].join('\n'),
+    projectYaml({
+      inference: { ...fixtureModel, version: '1.1.0' },
+      release: {
+        plan: [
+          { channel: 'edge' },
+          { channel: 'beta', percent: 20, soak: '24h' },
+          { channel: 'beta', percent: 50, soak: '24h' },
+          { channel: 'beta', soak: '2d' },
+          { channel: 'candidate', soak: '1h' },
+          { channel: 'stable' },
+        ],
+        health: { url: gateUrl },
+      },
+    }),
   );
 });
 
@@ -335,22 +333,7 @@ describe("the README's release workflow, command by command", { timeout: 300_000
     const readmeStore = path.join(dir, 'store');
     const project = path.join(dir, 'coreforge.yaml');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      project,
-      [
-        'name: classifier',
-        'target: pc-amd64',
-        'brand: acme',
-        'model: acme-classifier-pc',
-        'grade: dangerous',
-        'inference:',
-        `  model: ${fixture('models/mobilenet_v1_0.25_128_quant.tflite')}`,
-        `  labels: ${fixture('models/imagenet_labels.txt')}`,
-        '  version: 2.0.0',
-        'output: out',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(project, projectYaml({ inference: { ...fixtureModel, version: '2.0.0' }, output: 'out' }));
     const env = withFakeTools(process.env, {
       SNAPCRAFT_STANDIN_STORE: readmeStore,
       SNAPCRAFT_STANDIN_NOW: '2026-12-10T10:00:00Z',
