@@ -20,7 +20,6 @@ export type BuilderErrorCode =
   | 'KEY_INSECURE'
   | 'INPUT_INVALID'
   | 'FILE_NOT_FOUND'
-  | 'BOOT_TEST_FAILED'
   | 'BUILD_LOCKED'
   | 'DISK_FULL'
   | 'RELEASE_REFUSED'
