@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled example, end to end, on a machine without the Snap Store:
-# install what is missing, check the project file and the host, pack the inference snap offline,
-# sign the model assertion, render the gadget, then boot the snap in QEMU and classify a photo inside the VM,
-# then install it under a real snapd in a VM.
+# install what is missing, check the project file and the host, pack the inference snap offline and report
+# its size, boot the snap in QEMU and classify a photo inside the VM, then (as root) install it under a real
+# snapd in a VM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup

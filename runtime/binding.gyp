@@ -1,7 +1,7 @@
 {
   "targets": [{
     "target_name": "coreforge_tflite",
-    "sources": ["native/addon.cc", "native/bindings.cc", "native/infer_worker.cc", "native/interpreter.cc", "native/tflite_api.cc"],
+    "sources": ["native/addon.cc", "native/bindings.cc", "native/infer_thread.cc", "native/interpreter.cc", "native/tflite_api.cc"],
     "include_dirs": [
       "<!(node -p \"require('node-addon-api').include_dir\")",
       "<!(node scripts/paths.cjs includeDir)"

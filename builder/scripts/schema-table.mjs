@@ -25,7 +25,11 @@ function rows(s, prefix, required) {
     const rule = [
       sub.description ?? '',
       sub['x-pattern-message'] ? `Must be ${sub['x-pattern-message']}.` : '',
-      sub.minimum !== undefined ? `${sub.minimum}..${sub.maximum}.` : '',
+      sub.minimum === undefined
+        ? ''
+        : sub.maximum === undefined
+          ? `At least ${sub.minimum}.`
+          : `${sub.minimum}..${sub.maximum}.`,
     ]
       .filter(Boolean)
       .join(' ');

@@ -4,14 +4,15 @@
 
 #include <memory>
 
-#include "infer_worker.h"
+#include "infer_thread.h"
 #include "interpreter.h"
 #include "tflite_api.h"
 
 namespace coreforge {
 
 namespace {
-using Handle = std::shared_ptr<Interpreter>;
+// What JS holds for one interpreter: its inference thread (which owns the interpreter); empty once destroyed.
+using Handle = std::shared_ptr<InferThread>;
 
 Napi::Object TensorToJs(Napi::Env env, const TensorInfo& t) {
   Napi::Object o = Napi::Object::New(env);
@@ -74,10 +75,15 @@ Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
   }
   std::vector<uint8_t> model(buffer.Data(), buffer.Data() + buffer.Length());
   NativeError error;
-  Handle interp = Interpreter::Create(api, std::move(model), options, &error);
+  std::shared_ptr<Interpreter> interp = Interpreter::Create(api, std::move(model), options, &error);
   if (!interp) throw CodedError(env, error);
   Napi::Object result = Napi::Object::New(env);
-  result.Set("handle", Napi::External<Handle>::New(env, new Handle(interp), [](Napi::Env, Handle* h) { delete h; }));
+  auto* handle = new Handle(InferThread::Start(env, interp));
+  // Dropped without destroy(): the thread still finishes the queued jobs, then ends.
+  result.Set("handle", Napi::External<Handle>::New(env, handle, [](Napi::Env, Handle* h) {
+               if (*h) (*h)->Close();
+               delete h;
+             }));
   result.Set("path", interp->path);
   result.Set("xnnpackFlags", static_cast<double>(interp->xnnpackFlags));
   Napi::Array inputs = Napi::Array::New(env, interp->inputs.size());
@@ -94,14 +100,7 @@ Napi::Value Invoke(const Napi::CallbackInfo& info) {
   Handle* handle = Unwrap(info[0]);
   if (handle == nullptr) throw CodedError(env, {"CLOSED", "the interpreter is closed"});
   if (!info[1].IsBuffer()) throw Napi::TypeError::New(env, "expected the input as a Buffer");
-  auto input = info[1].As<Napi::Buffer<uint8_t>>();
-  auto baton = std::make_unique<InferBaton>();
-  baton->interpreter = *handle;
-  baton->input.assign(input.Data(), input.Data() + input.Length());
-  auto* worker = new InferWorker(env, std::move(baton));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (*handle)->Submit(env, info[1].As<Napi::Buffer<uint8_t>>());
 }
 
 Napi::Value ListEdgetpuDevices(const Napi::CallbackInfo& info) {
@@ -126,8 +125,11 @@ Napi::Value ListEdgetpuDevices(const Napi::CallbackInfo& info) {
 
 Napi::Value Destroy(const Napi::CallbackInfo& info) {
   Handle* handle = Unwrap(info[0]);
-  // In-flight workers hold their own reference; the interpreter is freed when the last one finishes.
-  if (handle != nullptr) handle->reset();
+  // Queued jobs still finish; the interpreter is freed when the thread ends after them.
+  if (handle != nullptr) {
+    (*handle)->Close();
+    handle->reset();
+  }
   return info.Env().Undefined();
 }
 

@@ -131,7 +131,8 @@ Interpreter::~Interpreter() {
   if (model_ != nullptr) api_->ModelDelete(model_);
 }
 
-bool Interpreter::Run(const uint8_t* input, size_t size, std::vector<uint8_t>* output, double* ms, std::string* error) {
+bool Interpreter::Run(const uint8_t* input, size_t size, uint8_t* output, size_t outputSize, double* ms,
+                      std::string* error) {
   std::lock_guard<std::mutex> lock(mutex_);
   TfLiteTensor* in = api_->GetInputTensor(interpreter_, 0);
   if (size != api_->TensorByteSize(in)) {
@@ -152,8 +153,12 @@ bool Interpreter::Run(const uint8_t* input, size_t size, std::vector<uint8_t>* o
     return false;
   }
   const TfLiteTensor* out = api_->GetOutputTensor(interpreter_, 0);
-  output->resize(api_->TensorByteSize(out));
-  if (api_->TensorCopyToBuffer(out, output->data(), output->size()) != kTfLiteOk) {
+  if (outputSize != api_->TensorByteSize(out)) {
+    *error = "the output tensor has " + std::to_string(api_->TensorByteSize(out)) + " bytes, not the " +
+             std::to_string(outputSize) + " it had when the model was loaded";
+    return false;
+  }
+  if (api_->TensorCopyToBuffer(out, output, outputSize) != kTfLiteOk) {
     *error = "cannot copy the output tensor";
     return false;
   }

@@ -35,8 +35,9 @@ class Interpreter {
                                              const InterpreterOptions& options, NativeError* error);
   ~Interpreter();
 
-  // Copies `input` into input tensor 0, invokes, copies output tensor 0 into `output`. Thread-safe (serialised).
-  bool Run(const uint8_t* input, size_t size, std::vector<uint8_t>* output, double* ms, std::string* error);
+  // Copies `input` into input tensor 0, invokes, copies output tensor 0 into `output` (which must have exactly its
+  // size: outputs[0].bytes). Thread-safe (serialised).
+  bool Run(const uint8_t* input, size_t size, uint8_t* output, size_t outputSize, double* ms, std::string* error);
 
   std::string path;
   int64_t xnnpackFlags = -1;  // the flags XNNPACK was created with; -1 when it is not in use

@@ -33,4 +33,12 @@ export {
 } from './scripts.js';
 export { NODE_VERSION, TFLITE_PACKAGE, CORAL_APT, LITERT, TENSORFLOW_FOR_LITERT } from './pins.js';
 export { renderTfliteCmake, TFLITE_CMAKE_FILE } from './tflite-part.js';
-export { ARCH_TRIPLET, SNAP_NAME, SNAP_VERSION, type CoralAccessKind, type CoralRuntime } from './spec.js';
+export {
+  ARCH_TRIPLET,
+  NODE_ARCH,
+  snapArchOfNode,
+  SNAP_NAME,
+  SNAP_VERSION,
+  type CoralAccessKind,
+  type CoralRuntime,
+} from './spec.js';

@@ -10,6 +10,14 @@ export const ARCH_TRIPLET = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-g
   string
 >;
 
+/** Node's name of each architecture (`process.arch`), which npm's `--cpu` and package.json `cpu` use too. */
+export const NODE_ARCH = { amd64: 'x64', arm64: 'arm64' } as const satisfies Record<SnapArch, string>;
+
+/** The snap architecture of a Node architecture name (`process.arch`), when it is one we build for. */
+export function snapArchOfNode(nodeArch: string): SnapArch | undefined {
+  return SNAP_ARCHES.find((a) => NODE_ARCH[a] === nodeArch);
+}
+
 export const SNAP_COMPRESSIONS = ['xz', 'lzo'] as const;
 export type SnapCompression = (typeof SNAP_COMPRESSIONS)[number];
 

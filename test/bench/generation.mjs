@@ -72,7 +72,8 @@ for (const name of MODELS) {
   const inputFile = path.join(cache, `${name}.${lib.version}.input`);
   writeFileSync(inputFile, tensor);
 
-  // Ours: the addon's invoke from JS (input copy, AsyncWorker, Invoke, output copy), on a second interpreter with
+  // Ours: the addon's invoke awaited from JS (hand-off to the interpreter's thread, input copy, Invoke, output copy
+  // into the result Buffer, result back on the JS thread), on a second interpreter with
   // the flags the classifier chose; then the C reference with the same library and flags.
   const flags = classifier.info.path === 'builtin' ? -1 : xnnpackFlagsOf(classifier);
   // Interleaved in ROUNDS so that a change in the machine's load between the two hits both alike: each round

@@ -18,7 +18,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 const tfliteDir = process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
-const writeReadme = process.argv.includes('--write-readme');
+// --write-readme, or BENCH_WRITE_README=1 (so that one `npm run bench` both measures and writes the table).
+const writeReadme = process.argv.includes('--write-readme') || process.env.BENCH_WRITE_README === '1';
 const README = path.join(here, '..', '..', 'README.md');
 const BEGIN = '<!-- bench:begin (node test/bench/run.mjs --write-readme) -->';
 const END = '<!-- bench:end -->';

@@ -53,7 +53,7 @@ export interface DoctorOptions {
   readonly nodeVersion?: string;
   /** The TFLite library the runtime would load. */
   readonly tflite: () => Promise<TfliteProbe>;
-  /** The boot tests' KVM probe (test/vm/src/kvm-probe.ts with their kernel), see doctor/kvm-status.ts. */
+  /** The boot tests' KVM probe (@coreforge/vm probeKvm with their kernel), see doctor/kvm-status.ts. */
   readonly kvm: () => Promise<KvmStatus>;
   readonly exists?: (file: string) => Promise<boolean>;
 }

@@ -1,11 +1,8 @@
-// doctor's KVM line: the boot tests' own probe (test/vm/src/kvm-probe.ts) with the kernel they boot, so doctor
-// says "KVM works" only when the guest the boot tests would run under KVM prints its first line.
-import { defaultCacheDir, fetchBootAssets, probeKvmStatus, type Arch } from '@coreforge/vm';
-import { existsSync } from 'node:fs';
+// doctor's KVM line: the boot tests' own probe (@coreforge/vm probeKvm) with the kernel they boot, so doctor says
+// "KVM works" only when the guest the boot tests would run under KVM prints its first line.
+import { defaultCacheDir, fetchBootAssets, probeKvm } from '@coreforge/vm';
 import type { Run, Spawn } from '../tools/run.js';
 import type { KvmStatus } from './doctor.js';
-
-const HOST_ARCH: Readonly<Record<string, Arch | undefined>> = { x64: 'amd64', arm64: 'arm64' };
 
 export interface KvmStatusOptions {
   readonly run: Run;
@@ -17,30 +14,27 @@ export interface KvmStatusOptions {
 }
 
 export async function kvmStatus(o: KvmStatusOptions): Promise<KvmStatus> {
-  const device = o.device ?? '/dev/kvm';
-  const arch = HOST_ARCH[process.arch];
-  if (!arch) return { usable: false, detail: `no boot-test kernel for this host's architecture (${process.arch})` };
-  if (!existsSync(device)) return { usable: false, detail: `${device} is missing: boot tests use TCG (slower)` };
-  let kernel: string;
+  let result;
   try {
-    kernel = (
-      await fetchBootAssets(o.run, arch, defaultCacheDir(o.env), {
-        hostArch: arch,
-        ...(o.signal && { signal: o.signal }),
-      })
-    ).kernel;
+    result = await probeKvm({
+      spawn: o.spawn,
+      kernel: async (arch) =>
+        (
+          await fetchBootAssets(o.run, arch, defaultCacheDir(o.env), {
+            hostArch: arch,
+            ...(o.signal && { signal: o.signal }),
+          })
+        ).kernel,
+      ...(o.device !== undefined && { device: o.device }),
+      ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+    });
   } catch (error) {
     return {
       usable: false,
       detail: `KVM not probed: cannot fetch the boot tests' kernel: ${(error as Error).message.split('\n')[0]}`,
     };
   }
-  const result = await probeKvmStatus(o.spawn, arch, kernel, {
-    device,
-    ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
-  });
-  return {
-    usable: result.usable,
-    detail: result.usable ? result.reason : `${result.reason}: boot tests use TCG (slower)`,
-  };
+  // No boot-test kernel for this host at all: there is no TCG fallback to mention either.
+  if (result.usable || result.arch === undefined) return { usable: result.usable, detail: result.reason };
+  return { usable: false, detail: `${result.reason}: boot tests use TCG (slower)` };
 }

@@ -43,7 +43,7 @@ export interface PackOptions {
   readonly signal?: AbortSignal;
   /** Overrides the project's compression (the delta report packs both). */
   readonly compression?: SnapCompression;
-  /** Snap version (default 0.1.0). */
+  /** Snap version (default: inference.version, else OFFLINE_DEFAULT_VERSION). */
   readonly version?: string;
   /** The runtime package folder (default: @coreforge/runtime as Node resolves it: runtime/ in a checkout, node_modules/ when installed). */
   readonly runtimeDir?: string;

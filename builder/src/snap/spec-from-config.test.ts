@@ -19,6 +19,14 @@ test('maps the project file to a CPU snap spec with the host paths of its source
   expect(spec.coral).toBeUndefined();
 });
 
+test('the version is inference.version, else the offline default; an explicit version wins', () => {
+  expect(snapSpecFromConfig(projectConfig()).version).toBe('0.1.0');
+  expect(snapSpecFromConfig(projectConfig({ inference: { version: '1.4.2' } })).version).toBe('1.4.2');
+  expect(snapSpecFromConfig(projectConfig({ inference: { version: '1.4.2' } }), { version: '2.0' }).version).toBe(
+    '2.0',
+  );
+});
+
 test('a Coral project gets the edgetpu runtime, access and model', () => {
   const spec = snapSpecFromConfig(
     projectConfig({

@@ -7,6 +7,7 @@ import type { ProjectConfig } from '../config/types.js';
 export interface SnapSpecOptions {
   /** Architectures to declare (default: the target's). */
   readonly architectures?: readonly SnapArch[];
+  /** The snap's version (default: inference.version, else OFFLINE_DEFAULT_VERSION). */
   readonly version?: string;
   /** The runtime's `npm pack` tarball on this host (default: the name npm gives it, in runtime/). */
   readonly runtimeTarball?: string;
@@ -14,12 +15,15 @@ export interface SnapSpecOptions {
   readonly coralAptKey?: string;
 }
 
+/** What the offline packer writes when coreforge.yaml sets no inference.version (snapcraft runs git describe). */
+export const OFFLINE_DEFAULT_VERSION = '0.1.0';
+
 export function snapSpecFromConfig(config: ProjectConfig, options: SnapSpecOptions = {}): SnapSpec {
   const inf = config.inference;
   const coral = inf.accelerator !== 'none';
   return {
     name: inf.snapName,
-    version: options.version ?? '0.1.0',
+    version: options.version ?? inf.version ?? OFFLINE_DEFAULT_VERSION,
     summary: `TFLite image classification for ${config.displayName}`.slice(0, 78),
     description:
       `Classifies images with a TensorFlow Lite model on the CPU${coral ? ' or a Coral Edge TPU' : ''}.\n` +

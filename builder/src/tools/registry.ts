@@ -147,8 +147,13 @@ export const TOOLS: readonly ToolInfo[] = [
     version: /version (\S+)/,
     neededFor: ['image-boot'],
   },
-  { name: 'OVMF firmware', hint: apt('ovmf'), probe: { files: FIRMWARE.amd64.code }, neededFor: ['image-boot'] },
-  { name: 'AAVMF firmware', hint: apt('qemu-efi-aarch64'), probe: { files: FIRMWARE.arm64.code }, neededFor: [] },
+  {
+    name: 'OVMF firmware',
+    hint: apt(FIRMWARE.amd64.package),
+    probe: { files: FIRMWARE.amd64.code },
+    neededFor: ['image-boot'],
+  },
+  { name: 'AAVMF firmware', hint: apt(FIRMWARE.arm64.package), probe: { files: FIRMWARE.arm64.code }, neededFor: [] },
   {
     name: 'apt-get',
     hint: 'the boot tests fetch a Debian cloud kernel with apt-get download: run them on Debian or Ubuntu',

@@ -17,12 +17,18 @@ import { imageVmArgs, QEMU_BINARY } from './qemu-args.js';
 import type { BootReport } from './report.js';
 import { readSnapMeta } from './snap-meta.js';
 
-export const FIRMWARE: Record<Arch, { code: readonly string[]; vars: readonly string[] }> = {
+/** UEFI firmware per architecture: the Debian package that ships it, and its code and variables files (first found wins). */
+export const FIRMWARE: Record<Arch, { package: string; code: readonly string[]; vars: readonly string[] }> = {
   amd64: {
+    package: 'ovmf',
     code: ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd'],
     vars: ['/usr/share/OVMF/OVMF_VARS_4M.fd', '/usr/share/OVMF/OVMF_VARS.fd'],
   },
-  arm64: { code: ['/usr/share/AAVMF/AAVMF_CODE.fd'], vars: ['/usr/share/AAVMF/AAVMF_VARS.fd'] },
+  arm64: {
+    package: 'qemu-efi-aarch64',
+    code: ['/usr/share/AAVMF/AAVMF_CODE.fd'],
+    vars: ['/usr/share/AAVMF/AAVMF_VARS.fd'],
+  },
 };
 
 async function firstExisting(files: readonly string[]): Promise<string | undefined> {
@@ -62,7 +68,7 @@ export async function runImageBootTest(o: ImageBootOptions): Promise<BootReport>
     throw new HarnessError(
       'BOOT_ASSETS_FAILED',
       `cannot boot an image on ${o.arch}: no UEFI firmware (looked for ${FIRMWARE[o.arch].code.join(', ')})`,
-      o.arch === 'amd64' ? 'sudo apt-get install ovmf' : 'sudo apt-get install qemu-efi-aarch64',
+      `sudo apt-get install ${FIRMWARE[o.arch].package}`,
     );
   await mkdir(o.reportDir, { recursive: true });
   const serialLog = path.join(o.reportDir, `serial-image-${o.arch}.log`);

@@ -3,7 +3,7 @@
 export { defaultCacheDir, fetchBootAssets, type Arch, type BootAssets } from './boot-assets.js';
 export { HarnessError, isHarnessError, type HarnessErrorCode } from './errors.js';
 export { FIRMWARE, runImageBootTest, type ImageBootOptions } from './image.js';
-export { probeKvm, probeKvmStatus, type KvmProbeOptions, type KvmProbeResult } from './kvm-probe.js';
+export { probeKvm, type KvmProbeOptions, type KvmProbeResult } from './kvm-probe.js';
 export { humanReport, junitXml, type BootReport, type StepResult } from './report.js';
 export { runSnapSmokeTest, type SnapSmokeOptions } from './smoke.js';
 export type { RunLike, SpawnLike, SpawnedLike } from './process.js';

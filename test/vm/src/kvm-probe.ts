@@ -2,6 +2,8 @@
 // cloud kernel the boot tests use, under KVM with the same -cpu, with an early console, and waits a few
 // seconds for its first line. The one probe: `coreforge test --accel auto`, the boot tests and `coreforge doctor`.
 import { access, constants } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { NODE_ARCH, snapArchOfNode } from '@coreforge/snaps';
 import type { Arch } from './boot-assets.js';
 import type { SpawnLike } from './process.js';
 import { QEMU_BINARY } from './qemu-args.js';
@@ -32,33 +34,51 @@ export function kvmProbeArgs(arch: Arch, kernel: string): string[] {
 /** What the probe found: whether KVM runs a Linux guest here and, either way, why (one line). */
 export interface KvmProbeResult {
   readonly usable: boolean;
+  /** The architecture probed (the guest's; undefined when this host's architecture has no boot-test kernel). */
+  readonly arch?: Arch;
   readonly reason: string;
 }
 
 export interface KvmProbeOptions {
+  readonly spawn: SpawnLike;
+  /** The guest architecture (default: this host's). KVM runs only a guest of the host's own architecture. */
+  readonly arch?: Arch;
+  /**
+   * The boot tests' kernel for `arch` (fetched, e.g. with fetchBootAssets), asked for only when the host and the
+   * device allow KVM at all. What it throws, the probe throws.
+   */
+  readonly kernel: (arch: Arch) => Promise<string>;
   readonly timeoutMs?: number;
   /** The KVM device (a test points it at a missing path). */
   readonly device?: string;
+  /** Node's name of this host's architecture (default process.arch). */
+  readonly hostArch?: string;
 }
 
 const LINUX_BANNER = /Linux version/;
 
-/** Boots `kernel` under KVM; usable when the kernel prints its banner within `timeoutMs`. QEMU is killed either way. */
-export async function probeKvmStatus(
-  spawn: SpawnLike,
-  arch: Arch,
-  kernel: string,
-  options: KvmProbeOptions = {},
-): Promise<KvmProbeResult> {
-  const device = options.device ?? '/dev/kvm';
-  const timeoutMs = options.timeoutMs ?? 2000;
+/**
+ * Whether KVM runs the boot tests' `arch` kernel here: the host must be of that architecture, the device must exist
+ * and be readable and writable, and the kernel must print its banner within `timeoutMs`. QEMU is killed either way.
+ */
+export async function probeKvm(o: KvmProbeOptions): Promise<KvmProbeResult> {
+  const hostNode = o.hostArch ?? process.arch;
+  const host = snapArchOfNode(hostNode);
+  if (!host) return { usable: false, reason: `no boot-test kernel for this host's architecture (${hostNode})` };
+  const arch = o.arch ?? host;
+  if (arch !== host)
+    return { usable: false, arch, reason: `KVM runs only ${host} guests on this ${NODE_ARCH[host]} host` };
+  const device = o.device ?? '/dev/kvm';
+  if (!existsSync(device)) return { usable: false, arch, reason: `${device} is missing` };
   if (
     !(await access(device, constants.R_OK | constants.W_OK).then(
       () => true,
       () => false,
     ))
   )
-    return { usable: false, reason: `${device} is missing or not readable and writable by this user` };
+    return { usable: false, arch, reason: `${device} is missing or not readable and writable by this user` };
+  const kernel = await o.kernel(arch);
+  const timeoutMs = o.timeoutMs ?? 2000;
   let settle: (r: KvmProbeResult) => void = () => undefined;
   const result = new Promise<KvmProbeResult>((r) => {
     settle = r;
@@ -67,21 +87,26 @@ export async function probeKvmStatus(
   const seconds = `${timeoutMs / 1000} s`;
   let qemu;
   try {
-    qemu = spawn(QEMU_BINARY[arch], kvmProbeArgs(arch, kernel), {
+    qemu = o.spawn(QEMU_BINARY[arch], kvmProbeArgs(arch, kernel), {
       timeout: timeoutMs + 1000,
       onOutput: (t) => {
         out += t;
         if (LINUX_BANNER.test(out))
-          settle({ usable: true, reason: `the boot tests' ${arch} kernel printed its first line under KVM` });
+          settle({ usable: true, arch, reason: `the boot tests' ${arch} kernel printed its first line under KVM` });
       },
     });
   } catch (error) {
-    return { usable: false, reason: `cannot start ${QEMU_BINARY[arch]}: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      usable: false,
+      arch,
+      reason: `cannot start ${QEMU_BINARY[arch]}: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
   const timer = setTimeout(
     () =>
       settle({
         usable: false,
+        arch,
         reason: `a Linux guest hangs under KVM: the boot tests' ${arch} kernel (-cpu host) printed nothing in ${seconds}`,
       }),
     timeoutMs,
@@ -92,11 +117,12 @@ export async function probeKvmStatus(
       const last = out.trim().split('\n').filter(Boolean).at(-1);
       settle({
         usable: false,
+        arch,
         reason: `QEMU exited (${exitCode ?? 'signal'}) before the kernel printed anything under KVM${last ? `: ${last.trim()}` : ''}`,
       });
     },
     (error: unknown) =>
-      settle({ usable: false, reason: `QEMU failed under KVM: ${(error as Error).message.split('\n')[0]}` }),
+      settle({ usable: false, arch, reason: `QEMU failed under KVM: ${(error as Error).message.split('\n')[0]}` }),
   );
   try {
     return await result;
@@ -104,9 +130,4 @@ export async function probeKvmStatus(
     clearTimeout(timer);
     await qemu.kill();
   }
-}
-
-/** True when a KVM guest prints its first kernel line within `timeoutMs`. */
-export async function probeKvm(spawn: SpawnLike, arch: Arch, kernel: string, timeoutMs = 2000): Promise<boolean> {
-  return (await probeKvmStatus(spawn, arch, kernel, { timeoutMs })).usable;
 }

@@ -13,6 +13,7 @@ import {
   type Arch,
   type BootReport,
 } from '@coreforge/vm';
+import { snapArchOfNode } from '@coreforge/snaps';
 import { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -21,8 +22,6 @@ import { BuilderError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
-
-const HOST_ARCH: Record<string, Arch | undefined> = { x64: 'amd64', arm64: 'arm64' };
 
 interface TestOptions {
   snap?: string;
@@ -58,8 +57,8 @@ async function chooseAccel(
   kernel: () => Promise<string>,
 ): Promise<'tcg' | 'kvm'> {
   if (accel !== 'auto') return accel;
-  if (HOST_ARCH[process.arch] !== arch || !existsSync('/dev/kvm')) return 'tcg';
-  return (await probeKvm(ctx.spawn, arch, await kernel())) ? 'kvm' : 'tcg';
+  // The probe asks for the kernel only when this host could run `arch` under KVM at all.
+  return (await probeKvm({ spawn: ctx.spawn, arch, kernel })).usable ? 'kvm' : 'tcg';
 }
 
 async function runTest(ctx: CliContext, opts: TestOptions): Promise<BootReport> {
@@ -95,7 +94,7 @@ async function runTest(ctx: CliContext, opts: TestOptions): Promise<BootReport> 
   const photo = await readFile(photoFile);
   const reportDir = path.resolve(ctx.cwd, opts.reportDir);
   const cacheDir = defaultCacheDir(ctx.env);
-  const hostArch = HOST_ARCH[process.arch] ?? process.arch;
+  const hostArch = snapArchOfNode(process.arch) ?? process.arch;
   const assets = () => fetchBootAssets(ctx.run, opts.arch, cacheDir, { hostArch, signal: ctx.signal });
   const common = {
     arch: opts.arch,
