@@ -15,6 +15,7 @@ export type BuilderErrorCode =
   | 'TOOL_TIMEOUT'
   | 'STAGE_UNKNOWN'
   | 'STAGE_FAILED'
+  | 'STAGE_CHAIN_BROKEN'
   | 'KEY_NOT_FOUND'
   | 'KEY_EXISTS'
   | 'KEY_INSECURE'

@@ -3,6 +3,7 @@ export { encodeHeaders, decodeHeaders, splitAssertion, type HeaderValue, type He
 export { isModelAssertionError, ModelAssertionError, type ModelAssertionErrorCode } from './errors.js';
 export {
   GRADES,
+  DEFAULT_GRADE,
   STORAGE_SAFETIES,
   SNAP_TYPES,
   PRESENCES,

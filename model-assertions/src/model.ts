@@ -16,6 +16,8 @@ import {
 
 export const GRADES = ['secured', 'signed', 'dangerous'] as const;
 export type Grade = (typeof GRADES)[number];
+/** snapd's grade when the model does not say (asserts/model.go). */
+export const DEFAULT_GRADE = 'signed' satisfies Grade;
 export const STORAGE_SAFETIES = ['prefer-unencrypted', 'prefer-encrypted', 'encrypted'] as const;
 export type StorageSafety = (typeof STORAGE_SAFETIES)[number];
 /** snapd's storage-safety when the model does not say: encrypted for secured, prefer-encrypted otherwise. */
@@ -192,7 +194,7 @@ export function parseModel(h: RawHeaders): ModelAssertion {
   if (model !== model.toLowerCase()) throw headerError('"model" header cannot contain uppercase letters');
   const architecture = requireString(h, 'architecture');
   const displayName = optionalString(h, 'display-name');
-  const grade = optionalEnum(h, 'grade', GRADES, 'grade for model') ?? 'signed';
+  const grade = optionalEnum(h, 'grade', GRADES, 'grade for model') ?? DEFAULT_GRADE;
   const given = optionalEnum(h, 'storage-safety', STORAGE_SAFETIES, 'storage-safety for model');
   if (grade === 'secured' && given !== undefined && given !== 'encrypted')
     throw headerError('secured grade model must not have storage-safety overridden, only "encrypted" is valid');

@@ -139,11 +139,13 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
         'services',
         'started-once',
         'classify-http',
+        'configure-set',
         'configure-token',
         'configure-port',
         'configure-bind',
         'configure-threads',
         'configure-model',
+        'configure-unset',
         'classify-app',
         'confinement',
         'denials',
@@ -151,6 +153,14 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
       expect(report.steps.every((s) => s.passed)).toBe(true);
       expect(report.steps.find((s) => s.name === 'services')?.detail).toMatch(/^classifier\.serve enabled active/);
       expect(report.steps.find((s) => s.name === 'started-once')?.detail).toBe('the install started the daemon once');
+      // One snap set of every option restarts the daemon once; each option's step sees its value take effect.
+      expect(report.steps.find((s) => s.name === 'configure-set')?.detail).toMatch(
+        /restarted the daemon once \(MainPID \d+ -> \d+\)/,
+      );
+      expect(report.steps.find((s) => s.name === 'configure-token')?.detail).toMatch(/401 without, 200 with/);
+      expect(report.steps.find((s) => s.name === 'configure-model')?.detail).toMatch(
+        /runs with -m \/snap\/classifier\/current\/model\/\S+\.tflite and classifies 653/,
+      );
       expect(report.steps.find((s) => s.name === 'configure-port')?.detail).toMatch(
         /port must be a number from 1 to 65535, not "http"/,
       );
@@ -163,7 +173,7 @@ describe.skipIf(why !== undefined)(`snapd VM${why ? ` (skipped: ${why})` : ''}`,
       ).toBe(true);
       expect(report.denials.filter((d) => d.verdict === 'unexpected')).toEqual([]);
       expect(report.confinement).toMatch(/^(strict|partial)$/);
-      expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites tests="13" failures="0">/);
+      expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites tests="15" failures="0">/);
       expect(readFileSync(path.join(reportDir, 'snapd-vm', 'journal.txt'), 'utf8')).toContain('snap.classifier.serve');
     },
     2_700_000,

@@ -21,6 +21,7 @@ import type { ProjectConfig } from '../../builder/src/config/types.js';
 import { parseBmap, mappedBytes } from '../../builder/src/flash/bmap.js';
 import { parseLsblk } from '../../builder/src/flash/lsblk.js';
 import { buildImage } from '../../builder/src/pipeline/runner.js';
+import { defineStage } from '../../builder/src/pipeline/stage.js';
 import { compressImageStage } from '../../builder/src/pipeline/stages/compress-image.js';
 import { writeManifestStage } from '../../builder/src/pipeline/stages/write-manifest.js';
 import { run } from '../../builder/src/tools/run.js';
@@ -68,14 +69,14 @@ beforeAll(async () => {
   await buildImage({
     config,
     stages: [
-      {
+      defineStage({
         name: 'build-image',
         title: 'the disk above',
         requiredTools: () => [],
-        outputs: ['image'],
+        makes: ['image'],
         inputs: () => ({}),
         run: async () => ({ image: raw }),
-      },
+      }),
       compressImageStage,
       writeManifestStage,
     ],

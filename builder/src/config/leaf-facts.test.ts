@@ -1,6 +1,6 @@
-// The hand-written JSON Schema (builder/schemas/coreforge.schema.json) against the one definition of each fact
-// (the leaf packages, types.ts, normalize.ts), field by field: every enum, every pattern and every default in the
-// schema is listed here, so a new or changed one fails until it is tied to its owner (or said to be the schema's own).
+// The JSON Schema (project-schema.ts, which builds it from the constants) against the one definition of each fact
+// (the leaf packages, types.ts), field by field: every enum, every pattern and every default in the schema is
+// listed here, so a new or changed one fails until it is tied to its owner (or said to be the schema's own).
 import * as gadget from '@coreforge/gadget';
 import { CORAL_CUSTOM_DEVICE, type GadgetCustomisation } from '@coreforge/gadget';
 import * as ma from '@coreforge/model-assertions';
@@ -8,7 +8,8 @@ import * as snaps from '@coreforge/snaps';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DURATION, normalizeConfig } from './normalize.js';
+import { normalizeConfig } from './normalize.js';
+import { DURATION } from './project-schema.js';
 import type { RawProject } from './raw.js';
 import { PROJECT_SCHEMA } from './schema.js';
 import * as t from './types.js';

@@ -1,8 +1,10 @@
-// Applies defaults and resolves paths: RawProject -> ProjectConfig (STYLE P3, step 3).
+// Applies defaults and resolves paths: RawProject -> ProjectConfig (STYLE P3, step 3). The defaults are the schema's
+// (project-schema.ts, their one definition); the ones computed from other fields are here.
 import { GADGET_SNAP } from '@coreforge/gadget';
 import { defaultStorageSafety, isSnapName } from '@coreforge/model-assertions';
 import path from 'node:path';
 import { expandVariables } from './expand.js';
+import { PROJECT_SCHEMA } from './project-schema.js';
 import type { ConfigProblem } from './problem.js';
 import type { RawProject } from './raw.js';
 import {
@@ -46,10 +48,19 @@ export interface NormalizeContext {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** The schema's fields, for their defaults. */
+const FIELDS = PROJECT_SCHEMA.properties;
+const INFERENCE = FIELDS.inference.properties;
+const SNAP = FIELDS.snaps.items.properties;
+const RELEASE = FIELDS.release.properties;
+
 const SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
-/** The form of a soak time in the project file (`30m`, `24h`, `2d`). */
-export const DURATION = /^[0-9]+[smhd]$/;
-export const RELEASE_DEFAULTS = { track: 'latest', percent: 100, soak: '0s', healthTimeoutSeconds: 60 } as const;
+export const RELEASE_DEFAULTS = {
+  track: RELEASE.track.default,
+  percent: RELEASE.plan.items.properties.percent.default,
+  soak: RELEASE.plan.items.properties.soak.default,
+  healthTimeoutSeconds: RELEASE.health.properties.timeout.default,
+} as const;
 
 /** `24h` -> 86400 (the schema has checked the form). */
 export function parseDuration(text: string): number {
@@ -99,7 +110,7 @@ export function normalizeConfig(
     }
     return path.resolve(dir, expanded.value);
   };
-  const grade = raw.grade ?? 'signed';
+  const grade = raw.grade ?? FIELDS.grade.default;
   const inf = raw.inference;
   const g = raw.gadget ?? {};
   const config: ProjectConfig = {
@@ -113,12 +124,12 @@ export function normalizeConfig(
     displayName: raw['display-name'] ?? raw.model,
     grade,
     storageSafety: raw['storage-safety'] ?? defaultStorageSafety(grade),
-    base: raw.base ?? 'core24',
+    base: raw.base ?? FIELDS.base.default,
     snaps: (raw.snaps ?? []).map((s) => ({
       name: s.name,
       ...(s.id !== undefined && { id: s.id }),
-      type: s.type ?? 'app',
-      channel: s.channel ?? 'latest/stable',
+      type: s.type ?? SNAP.type.default,
+      channel: s.channel ?? SNAP.channel.default,
       ...(s.presence !== undefined && { presence: s.presence }),
       ...(s.modes !== undefined && { modes: s.modes }),
     })),
@@ -130,17 +141,17 @@ export function normalizeConfig(
         edgetpuModel: resolvePath(inf['edgetpu-model'], 'inference.edgetpu-model'),
       }),
       labels: resolvePath(inf.labels, 'inference.labels'),
-      accelerator: inf.accelerator ?? 'none',
-      edgetpuRuntime: inf['edgetpu-runtime'] ?? 'std',
-      coralAccess: inf['coral-access'] ?? 'raw-usb',
-      port: inf.port ?? 8080,
-      bind: inf.bind ?? '0.0.0.0',
-      threads: inf.threads ?? 1,
-      topK: inf['top-k'] ?? 5,
-      compression: inf.compression ?? 'xz',
+      accelerator: inf.accelerator ?? INFERENCE.accelerator.default,
+      edgetpuRuntime: inf['edgetpu-runtime'] ?? INFERENCE['edgetpu-runtime'].default,
+      coralAccess: inf['coral-access'] ?? INFERENCE['coral-access'].default,
+      port: inf.port ?? INFERENCE.port.default,
+      bind: inf.bind ?? INFERENCE.bind.default,
+      threads: inf.threads ?? INFERENCE.threads.default,
+      topK: inf['top-k'] ?? INFERENCE['top-k'].default,
+      compression: inf.compression ?? INFERENCE.compression.default,
       tflite: tfliteChoice(
         inf.tflite,
-        inf.accelerator ?? 'none',
+        inf.accelerator ?? INFERENCE.accelerator.default,
         (v) => resolvePath(v, 'inference.tflite'),
         (message) => problems.push({ path: 'inference.tflite', message }),
       ),
@@ -151,7 +162,11 @@ export function normalizeConfig(
     },
     gadget: {
       kernelCmdline: { append: g['kernel-cmdline']?.append ?? [], allow: g['kernel-cmdline']?.allow ?? [] },
-      partitions: (g.partitions ?? []).map((p) => ({ name: p.name, size: p.size, filesystem: p.filesystem ?? 'ext4' })),
+      partitions: (g.partitions ?? []).map((p) => ({
+        name: p.name,
+        size: p.size,
+        filesystem: p.filesystem ?? FIELDS.gadget.properties.partitions.items.properties.filesystem.default,
+      })),
       ...(g['cloud-init'] !== undefined && { cloudConf: resolvePath(g['cloud-init'], 'gadget.cloud-init') }),
       ...(g.base !== undefined && { base: gadgetBase(g.base, (v) => resolvePath(v, 'gadget.base')) }),
       snapName: g['snap-name'] ?? defaultGadgetSnapName(raw.brand, raw.name, raw.target),
@@ -163,11 +178,14 @@ export function normalizeConfig(
       ...(v.sequence !== undefined && { sequence: v.sequence }),
       mode: v.mode,
     })),
-    signing: { key: raw.signing?.key ?? 'default', backend: raw.signing?.backend ?? 'coreforge' },
-    output: resolvePath(raw.output ?? 'out', 'output'),
+    signing: {
+      key: raw.signing?.key ?? FIELDS.signing.properties.key.default,
+      backend: raw.signing?.backend ?? FIELDS.signing.properties.backend.default,
+    },
+    output: resolvePath(raw.output ?? FIELDS.output.default, 'output'),
     image: {
       ...(raw.image?.size !== undefined && { size: raw.image.size }),
-      compression: raw.image?.compression ?? 'xz',
+      compression: raw.image?.compression ?? FIELDS.image.properties.compression.default,
     },
     release: normalizeRelease(raw.release),
   };

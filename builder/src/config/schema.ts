@@ -2,15 +2,17 @@
 // and ajv's errors turned into located, human messages.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { YamlSource } from './document.js';
+import { PROJECT_SCHEMA } from './project-schema.js';
 import { formatPath, showValue, type ConfigProblem, type PathSegment } from './problem.js';
 
 /** Absolute path of the published schema (for `# yaml-language-server: $schema=` lines). */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../schemas/coreforge.schema.json', import.meta.url));
 
-export const PROJECT_SCHEMA = createRequire(import.meta.url)('../../schemas/coreforge.schema.json') as JsonSchema;
+/** The schema's one definition (project-schema.ts); the published file is written from it. */
+const SCHEMA: JsonSchema = PROJECT_SCHEMA;
+export { PROJECT_SCHEMA };
 
 interface JsonSchema {
   readonly type?: string;
@@ -29,7 +31,7 @@ function validator(): ValidateFunction {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: false });
     ajv.addKeyword({ keyword: 'x-pattern-message', schemaType: 'string' });
-    compiled = ajv.compile(PROJECT_SCHEMA);
+    compiled = ajv.compile(SCHEMA);
   }
   return compiled;
 }

@@ -1,10 +1,12 @@
 // The typed, normalized project file (coreforge.yaml after read -> schema -> normalize -> rules).
 // YAML keys are kebab-case; TypeScript fields are camelCase. Every path here is absolute.
 
-// Enums and rules owned by a leaf package are imported from it (one definition each); the JSON Schema's copies
-// are pinned to them field by field by leaf-facts.test.ts.
+// Enums and rules owned by a leaf package are imported from it (one definition each); the project file's own are
+// here. The JSON Schema (project-schema.ts) is built from these constants, the raw type (raw.ts) is derived from the
+// schema, and fields.test.ts checks every field from the schema to this type (type, enum values, default).
 import type { GadgetTarget, PartitionFilesystem, TargetArch } from '@coreforge/gadget';
 import type {
+  MODES,
   Grade as ModelGrade,
   Presence,
   SnapType as ModelSnapType,
@@ -30,6 +32,8 @@ export type { PartitionFilesystem, Presence, ValidationSetMode };
 export type Grade = ModelGrade;
 export type StorageSafety = ModelStorageSafety;
 export type SnapType = ModelSnapType;
+/** The modes an extra snap may be listed for (`snaps[].modes`). */
+export type SnapMode = (typeof MODES)[number];
 
 /** The project's model name: snapd's rule, and at most this long. */
 export const MODEL_NAME_MAX_LENGTH = 64;
@@ -68,7 +72,7 @@ export interface ExtraSnap {
   readonly type: ExtraSnapType;
   readonly channel: string;
   readonly presence?: Presence;
-  readonly modes?: readonly string[];
+  readonly modes?: readonly SnapMode[];
 }
 
 /** The TFLite library generations coreforge knows how to obtain (README "Which TFLite"). */

@@ -28,11 +28,19 @@ export async function outputStillMatches(out: OutputRecord): Promise<'ok' | 'mis
   return s.size === out.size && (await sha256File(out.file)) === out.sha256 ? 'ok' : 'altered';
 }
 
-export async function decide(record: StageRecord | undefined, hashes: InputHashes, force: boolean): Promise<Decision> {
+/** `makes`: the artifacts the stage always makes; a record without one of them (an older state file) reruns it. */
+export async function decide(
+  record: StageRecord | undefined,
+  hashes: InputHashes,
+  force: boolean,
+  makes: readonly ArtifactName[],
+): Promise<Decision> {
   if (force) return { action: 'run', reason: 'forced (--force)' };
   if (!record) return { action: 'run', reason: 'not built yet' };
   if (record.fingerprint !== fingerprintOf(hashes))
     return { action: 'run', reason: describeChange(changedInputs(record.inputs, hashes)) };
+  const unrecorded = makes.find((name) => record.outputs[name] === undefined);
+  if (unrecorded) return { action: 'run', reason: `output ${unrecorded} was not recorded` };
   for (const [name, out] of Object.entries(record.outputs) as [ArtifactName, OutputRecord][]) {
     const status = await outputStillMatches(out);
     if (status !== 'ok') return { action: 'run', reason: `output ${name} (${out.file}) is ${status}` };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { access, constants, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from '../fs/hash.js';
-import type { StageInputs } from './stage.js';
+import type { ArtifactName, StageInputs } from './stage.js';
 
 export { sha256File };
 
@@ -94,7 +94,7 @@ function memoized(memo: Map<string, Promise<string>>, key: string, compute: () =
 }
 
 export async function hashInputs(
-  inputs: StageInputs,
+  inputs: StageInputs & { readonly artifacts?: readonly ArtifactName[] },
   tools: readonly string[],
   o: ResolveInputsOptions,
 ): Promise<InputHashes> {

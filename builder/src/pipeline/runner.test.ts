@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectConfig } from '../config/types.js';
+import { GadgetError } from '@coreforge/gadget';
 import { BuilderError } from '../errors.js';
 import type { Run } from '../tools/run.js';
 import { buildImage, planBuild } from './runner.js';
-import type { ArtifactName, Stage, StageName } from './stage.js';
+import { defineStage, type ArtifactName, type Artifacts, type Stage, type StageName } from './stage.js';
 import { STATE_FILE } from './state-file.js';
 
 let dir: string;
@@ -50,32 +51,34 @@ function stages(log: string[], failing?: StageName): Stage[] {
     'compress-image': ['image'],
     'write-manifest': ['imageXz'],
   };
-  return names.map((name) => ({
-    name,
-    title: `do ${name}`,
-    requiredTools: () => (name === 'build-image' ? ['ubuntu-image'] : []),
-    outputs: [key[name]],
-    inputs: ({ config }) => ({
-      files: { [`input-${name}`]: path.join(config.output, `input-${name}`) },
-      config: name === 'sign-model' ? { model: config.model } : {},
-      artifacts: deps[name],
+  return names.map((name) =>
+    defineStage({
+      name,
+      title: `do ${name}`,
+      requiredTools: () => (name === 'build-image' ? ['ubuntu-image'] : []),
+      needs: deps[name],
+      makes: [key[name]],
+      inputs: ({ config }) => ({
+        files: { [`input-${name}`]: path.join(config.output, `input-${name}`) },
+        config: name === 'sign-model' ? { model: config.model } : {},
+      }),
+      async run(ctx) {
+        log.push(name);
+        if (name === failing) throw new Error('boom');
+        const file = path.join(ctx.config.output, `${name}.out`);
+        const input = path.join(ctx.config.output, `input-${name}`);
+        // The output depends on the input and on the outputs it reads, as a real stage's does.
+        const hash = createHash('sha256');
+        for (const a of deps[name]) hash.update(readFileSync(ctx.artifacts[a]!));
+        const upstream = deps[name].length > 0 ? hash.digest('hex').slice(0, 8) : '';
+        writeFileSync(
+          file,
+          `${name} ${existsSync(input) ? readFileSync(input, 'utf8') : ''}${upstream}${name === 'sign-model' ? ctx.config.model : ''}`,
+        );
+        return { [key[name]]: file } as Record<(typeof key)[StageName], string>;
+      },
     }),
-    async run(ctx) {
-      log.push(name);
-      if (name === failing) throw new Error('boom');
-      const file = path.join(ctx.config.output, `${name}.out`);
-      const input = path.join(ctx.config.output, `input-${name}`);
-      // The output depends on the input and on the outputs it reads, as a real stage's does.
-      const hash = createHash('sha256');
-      for (const a of deps[name]) hash.update(readFileSync(ctx.artifacts[a]!));
-      const upstream = deps[name].length > 0 ? hash.digest('hex').slice(0, 8) : '';
-      writeFileSync(
-        file,
-        `${name} ${existsSync(input) ? readFileSync(input, 'utf8') : ''}${upstream}${name === 'sign-model' ? ctx.config.model : ''}`,
-      );
-      return { [key[name]]: file };
-    },
-  }));
+  );
 }
 
 const runAll: Run = async (tool) => ({ command: tool, exitCode: 0, stdout: '', stderr: '' });
@@ -252,5 +255,71 @@ describe('build pipeline', () => {
     expect(tampered).toEqual(['compress-image']);
     expect(readFileSync(path.join(dir, 'compress-image.out'), 'utf8')).toMatch(/^compress-image [0-9a-f]{8}$/);
     expect(existsSync(path.join(dir, '.coreforge-build', STATE_FILE))).toBe(true);
+  });
+
+  it('gives a stage only the artifacts it declared, and records only those it declared', async () => {
+    const seen: unknown[] = [];
+    const all = stages([]);
+    const peeking = defineStage({
+      name: 'write-manifest',
+      title: 'peeks',
+      needs: ['imageXz'],
+      makes: ['manifest'],
+      requiredTools: () => [],
+      inputs: ({ artifacts }) => {
+        seen.push(Object.keys(artifacts));
+        return {};
+      },
+      async run(ctx) {
+        // Even through a cast, what it did not declare is not there.
+        seen.push(Object.keys(ctx.artifacts), (ctx.artifacts as Artifacts).image);
+        const file = path.join(ctx.config.output, 'manifest.out');
+        writeFileSync(file, 'm');
+        return { manifest: file, sha256: file } as { manifest: string };
+      },
+    });
+    const result = await buildImage({ ...base, config: config(), stages: [...all.slice(0, 5), peeking] });
+    // inputs() when planning (nothing recorded yet) and before it runs; then run(), with its cast.
+    expect(seen).toEqual([[], ['imageXz'], ['imageXz'], undefined]);
+    expect(result.artifacts.sha256).toBeUndefined();
+    const state = JSON.parse(readFileSync(path.join(dir, '.coreforge-build', STATE_FILE), 'utf8'));
+    expect(Object.keys(state.stages['write-manifest'].outputs)).toEqual(['manifest']);
+  });
+
+  it('fails a stage that finishes without an artifact it declares it makes', async () => {
+    const liar = defineStage({
+      name: 'pack-snap',
+      title: 'lies',
+      makes: ['snap'],
+      requiredTools: () => [],
+      inputs: () => ({}),
+      run: async () => ({}) as { snap: string },
+    });
+    const e = await buildImage({ ...base, config: config(), stages: [liar] }).catch((x: unknown) => x);
+    expect((e as BuilderError).code).toBe('STAGE_FAILED');
+    expect((e as BuilderError).message).toBe('stage "pack-snap" finished without making its snap artifact');
+  });
+
+  it('keeps the code of our typed errors (by their brand) and wraps a look-alike', async () => {
+    const throwing = (error: Error) => [
+      defineStage({
+        name: 'pack-snap',
+        title: 'throws',
+        makes: ['snap'],
+        requiredTools: () => [],
+        inputs: () => ({}),
+        run: async () => {
+          throw error;
+        },
+      }),
+    ];
+    const real = new GadgetError('GADGET_INVALID', 'bad gadget');
+    expect(await buildImage({ ...base, config: config(), stages: throwing(real) }).catch((x: unknown) => x)).toBe(real);
+    // Same name and a code, but not ours: the stage failed (before, any Error named other than "Error" with a code passed).
+    const lookAlike = Object.assign(new Error('bad gadget'), { name: 'GadgetError', code: 'GADGET_INVALID' });
+    const e = await buildImage({ ...base, config: config(), stages: throwing(lookAlike) }).catch((x: unknown) => x);
+    expect((e as BuilderError).code).toBe('STAGE_FAILED');
+    expect((e as BuilderError).message).toBe('stage "pack-snap" failed: bad gadget');
+    expect((e as BuilderError).cause).toBe(lookAlike);
   });
 });

@@ -6,16 +6,27 @@ import { Listr, type ListrRendererValue } from 'listr2';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectConfig } from '../config/types.js';
-import { BuilderError } from '../errors.js';
+import { BuilderError, isBuilderError, isExpectedError } from '../errors.js';
 import { checkTools, pathLocator, type LocateTool } from '../tools/preflight.js';
 import type { Run } from '../tools/run.js';
 import { acquireBuildLock, type BuildLock } from './build-lock.js';
+import { checkChain } from './chain.js';
 import { artifactsOf, decide, recordOutputs, type Decision } from './decide.js';
 import { fingerprintOf, hashInputs, type InputHashes } from './fingerprint.js';
 import { buildTempDir, removeLeftovers } from './leftovers.js';
 import { selectStages, type StageSelection } from './select.js';
 import { readState, writeState, type BuildState, type StageRecord } from './state-file.js';
-import type { ArtifactName, Artifacts, BuildContext, BuildOptions, Stage, StageName } from './stage.js';
+import {
+  artifactsMade,
+  artifactsRead,
+  pickArtifacts,
+  type ArtifactName,
+  type Artifacts,
+  type BuildContext,
+  type BuildOptions,
+  type Stage,
+  type StageName,
+} from './stage.js';
 
 export interface BuildRequest extends StageSelection {
   readonly config: ProjectConfig;
@@ -84,25 +95,29 @@ class Evaluator {
   ): Promise<{ hashes: InputHashes; decision: Decision }> {
     const { config, options } = this.request;
     const env = this.request.env ?? process.env;
-    const inputs = await stage.inputs({ config, options, env, artifacts: this.artifactFiles() });
-    const hashes = await hashInputs(inputs, stage.requiredTools({ config, options }), {
+    const read = artifactsRead(stage);
+    const inputs = await stage.inputs({ config, options, env, artifacts: pickArtifacts(this.artifactFiles(), read) });
+    const hashes = await hashInputs({ ...inputs, artifacts: read }, stage.requiredTools({ config, options }), {
       pathVar: env.PATH,
       artifactHash: (name) => this.artifactHash(name as ArtifactName),
       memo: this.memo,
     });
-    const waiting = (inputs.artifacts ?? []).find((a) => pending.has(a));
+    const record = this.state().stages[stage.name];
+    const waiting = read.find((a) => pending.has(a));
     if (waiting && !this.request.force) {
-      const decision = await decide(this.state().stages[stage.name], hashes, false);
+      const decision = await decide(record, hashes, false, stage.makes);
       if (decision.action === 'skip')
         return { hashes, decision: { action: 'run', reason: `runs if ${pending.get(waiting)} changes ${waiting}` } };
       return { hashes, decision };
     }
-    return { hashes, decision: await decide(this.state().stages[stage.name], hashes, Boolean(this.request.force)) };
+    return { hashes, decision: await decide(record, hashes, Boolean(this.request.force), stage.makes) };
   }
 }
 
 export async function planBuild(request: PlanRequest): Promise<readonly BuildPlanEntry[]> {
   const selected = selectStages(request.stages, request);
+  // Once, before anything is hashed or run: every artifact a selected stage needs is made before it.
+  checkChain(selected, request.stages);
   const workdir = request.workdir ?? defaultWorkdir(request.config);
   const state = await readState(workdir);
   const evaluator = new Evaluator(request, () => state);
@@ -110,7 +125,7 @@ export async function planBuild(request: PlanRequest): Promise<readonly BuildPla
   const plan: BuildPlanEntry[] = [];
   for (const stage of selected) {
     const { decision } = await evaluator.evaluate(stage, pending);
-    if (decision.action === 'run') for (const o of stage.outputs) pending.set(o, stage.name);
+    if (decision.action === 'run') for (const o of artifactsMade(stage)) pending.set(o, stage.name);
     plan.push({ name: stage.name, title: stage.title, ...decision });
   }
   return plan;
@@ -120,7 +135,7 @@ const DISK_FULL_HINT =
   'free space on that filesystem, or build into a bigger one (output: in the project file, --workdir for the scratch files)';
 
 function stageError(stage: Stage, error: unknown): Error {
-  if (error instanceof BuilderError) return error;
+  if (isBuilderError(error)) return error;
   const errno = error as NodeJS.ErrnoException & { dest?: string };
   if (errno?.code === 'ENOSPC') {
     // copyFile's error names the source in `path` and the file it could not write in `dest`.
@@ -132,8 +147,8 @@ function stageError(stage: Stage, error: unknown): Error {
       { cause: error },
     );
   }
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.name !== 'Error')
-    return error;
+  // The typed errors of our packages (by their brands) keep their code and hint; anything else is this stage's failure.
+  if (isExpectedError(error)) return error;
   return new BuilderError('STAGE_FAILED', `stage "${stage.name}" failed: ${(error as Error).message}`, undefined, {
     cause: error,
   });
@@ -198,7 +213,7 @@ async function runStages(
         if (signal.aborted) throw new BuilderError('CANCELLED', 'build cancelled', undefined, { exitCode: 130 });
         const { hashes, decision } = await evaluator.evaluate(stage, new Map());
         if (decision.action === 'skip') {
-          artifacts = { ...artifacts, ...artifactsOf(stages[stage.name]!) };
+          artifacts = { ...artifacts, ...pickArtifacts(artifactsOf(stages[stage.name]!), artifactsMade(stage)) };
           warnings.push(...(stages[stage.name]!.warnings ?? []));
           task.skip(decision.reason);
           return;
@@ -216,15 +231,23 @@ async function runStages(
           env,
           signal,
           options,
-          artifacts,
+          // Only what the stage declared: checkChain made sure each artifact it needs is here.
+          artifacts: pickArtifacts(artifacts, artifactsRead(stage)),
           log: (line) => {
             task.output = line;
           },
           warn: (line) => stageWarnings.push(line),
         };
-        let made: Partial<Artifacts>;
+        let made: Artifacts;
         try {
-          made = await stage.run(ctx);
+          made = pickArtifacts(await stage.run(ctx), artifactsMade(stage));
+          const missing = stage.makes.find((name) => made[name] === undefined);
+          if (missing)
+            throw new BuilderError(
+              'STAGE_FAILED',
+              `stage "${stage.name}" finished without making its ${missing} artifact`,
+              'this is a bug in the stage: please open an issue',
+            );
         } catch (error) {
           // The CLI prints the error once, with its hint; the task line only says which kind it was.
           failure = stageError(stage, error);

@@ -1,7 +1,9 @@
 // A build stage and what it is given (STYLE P8/P9): a typed context in, the artifacts it made out.
-// Each stage declares its inputs (files by content, config fields, values such as a key id, earlier
-// artifacts) and its outputs; the runner fingerprints the inputs and reruns a stage only when they changed
-// or one of its outputs is missing or altered.
+// Each stage declares the artifacts it needs (made by an earlier stage, always), the ones it uses when an earlier
+// stage made them, the ones it makes and the ones it may make; the runner checks that chain once, when it plans,
+// and hands a stage only the artifacts it declared (by type and at run time). Each stage also declares its
+// other inputs (files by content, config fields, values such as a key id); the runner fingerprints them with the
+// declared artifacts and reruns a stage only when they changed or one of its outputs is missing or altered.
 import type { ProjectConfig } from '../config/types.js';
 import type { Run } from '../tools/run.js';
 
@@ -15,7 +17,7 @@ export const STAGE_NAMES = [
 ] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
-/** Files made by stages, absolute paths. Later stages read earlier stages' artifacts from here. */
+/** Files made by stages, absolute paths. */
 export interface Artifacts {
   readonly snap?: string;
   /** The derived brand gadget snap (prepare-gadget), when the project changes the gadget. */
@@ -30,6 +32,15 @@ export interface Artifacts {
 }
 export type ArtifactName = keyof Artifacts;
 
+/** What a stage is given: the artifacts it needs (present) and those it uses (present when an earlier stage made them). */
+export type GivenArtifacts<Needs extends ArtifactName, Uses extends ArtifactName> = {
+  readonly [K in Needs]: string;
+} & { readonly [K in Uses]?: string };
+/** What a stage returns: every artifact it makes, and those it may make. */
+export type MadeArtifacts<Makes extends ArtifactName, MayMake extends ArtifactName> = {
+  readonly [K in Makes]: string;
+} & { readonly [K in MayMake]?: string };
+
 export interface BuildOptions {
   /** Build the inference snap with snapcraft (needs the store's build bases) instead of the offline packer. */
   readonly snapcraft: boolean;
@@ -43,7 +54,8 @@ export interface BuildOptions {
   readonly fromStore?: readonly string[];
 }
 
-export interface BuildContext {
+/** What a stage runs with; `artifacts` holds only what the stage declared. */
+export interface BuildContext<A = Artifacts> {
   readonly config: ProjectConfig;
   /** Scratch folder for this build (state file, ubuntu-image workdir). */
   readonly workdir: string;
@@ -53,14 +65,14 @@ export interface BuildContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
   readonly options: BuildOptions;
-  readonly artifacts: Artifacts;
+  readonly artifacts: A;
   /** Progress for the stage's task line. */
   log(line: string): void;
   /** A warning the user must see at the end of the build. */
   warn(line: string): void;
 }
 
-/** What a stage reads. Every entry is named: the name is what `--dry-run` prints when it changed. */
+/** What a stage reads besides artifacts. Every entry is named: the name is what `--dry-run` prints when it changed. */
 export interface StageInputs {
   /** Files, by content (undefined entries are ignored). */
   readonly files?: Readonly<Record<string, string | undefined>>;
@@ -70,21 +82,84 @@ export interface StageInputs {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Other values: a key id, a pinned version. */
   readonly values?: Readonly<Record<string, unknown>>;
-  /** Earlier stages' outputs, by the hash of their content. */
-  readonly artifacts?: readonly ArtifactName[];
 }
 
+/** The part of the context a stage's `inputs` sees (it runs before the runner decides whether the stage runs). */
+export type InputContext<A = Artifacts> = Pick<BuildContext<A>, 'config' | 'options' | 'env' | 'artifacts'>;
+
+/**
+ * A stage as the runner sees it (made by `defineStage`). The artifact lists are the chain the runner checks when it
+ * plans; the declared artifacts, by the hash of their content, are inputs of the stage's fingerprint.
+ */
 export interface Stage {
   readonly name: StageName;
   readonly title: string;
+  /** Artifacts the stage reads and cannot do without: an earlier stage always makes each. */
+  readonly needs: readonly ArtifactName[];
+  /** Artifacts the stage reads when an earlier stage made them. */
+  readonly uses: readonly ArtifactName[];
+  /** Artifacts the stage always makes. */
+  readonly makes: readonly ArtifactName[];
+  /** Artifacts the stage makes only for some projects (no .xz when compression is none, no gadget without changes). */
+  readonly mayMake: readonly ArtifactName[];
   /** Host tools this stage runs; checked for every selected stage before the first one starts, and fingerprinted. */
   requiredTools(ctx: Pick<BuildContext, 'config' | 'options'>): readonly string[];
-  /** The artifacts this stage makes (a stage may make fewer, e.g. no .xz when compression is none). */
-  readonly outputs: readonly ArtifactName[];
-  /**
-   * What the stage reads; called before deciding whether it runs. `artifacts` are the files earlier stages
-   * recorded (for inputs that sit beside them, such as the .assert of a snap).
-   */
-  inputs(ctx: Pick<BuildContext, 'config' | 'options' | 'env' | 'artifacts'>): Promise<StageInputs> | StageInputs;
-  run(ctx: BuildContext): Promise<Partial<Artifacts>>;
+  /** What the stage reads besides artifacts; called before deciding whether it runs. */
+  inputs(ctx: InputContext): Promise<StageInputs> | StageInputs;
+  run(ctx: BuildContext): Promise<Artifacts>;
+}
+
+/** A stage as it is written: its context and its result are typed by what it declares. */
+export interface StageDefinition<
+  Needs extends ArtifactName,
+  Uses extends ArtifactName,
+  Makes extends ArtifactName,
+  MayMake extends ArtifactName,
+> {
+  readonly name: StageName;
+  readonly title: string;
+  readonly needs?: readonly Needs[];
+  readonly uses?: readonly Uses[];
+  readonly makes: readonly Makes[];
+  readonly mayMake?: readonly MayMake[];
+  requiredTools(ctx: Pick<BuildContext, 'config' | 'options'>): readonly string[];
+  inputs(ctx: InputContext<NoInfer<GivenArtifacts<Needs, Uses>>>): Promise<StageInputs> | StageInputs;
+  run(ctx: BuildContext<NoInfer<GivenArtifacts<Needs, Uses>>>): Promise<NoInfer<MadeArtifacts<Makes, MayMake>>>;
+}
+
+/** Only the named artifacts of `all`: the runner gives each stage these, so a cast cannot reach an undeclared one. */
+export function pickArtifacts(all: Artifacts, names: readonly ArtifactName[]): Artifacts {
+  const out: Partial<Record<ArtifactName, string>> = {};
+  for (const name of names) if (all[name] !== undefined) out[name] = all[name];
+  return out;
+}
+
+/**
+ * Types a stage by its declarations: `ctx.artifacts` has exactly the artifacts it needs (strings) and uses
+ * (optional), and `run` must return every artifact it makes. The runner holds it to them at run time: it plans only
+ * chains where each need is made earlier, passes a stage only its declared artifacts, and records only declared ones.
+ */
+export function defineStage<
+  Needs extends ArtifactName = never,
+  Uses extends ArtifactName = never,
+  Makes extends ArtifactName = never,
+  MayMake extends ArtifactName = never,
+>(definition: StageDefinition<Needs, Uses, Makes, MayMake>): Stage {
+  // Sound because the runner guarantees the needs and passes no other artifact (runner.ts, chain.ts).
+  return {
+    ...definition,
+    needs: definition.needs ?? [],
+    uses: definition.uses ?? [],
+    mayMake: definition.mayMake ?? [],
+  } as unknown as Stage;
+}
+
+/** The artifacts a stage reads, needed first (their order is the order `--dry-run` names a pending one in). */
+export function artifactsRead(stage: Stage): readonly ArtifactName[] {
+  return [...stage.needs, ...stage.uses];
+}
+
+/** The artifacts a stage may make. */
+export function artifactsMade(stage: Stage): readonly ArtifactName[] {
+  return [...stage.makes, ...stage.mayMake];
 }

@@ -4,18 +4,19 @@
 import { decodeModel } from '@coreforge/model-assertions';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BuilderError } from '../../errors.js';
 import { moveFile } from '../../fs/move.js';
 import { assertFileOf, inspectLocalSnap } from '../../image/local-snaps.js';
 import { planSnapSources } from '../../image/snap-sources.js';
 import { runUbuntuImage, UBUNTU_IMAGE_REQUIRED_TOOLS } from '../../tools/ubuntu-image.js';
-import type { Stage } from '../stage.js';
+import { defineStage } from '../stage.js';
 
-export const buildImageStage: Stage = {
+export const buildImageStage = defineStage({
   name: 'build-image',
   title: 'Build the Ubuntu Core image (ubuntu-image)',
+  needs: ['model'],
+  uses: ['snap', 'gadget'],
+  makes: ['image'],
   requiredTools: () => [...UBUNTU_IMAGE_REQUIRED_TOOLS, 'unsquashfs'],
-  outputs: ['image'],
   inputs: ({ config, options, artifacts }) => {
     // The .assert beside the built snap and gadget (snap download's, or the store's for a released snap), and
     // every --snap file with the .assert beside it, by content: an assertion added or changed changes the seed.
@@ -28,7 +29,6 @@ export const buildImageStage: Stage = {
       files[`--snap ${i + 1} assertion`] = assertFileOf(file);
     });
     return {
-      artifacts: ['model', 'snap', 'gadget'],
       files,
       config: { 'image.size': config.image.size, output: config.output, model: config.model },
       values: { '--channel': options.channel, '--from-store': [...(options.fromStore ?? [])].sort() },
@@ -36,11 +36,6 @@ export const buildImageStage: Stage = {
   },
   async run(ctx) {
     const { artifacts, config, options } = ctx;
-    if (!artifacts.model)
-      throw new BuilderError(
-        'STAGE_FAILED',
-        'cannot build the image: no signed model assertion (run the "sign-model" stage first)',
-      );
     const model = decodeModel(await readFile(artifacts.model, 'utf8'));
     const fromStore = new Set(options.fromStore ?? []);
     const files = [artifacts.gadget, artifacts.snap, ...(options.snaps ?? [])].filter(
@@ -88,4 +83,4 @@ export const buildImageStage: Stage = {
     await rm(scratch, { recursive: true, force: true });
     return { image };
   },
-};
+});

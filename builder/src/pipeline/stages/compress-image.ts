@@ -1,24 +1,21 @@
 // compress-image: <model>.img -> <model>.img.xz (xz, all cores), written in the build's temp folder and moved
 // to its final name when complete, and the raw image's block map <model>.img.bmap for `coreforge flash` and bmaptool.
 import path from 'node:path';
-import { BuilderError } from '../../errors.js';
 import { writeBmap } from '../../flash/write-bmap.js';
 import { moveFile } from '../../fs/move.js';
-import type { Stage } from '../stage.js';
+import { defineStage } from '../stage.js';
 
-export const compressImageStage: Stage = {
+export const compressImageStage = defineStage({
   name: 'compress-image',
   title: 'Compress the image (xz)',
+  needs: ['image'],
+  makes: ['bmap'],
+  // No .xz when image.compression is none.
+  mayMake: ['imageXz'],
   requiredTools: ({ config }) => (config.image.compression === 'xz' ? ['xz'] : []),
-  outputs: ['imageXz', 'bmap'],
-  inputs: ({ config }) => ({ artifacts: ['image'], config: { 'image.compression': config.image.compression } }),
+  inputs: ({ config }) => ({ config: { 'image.compression': config.image.compression } }),
   async run(ctx) {
     const { image } = ctx.artifacts;
-    if (!image)
-      throw new BuilderError(
-        'STAGE_FAILED',
-        'cannot compress the image: no image was built (run the "build-image" stage first)',
-      );
     const { file: bmap, warning } = await writeBmap(image, ctx.run, ctx.signal);
     if (warning) ctx.warn(warning);
     if (ctx.config.image.compression === 'none') return { bmap };
@@ -28,4 +25,4 @@ export const compressImageStage: Stage = {
     await moveFile(temp, `${image}.xz`);
     return { imageXz: `${image}.xz`, bmap };
   },
-};
+});

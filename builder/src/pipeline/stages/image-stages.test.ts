@@ -14,6 +14,7 @@ import type { ProjectConfig } from '../../config/types.js';
 import { BuilderError } from '../../errors.js';
 import { run, type Run } from '../../tools/run.js';
 import { buildImage } from '../runner.js';
+import { defineStage } from '../stage.js';
 import { buildImageStage } from './build-image.js';
 import { compressImageStage } from './compress-image.js';
 import { writeManifestStage } from './write-manifest.js';
@@ -109,14 +110,14 @@ describe('image stages', () => {
     const ok = await buildImage({
       config,
       stages: [
-        {
+        defineStage({
           name: 'sign-model',
           title: 'earlier stages',
           requiredTools: () => [],
-          outputs: ['model', 'snap'],
+          makes: ['model', 'snap'],
           inputs: () => ({}),
           run: async () => artifacts,
-        },
+        }),
         ...stages,
       ],
       run: withEnv(),
@@ -178,14 +179,14 @@ describe('image stages', () => {
     const e = await buildImage({
       config,
       stages: [
-        {
+        defineStage({
           name: 'sign-model',
           title: 'seed',
           requiredTools: () => [],
-          outputs: ['model', 'snap'],
+          makes: ['model', 'snap'],
           inputs: () => ({}),
           run: async () => artifacts,
-        },
+        }),
         ...stages,
       ],
       run: withEnv({ FAKE_EXIT: '3' }),

@@ -7,9 +7,9 @@ import { writeSnapcraftProject } from '../../snap/snapcraft-project.js';
 import { snapSpecFromConfig } from '../../snap/spec-from-config.js';
 import { stripTool } from '../../tools/registry.js';
 import { runSnapcraftPack, SNAPCRAFT_REQUIRED_TOOLS } from '../../tools/snapcraft.js';
-import type { Stage } from '../stage.js';
+import { defineStage } from '../stage.js';
 
-export const packSnapStage: Stage = {
+export const packSnapStage = defineStage({
   name: 'pack-snap',
   title: 'Pack the inference snap',
   requiredTools: ({ config, options }) =>
@@ -24,7 +24,7 @@ export const packSnapStage: Stage = {
           stripTool(config.arch),
           ...(config.arch === 'arm64' ? ['aarch64-linux-gnu-g++'] : []),
         ],
-  outputs: ['snap'],
+  makes: ['snap'],
   inputs: ({ config, options }) => {
     const packed = packInputs(config, { arch: config.arch });
     return {
@@ -74,4 +74,4 @@ export const packSnapStage: Stage = {
     for (const w of result.warnings) ctx.warn(w);
     return { snap: result.snapFile };
   },
-};
+});

@@ -10,14 +10,14 @@ import { BuilderError, isExpectedError } from '../../errors.js';
 import { moveFile } from '../../fs/move.js';
 import { gadgetChanges } from '../../gadget/customisation.js';
 import { deriveGadget } from '../../gadget/derive.js';
-import type { BuildContext, Stage } from '../stage.js';
+import { defineStage, type BuildContext } from '../stage.js';
 
 /** `snap download` argv for a store gadget (writes NAME_REV.snap and NAME_REV.assert into dir). */
 export function snapDownloadArgs(name: string, channel: string, dir: string): string[] {
   return ['download', name, `--channel=${channel}`, `--target-directory=${dir}`];
 }
 
-async function baseGadgetFile(ctx: BuildContext, work: string): Promise<string> {
+async function baseGadgetFile(ctx: Omit<BuildContext, 'artifacts'>, work: string): Promise<string> {
   const base = ctx.config.gadget.base ?? {
     kind: 'store' as const,
     name: GADGET_SNAP[ctx.config.target],
@@ -46,11 +46,13 @@ async function baseGadgetFile(ctx: BuildContext, work: string): Promise<string> 
   return path.join(work, file);
 }
 
-export const prepareGadgetStage: Stage = {
+export const prepareGadgetStage = defineStage({
   name: 'prepare-gadget',
   title: 'Derive the brand gadget (snap pack)',
   requiredTools: ({ config }) => (gadgetChanges(config).length > 0 ? ['snap', 'unsquashfs'] : []),
-  outputs: ['gadget'],
+  makes: [],
+  // Only when the project changes the gadget: otherwise the model names the store's reference gadget.
+  mayMake: ['gadget'],
   // Everything deriveGadget and gadgetCustomisation read: the base gadget (a file by content; a store snap by
   // name and channel, so a new upload in that channel needs --force), the gadget subtree, the cloud.conf file,
   // the target and base, and the inference snap's fields that go into defaults and connections.
@@ -107,4 +109,4 @@ export const prepareGadgetStage: Stage = {
       await rm(work, { recursive: true, force: true });
     }
   },
-};
+});

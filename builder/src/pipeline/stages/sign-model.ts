@@ -4,13 +4,13 @@ import path from 'node:path';
 import { gadgetChanges } from '../../gadget/customisation.js';
 import { defaultKeysDir, KeyStore } from '../../keys/store.js';
 import { signProjectModel } from '../../model/sign.js';
-import type { Stage } from '../stage.js';
+import { defineStage } from '../stage.js';
 
-export const signModelStage: Stage = {
+export const signModelStage = defineStage({
   name: 'sign-model',
   title: 'Compose and sign the model assertion',
   requiredTools: ({ config }) => (config.signing.backend === 'gpg' ? ['snap'] : []),
-  outputs: ['model'],
+  makes: ['model'],
   async inputs({ config, options, env }) {
     // The key by its id: a key re-created under the same name re-signs. An unloadable key is reported by run().
     const keyId =
@@ -61,4 +61,4 @@ export const signModelStage: Stage = {
     });
     return { model: file };
   },
-};
+});

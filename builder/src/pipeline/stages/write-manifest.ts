@@ -1,23 +1,24 @@
 // write-manifest: sha256 of the published image and a manifest.json describing the build.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BuilderError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { sha256File } from '../fingerprint.js';
-import type { Stage } from '../stage.js';
+import { defineStage } from '../stage.js';
 
 async function describeFile(file: string | undefined) {
   if (!file) return undefined;
   return { file: path.basename(file), bytes: (await stat(file)).size, sha256: await sha256File(file) };
 }
 
-export const writeManifestStage: Stage = {
+export const writeManifestStage = defineStage({
   name: 'write-manifest',
   title: 'Write checksums and the build manifest',
+  needs: ['image'],
+  // Described when the build made them (no .xz with image.compression none).
+  uses: ['imageXz', 'bmap', 'model', 'snap'],
+  makes: ['sha256', 'manifest'],
   requiredTools: () => [],
-  outputs: ['sha256', 'manifest'],
   inputs: ({ config }) => ({
-    artifacts: ['image', 'imageXz', 'bmap', 'model', 'snap'],
     config: {
       name: config.name,
       target: config.target,
@@ -34,11 +35,6 @@ export const writeManifestStage: Stage = {
   async run(ctx) {
     const { artifacts, config } = ctx;
     const published = artifacts.imageXz ?? artifacts.image;
-    if (!published)
-      throw new BuilderError(
-        'STAGE_FAILED',
-        'cannot write the manifest: no image was built (run the "build-image" stage first)',
-      );
     const image = await describeFile(published);
     const sha256 = `${published}.sha256`;
     await writeFileAtomic(sha256, `${image!.sha256}  ${image!.file}\n`);
@@ -65,4 +61,4 @@ export const writeManifestStage: Stage = {
     await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
     return { sha256, manifest: file };
   },
-};
+});
