@@ -72,7 +72,7 @@ describe('the inference thread', () => {
     });
     try {
       const input = Buffer.alloc(big.inputs[0]!.bytes, 128);
-      await invoke(big, input); // a first call: the early wake knows the duration from the second on
+      await invoke(big, input); // a first call, then two watched ones
       for (let round = 0; round < 2; round++) {
         let turns = 0;
         let running = true;
