@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { NODE_ARCH, snapArchOfNode } from '@coreforge/snaps';
 import type { Arch } from './boot-assets.js';
 import type { SpawnLike } from './process.js';
-import { QEMU_BINARY } from './qemu-args.js';
+import { machine, QEMU_BINARY } from './qemu-args.js';
 
 export function kvmProbeArgs(arch: Arch, kernel: string): string[] {
   const console =
@@ -14,7 +14,7 @@ export function kvmProbeArgs(arch: Arch, kernel: string): string[] {
   return [
     '-accel',
     'kvm',
-    ...(arch === 'arm64' ? ['-machine', 'virt', '-cpu', 'host'] : ['-machine', 'q35', '-cpu', 'host']),
+    ...machine(arch, 'kvm'),
     '-m',
     '256',
     '-nodefaults',

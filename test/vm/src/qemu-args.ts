@@ -20,7 +20,8 @@ export interface SmokeVmOptions extends VmOptions {
 
 export const QEMU_BINARY: Record<Arch, string> = { amd64: 'qemu-system-x86_64', arm64: 'qemu-system-aarch64' };
 
-function machine(arch: Arch, accel: 'tcg' | 'kvm'): string[] {
+/** The machine and CPU of a VM: KVM passes the host CPU through, TCG emulates one. */
+export function machine(arch: Arch, accel: 'tcg' | 'kvm'): string[] {
   if (arch === 'arm64') return ['-machine', 'virt', '-cpu', accel === 'kvm' ? 'host' : 'cortex-a72'];
   return ['-machine', 'q35', '-cpu', accel === 'kvm' ? 'host' : 'max'];
 }
