@@ -78,7 +78,9 @@ Napi::Value CreateInterpreter(const Napi::CallbackInfo& info) {
   std::shared_ptr<Interpreter> interp = Interpreter::Create(api, std::move(model), options, &error);
   if (!interp) throw CodedError(env, error);
   Napi::Object result = Napi::Object::New(env);
-  auto* handle = new Handle(InferThread::Start(env, interp));
+  Napi::Value inlineBelowMs = o.Get("inlineBelowMs");
+  auto* handle =
+      new Handle(InferThread::Start(env, interp, inlineBelowMs.IsNumber() ? inlineBelowMs.As<Napi::Number>() : 0.0));
   // Dropped without destroy(): the thread still finishes the queued jobs, then ends.
   result.Set("handle", Napi::External<Handle>::New(env, handle, [](Napi::Env, Handle* h) {
                if (*h) (*h)->Close();

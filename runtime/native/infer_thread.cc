@@ -31,9 +31,11 @@ bool SpinUntil(Done done, InferThread::Clock::time_point until) {
 
 }  // namespace
 
-std::shared_ptr<InferThread> InferThread::Start(Napi::Env env, std::shared_ptr<Interpreter> interpreter) {
+std::shared_ptr<InferThread> InferThread::Start(Napi::Env env, std::shared_ptr<Interpreter> interpreter,
+                                                double inlineBelowMs) {
   std::shared_ptr<InferThread> self(new InferThread());
   self->interpreter_ = std::move(interpreter);
+  self->inlineBelowMs_ = inlineBelowMs;
   // The ThreadSafeFunction owns one reference until its finalizer (JS thread) has joined the thread: it uses the
   // object until it ends, and releases the ThreadSafeFunction then.
   auto* keep = new std::shared_ptr<InferThread>(self);
@@ -77,6 +79,13 @@ Napi::Value InferThread::Submit(Napi::Env env, Napi::Buffer<uint8_t> input) {
   NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &job->deferred, &promise), Napi::Value());
 
   bool idle = completed_ == submitted_;
+  if (idle && InlineNext()) {
+    // Nothing is queued or running (every job submitted has settled), so the thread does not touch the interpreter.
+    Execute(job.get());
+    if (job->err.empty()) Record(job->ms);
+    Settle(env, job.get(), true);
+    return Napi::Value(env, promise);
+  }
   if (idle) tsfn_.Ref(env);
   submitted_++;
   bool wake;
@@ -136,25 +145,44 @@ void InferThread::Loop() {
       queue_.pop_front();
       queued_.fetch_sub(1, std::memory_order_relaxed);
     }
-    try {
-      std::string message;
-      if (!interpreter_->Run(job->inputData, job->inputSize, job->outputData, job->outputSize, &job->ms, &message))
-        job->err = {"INFERENCE_FAILED", message};
-    } catch (const std::exception& e) {
-      job->err = {"INFERENCE_FAILED", std::string("inference failed: ") + e.what()};
-    } catch (...) {
-      job->err = {"INFERENCE_FAILED", "inference failed: unknown C++ exception"};
-    }
+    Execute(job);
     if (tsfn_.NonBlockingCall(job) != napi_ok) delete job;  // the environment is going away
   }
   tsfn_.Release();
 }
+
+void InferThread::Execute(Job* job) {
+  try {
+    std::string message;
+    if (!interpreter_->Run(job->inputData, job->inputSize, job->outputData, job->outputSize, &job->ms, &message))
+      job->err = {"INFERENCE_FAILED", message};
+  } catch (const std::exception& e) {
+    job->err = {"INFERENCE_FAILED", std::string("inference failed: ") + e.what()};
+  } catch (...) {
+    job->err = {"INFERENCE_FAILED", "inference failed: unknown C++ exception"};
+  }
+}
+
+bool InferThread::InlineNext() const {
+  if (inlineBelowMs_ <= 0 || samples_ < kMinSamples) return false;
+  size_t n = std::min(samples_, recentMs_.size());
+  std::array<double, 5> sorted = recentMs_;
+  std::sort(sorted.begin(), sorted.begin() + n);
+  return sorted[n / 2] <= inlineBelowMs_;
+}
+
+void InferThread::Record(double ms) { recentMs_[samples_++ % recentMs_.size()] = ms; }
 
 void InferThread::Complete(Napi::Env env, Napi::Function, InferThread* self, Job* job) {
   std::unique_ptr<Job> owned(job);
   if (env == nullptr) return;  // torn down: the references went with the environment
   self->completed_++;
   if (self->completed_ == self->submitted_) self->tsfn_.Unref(env);
+  if (job->err.empty()) self->Record(job->ms);
+  Settle(env, job, false);
+}
+
+void InferThread::Settle(Napi::Env env, Job* job, bool inlined) {
   napi_value output;
   napi_get_reference_value(env, job->output, &output);
   napi_delete_reference(env, job->output);
@@ -166,6 +194,7 @@ void InferThread::Complete(Napi::Env env, Napi::Function, InferThread* self, Job
   Napi::Object result = Napi::Object::New(env);
   result.Set("output", output);
   result.Set("ms", Napi::Number::New(env, job->ms));
+  result.Set("inline", Napi::Boolean::New(env, inlined));
   napi_resolve_deferred(env, job->deferred, result);
 }
 

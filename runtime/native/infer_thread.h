@@ -10,10 +10,16 @@
 // it sleeps, so back-to-back calls find it awake; the JS thread's wake-up for the result remains. (A waker that
 // woke the JS thread just before the expected end, and let it spin for the result, was tried and made things worse
 // on a loaded 2-core machine: the spinning JS thread took the CPU from the inference thread.)
+//
+// Inline calls: that wake-up is ~60 µs in this VM, a tenth of a 0.5 ms model's Invoke. When nothing is queued or
+// running, and the median of the interpreter's last Invoke times is at most `inlineBelowMs` (the caller's bound on how
+// long a call may hold the JS thread; 0 = never), Submit runs the call on the JS thread and returns a settled promise.
+// The first kMinSamples calls always go to the thread (a first Invoke is slower: XNNPACK packs its weights then).
 #pragma once
 
 #include <napi.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -33,11 +39,13 @@ class InferThread {
 
   // Starts the inference thread for `interpreter`. The object stays alive until Close() was called and the thread
   // ended (the ThreadSafeFunction's finalizer joins it), or until the environment is torn down.
-  static std::shared_ptr<InferThread> Start(Napi::Env env, std::shared_ptr<Interpreter> interpreter);
+  static std::shared_ptr<InferThread> Start(Napi::Env env, std::shared_ptr<Interpreter> interpreter,
+                                            double inlineBelowMs);
   ~InferThread();
 
-  // JS thread. Queues one inference on `input` (which the caller must leave unchanged until the promise settles);
-  // resolves with {output: Buffer, ms: number} or rejects with a coded error (CodedError).
+  // JS thread. Queues one inference on `input` (which the caller must leave unchanged until the promise settles), or
+  // runs it inline (above); resolves with {output: Buffer, ms: number, inline: boolean} or rejects with a coded error
+  // (CodedError).
   Napi::Value Submit(Napi::Env env, Napi::Buffer<uint8_t> input);
   // JS thread. No new jobs; queued ones still finish, then the thread ends. Idempotent.
   void Close();
@@ -57,6 +65,13 @@ class InferThread {
 
   InferThread() = default;
   void Loop();
+  // Runs `job` on the calling thread: fills its output, ms and err. Never throws.
+  void Execute(Job* job);
+  // JS thread: settles the job's promise and releases its references.
+  static void Settle(Napi::Env env, Job* job, bool inlined);
+  // JS thread: whether the next call, with nothing queued or running, should run inline; and one Invoke time.
+  bool InlineNext() const;
+  void Record(double ms);
   // Tells the thread to end: after the queued jobs, or at once dropping them (`discard`:
   // the environment is going away).
   void Signal(bool discard);
@@ -77,6 +92,10 @@ class InferThread {
   bool discard_ = false;
 
   // JS thread only.
+  static constexpr size_t kMinSamples = 3;
+  double inlineBelowMs_ = 0;
+  std::array<double, 5> recentMs_{};  // the last Invoke times, a ring
+  size_t samples_ = 0;                // Invoke times recorded so far
   bool closed_ = false;
   uint64_t submitted_ = 0;  // jobs queued so far; job n (1-based) is the n-th submitted
   uint64_t completed_ = 0;  // jobs settled so far

@@ -1,5 +1,6 @@
 // openClassifier(): model + labels + interpreter, loaded once and reused. Concurrent classify() calls on one
-// classifier run one at a time (the native interpreter holds a mutex around each invoke); serve runs a pool of them.
+// classifier run one at a time (queued on its inference thread, or inline for sub-ms CPU models: CPU_INLINE_BELOW_MS);
+// serve runs a pool of them.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, listEdgetpuDevices, locateEdgetpuLibrary } from './edgetpu.js';
@@ -20,6 +21,14 @@ import {
 import { decodeScores, encodeInput, tensorType, topK } from './tensors.js';
 import type { Classifier, ClassifierOptions, ClassifyOptions, ClassifyResult, ModelInfo, TensorInfo } from './types.js';
 import { validateClassifierOptions } from './validate.js';
+
+/**
+ * CPU interpreters run a call on the JS thread, instead of handing it to their inference thread, when nothing is in
+ * flight and their recent Invoke median is at most this many ms (runtime/native/infer_thread.h): the hand-off's
+ * wake-up (~60 µs in a VM) is then over 5% of the call, and the event loop is held for at most about this long. Edge
+ * TPU calls always go to the thread (a USB transfer can stall).
+ */
+export const CPU_INLINE_BELOW_MS = 1;
 
 const XNNPACK_NONE = -1;
 const XNNPACK_QS8 = 0x1;
@@ -151,7 +160,10 @@ async function load(options: ClassifierOptions, env: Readonly<Record<string, str
       `use the CPU version of the model (e.g. "${path.basename(options.model).replace(/_edgetpu(?=\.tflite$)/, '')}"), or --delegate edgetpu with a Coral attached`,
     );
   const xnnpackFlags = xnnpackFlagsFor(summary, library.xnnpackLayout);
-  return { interpreter: createInterpreter(data, options.model, { threads, xnnpackFlags }), modelFile: options.model };
+  return {
+    interpreter: createInterpreter(data, options.model, { threads, xnnpackFlags, inlineBelowMs: CPU_INLINE_BELOW_MS }),
+    modelFile: options.model,
+  };
 }
 
 export async function openClassifier(

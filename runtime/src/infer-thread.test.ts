@@ -65,6 +65,59 @@ describe('the inference thread', () => {
     expect(error).toMatchObject({ code: 'CLOSED', message: 'the interpreter is closed' });
   });
 
+  it('runs a call inline once warm and below inlineBelowMs, with the output a threaded call gives', async () => {
+    // A bound far above this model's Invoke, so the choice does not depend on the machine's speed.
+    const fast = nativeAddon().createInterpreter(readFileSync(MODEL), {
+      threads: 1,
+      xnnpackFlags: -1,
+      inlineBelowMs: 10_000,
+    });
+    try {
+      const threaded = await invoke(interpreter, hopper);
+      const warmUp = [await invoke(fast, hopper), await invoke(fast, cat), await invoke(fast, hopper)];
+      expect(warmUp.map((r) => r.inline)).toEqual([false, false, false]);
+      // Inline: settled before Submit returns, so it resolves ahead of a timer and of the next loop turn.
+      let turned = false;
+      setImmediate(() => (turned = true));
+      const inline = await invoke(fast, hopper);
+      expect(turned).toBe(false);
+      expect(inline.inline).toBe(true);
+      expect(inline.ms).toBeGreaterThan(0);
+      expect(inline.output.equals(threaded.output)).toBe(true);
+      expect(inline.output.equals(warmUp[1]!.output)).toBe(false);
+      // Concurrent calls each get their own output, as queued ones do.
+      const inputs = [cat, hopper, cat, hopper];
+      const results = await Promise.all(inputs.map((input) => invoke(fast, input)));
+      results.forEach((r, i) =>
+        expect(r.output.equals(inputs[i] === hopper ? inline.output : warmUp[1]!.output)).toBe(true),
+      );
+      expect(results.every((r) => r.inline)).toBe(true);
+      expect(new Set(results.map((r) => r.output)).size).toBe(inputs.length);
+      // An inline failure rejects with the native code and message, like a threaded one, and the next call goes on.
+      const error = await invoke(fast, Buffer.alloc(3)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'INFERENCE_FAILED', message: expect.stringMatching(/^input has 3 bytes/) });
+      expect((await invoke(fast, cat)).output.equals(warmUp[1]!.output)).toBe(true);
+    } finally {
+      nativeAddon().destroy(fast.handle);
+    }
+    await expect(Promise.resolve().then(() => invoke(fast, hopper))).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('never runs a call inline when the recent Invokes take longer than inlineBelowMs, or when it is absent', async () => {
+    const slow = nativeAddon().createInterpreter(readFileSync(MODEL), {
+      threads: 1,
+      xnnpackFlags: -1,
+      inlineBelowMs: 0.000_001, // no Invoke is this fast
+    });
+    try {
+      const results = [];
+      for (let i = 0; i < 6; i++) results.push(await invoke(slow, hopper), await invoke(interpreter, cat));
+      expect(results.map((r) => r.inline)).toEqual(Array(12).fill(false));
+    } finally {
+      nativeAddon().destroy(slow.handle);
+    }
+  });
+
   it('keeps the JS thread free while a model runs: the event loop turns during the call', async () => {
     const big = nativeAddon().createInterpreter(readFileSync(fixture('models/mobilenet_v2_1.0_224_quant.tflite')), {
       threads: 1,

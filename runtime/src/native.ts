@@ -28,9 +28,17 @@ export interface NativeAddon {
   loadLibrary(path: string): { path: string; version: string; xnnpack: boolean; xnnpackLayout: XnnpackLayout };
   createInterpreter(
     model: Buffer,
-    options: { threads: number; xnnpackFlags: number; edgetpuLibrary?: string; edgetpuDevice?: string },
+    options: {
+      threads: number;
+      xnnpackFlags: number;
+      edgetpuLibrary?: string;
+      edgetpuDevice?: string;
+      /** Run a call on the JS thread when nothing is in flight and the last Invokes' median is at most this (ms); 0 or absent: never (runtime/native/infer_thread.h). */
+      inlineBelowMs?: number;
+    },
   ): NativeInterpreter;
-  invoke(handle: unknown, input: Buffer): Promise<{ output: Buffer; ms: number }>;
+  /** `inline`: the call ran on the JS thread (see inlineBelowMs). */
+  invoke(handle: unknown, input: Buffer): Promise<{ output: Buffer; ms: number; inline: boolean }>;
   destroy(handle: unknown): void;
   /** null when the library has no edgetpu_list_devices. */
   listEdgetpuDevices(library: string): { type: 'usb' | 'pci'; path: string }[] | null;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTfliteLibrary, openClassifier } from '@coreforge/runtime';
 import { nativeAddon } from '../../runtime/dist/native.js';
+import { CPU_INLINE_BELOW_MS } from '../../runtime/dist/classifier.js';
 import { imageToRgb } from '../../runtime/dist/image.js';
 import { encodeInput } from '../../runtime/dist/tensors.js';
 import { median, timeMedian, WARMUP } from './timing.mjs';
@@ -73,12 +74,19 @@ for (const name of MODELS) {
   writeFileSync(inputFile, tensor);
 
   // Ours: the addon's invoke awaited from JS (hand-off to the interpreter's thread, input copy, Invoke, output copy
-  // into the result Buffer, result back on the JS thread), on a second interpreter with
-  // the flags the classifier chose; then the C reference with the same library and flags.
+  // into the result Buffer, result back on the JS thread; or all of it on the JS thread when the classifier's
+  // CPU_INLINE_BELOW_MS applies), on a second interpreter with the options the classifier chose; then the C reference
+  // with the same library and flags.
   const flags = classifier.info.path === 'builtin' ? -1 : xnnpackFlagsOf(classifier);
   // Interleaved in ROUNDS so that a change in the machine's load between the two hits both alike: each round
   // times the C reference, then ours; ours/C is the median of the rounds' ratios.
-  const ours = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: flags });
+  const ours = nativeAddon().createInterpreter(readFileSync(file), {
+    threads: 1,
+    xnnpackFlags: flags,
+    inlineBelowMs: CPU_INLINE_BELOW_MS,
+  });
+  let inlineCalls = 0;
+  let calls = 0;
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], {
@@ -86,7 +94,11 @@ for (const name of MODELS) {
     });
     if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
     const c = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
-    const o = await time(() => nativeAddon().invoke(ours.handle, tensor));
+    const o = await time(async () => {
+      const result = await nativeAddon().invoke(ours.handle, tensor);
+      calls++;
+      if (result.inline) inlineCalls++;
+    });
     rounds.push({ c, o });
   }
   nativeAddon().destroy(ours.handle);
@@ -94,7 +106,11 @@ for (const name of MODELS) {
   const oursMs = median(rounds.map((r) => r.o));
   const oursOverC = median(rounds.map((r) => r.o / r.c));
   // The builtin kernels alone (no delegate): what ops XNNPACK does not take run on.
-  const builtin = nativeAddon().createInterpreter(readFileSync(file), { threads: 1, xnnpackFlags: -1 });
+  const builtin = nativeAddon().createInterpreter(readFileSync(file), {
+    threads: 1,
+    xnnpackFlags: -1,
+    inlineBelowMs: CPU_INLINE_BELOW_MS,
+  });
   const builtinMs = await time(() => nativeAddon().invoke(builtin.handle, tensor));
   nativeAddon().destroy(builtin.handle);
 
@@ -108,6 +124,13 @@ for (const name of MODELS) {
     cMs,
     oursMs,
     oursOverC,
+    // Where our calls ran: on the JS thread (inline), on the interpreter's thread, or both (the share inline).
+    dispatch:
+      inlineCalls === 0
+        ? 'thread'
+        : inlineCalls === calls
+          ? 'inline'
+          : `inline ${Math.round((100 * inlineCalls) / calls)}%`,
     builtinMs,
     jpegMs,
     tensor: tensor.toString('base64'),

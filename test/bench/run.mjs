@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench (part 1): per fixture model and library generation, medians measured in this one run, and ratios:
-//   ours / C            our invoke vs the same libtensorflowlite_c from a small C program, same flags (1.00 is the floor)
+//   ours / C            our invoke vs the same libtensorflowlite_c from a small C program, same flags (1.00 is the floor);
+//                       "our calls ran": inline (on the JS thread, CPU_INLINE_BELOW_MS), thread, or the share inline
 //   JPEG→top5 / invoke  parrot.jpg read, decoded, resized, invoked, top-5, vs the invoke alone
 //   LiteRT.js / ours    @litertjs/core 2.5.3 (WASM + XNNPACK, the fastest Node alternative) vs ours, same input, 1 thread
 // TFLite 2.9 is tfjs-tflite-node's; 2.19 is $COREFORGE_TFLITE_DIR/linux-<arch> (test/run.mjs's default: ../shared/tflite).
@@ -72,15 +73,15 @@ const f = (x) => x.toFixed(2);
 const lines = [
   `${process.arch}, 1 thread, median of ${ITERATIONS}; ours/C: median of 5 interleaved rounds (BENCH_ROUNDS); invoke input: grace_hopper.bmp; JPEG→top5: parrot.jpg; one run of \`npm run bench\``,
   '',
-  '| model | TFLite | path | C ref ms | ours ms | ours/C | JPEG→top5 ms | JPEG/invoke | LiteRT.js ms | LiteRT.js/ours | builtin kernels ms |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| model | TFLite | path | C ref ms | ours ms | ours/C | our calls ran | JPEG→top5 ms | JPEG/invoke | LiteRT.js ms | LiteRT.js/ours | builtin kernels ms |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const i of generations[0].rows.keys())
   for (const g of generations) {
     const r = g.rows[i];
     const lt = litertMs[r.model];
     lines.push(
-      `| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`,
+      `| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${r.dispatch} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`,
     );
   }
 const shipped = generations[1];
