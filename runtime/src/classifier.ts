@@ -7,7 +7,8 @@ import { checkEdgetpuCompatible, EDGETPU_CUSTOM_OP, listEdgetpuDevices, locateEd
 import { RuntimeError } from './errors.js';
 import { DEFAULT_MAX_PIXELS, imageToRgb } from './image.js';
 import { parseLabels, readLabelsText } from './labels.js';
-import { MAX_MODEL_BYTES, readRegularFile } from './read-file.js';
+import { MAX_MODEL_BYTES } from './limits.js';
+import { readRegularFile } from './read-file.js';
 import { loadTfliteLibrary } from './library.js';
 import { checkModel, ModelCheckError, type ModelSummary } from './model-check.js';
 import {

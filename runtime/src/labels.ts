@@ -1,7 +1,8 @@
 // Labels files: one label per line, plain ("military uniform") or indexed ("653:military uniform" / "653 military uniform").
 // Indexes are bounded by the model's class count (a 13-byte "100000000:x" must not allocate 100 million slots).
 import { RuntimeError } from './errors.js';
-import { MAX_LABELS_BYTES, readRegularFile } from './read-file.js';
+import { MAX_LABELS_BYTES } from './limits.js';
+import { readRegularFile } from './read-file.js';
 
 /** An index beyond this is refused even before the model's class count is known. */
 export const MAX_LABEL_INDEX = 1_000_000;

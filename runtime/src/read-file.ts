@@ -4,10 +4,6 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { RuntimeError, type RuntimeErrorCode } from './errors.js';
 
-export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
-export const MAX_LABELS_BYTES = 8 * 1024 * 1024;
-export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
-
 export interface ReadLimits {
   /** What the file is, for messages ("model", "labels file", "image"). */
   readonly what: string;

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { MAX_LABELS_BYTES, MAX_MODEL_BYTES } from '@coreforge/runtime/limits';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,11 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'labels.txt'), 'background\ncat\n');
   writeFileSync(path.join(dir, 'user-data'), '#cloud-config\n');
   mkdirSync(path.join(dir, 'afolder'));
+  // Sparse, one byte over what the device's runtime loads (no disk used); the model keeps its TFL3 header.
+  writeFileSync(path.join(dir, 'huge.tflite'), Buffer.from([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33, 0, 0]));
+  truncateSync(path.join(dir, 'huge.tflite'), MAX_MODEL_BYTES + 1);
+  writeFileSync(path.join(dir, 'huge-labels.txt'), '');
+  truncateSync(path.join(dir, 'huge-labels.txt'), MAX_LABELS_BYTES + 1);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -353,6 +359,16 @@ coreforge.yaml:11:3: inference.snap-id: the inference snap "classifier" needs it
     '  model: model.tflite',
     '  model: afolder',
     `coreforge.yaml:11:10: inference.model: model file "${'<dir>'}/afolder" is a folder, expected a file`,
+  ],
+  [
+    '  model: model.tflite',
+    '  model: huge.tflite',
+    `coreforge.yaml:11:10: inference.model: model file "${'<dir>'}/huge.tflite" is 1073741825 bytes, more than the 1073741824 the device's runtime loads`,
+  ],
+  [
+    '  labels: labels.txt',
+    '  labels: huge-labels.txt',
+    `coreforge.yaml:12:11: inference.labels: labels file "${'<dir>'}/huge-labels.txt" is 8388609 bytes, more than the 8388608 the device's runtime loads`,
   ],
   [
     '  labels: labels.txt',

@@ -1,6 +1,7 @@
 // Semantic rules over the normalized project (STYLE P3, step 4): the Ubuntu Core rules users trip on.
 // Each rule is a small function that reports problems; none throws.
 import { CLOUD_CONF, GADGET_SNAP, KERNEL_SNAP } from '@coreforge/gadget';
+import { MAX_LABELS_BYTES, MAX_MODEL_BYTES } from '@coreforge/runtime/limits';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { gadgetChanges } from '../gadget/customisation.js';
@@ -110,9 +111,6 @@ const snapNamesUnique: Rule = ({ config, error }) => {
 };
 
 const TFLITE_IDENTIFIER = 'TFL3';
-/** Bounds on what the device loads into memory: a model (the largest TFLite vision models are a few hundred MB), labels. */
-export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
-export const MAX_LABELS_BYTES = 16 * 1024 ** 2;
 
 function checkFile(ctx: RuleContext, path: string, file: string | undefined, what: string): boolean {
   if (file === undefined) return false;
@@ -125,7 +123,7 @@ function checkFile(ctx: RuleContext, path: string, file: string | undefined, wha
     const size = ctx.fs.size?.(file);
     const cap = what === 'labels file' ? MAX_LABELS_BYTES : MAX_MODEL_BYTES;
     if (size !== undefined && size > cap) {
-      ctx.error(path, `${what} "${file}" is ${size} bytes, more than the ${cap} a ${what} may have`);
+      ctx.error(path, `${what} "${file}" is ${size} bytes, more than the ${cap} the device's runtime loads`);
       return false;
     }
   }

@@ -8,7 +8,8 @@ import type { ClassifyResult } from '../types.js';
 import type { RuntimeIO } from './main.js';
 import { intFlag, isUsageError, MODEL_OPTIONS, modelFlags } from './args.js';
 import { reportRuntimeError } from './report.js';
-import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../read-file.js';
+import { MAX_IMAGE_FILE_BYTES } from '../limits.js';
+import { readRegularFile } from '../read-file.js';
 
 const HELP = `usage: coreforge-runtime classify -i IMAGE [-m MODEL] [-l LABELS] [-k 5] [--threads N]
                                   [--delegate cpu|edgetpu|auto] [--edgetpu-model FILE] [--device usb]
