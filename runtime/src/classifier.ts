@@ -26,10 +26,10 @@ import { validateClassifierOptions } from './validate.js';
 /**
  * CPU interpreters run a call on the JS thread, instead of handing it to their inference thread, when nothing is in
  * flight and their recent Invoke median is at most this many ms (runtime/native/infer_thread.h): the hand-off's
- * wake-up (~60 µs in a VM) is then over 5% of the call, and the event loop is held for at most about this long. Edge
+ * wake-up (~60 µs in a VM) is then 3% or more of the call, and the event loop is held for about this long at most. Edge
  * TPU calls always go to the thread (a USB transfer can stall).
  */
-export const CPU_INLINE_BELOW_MS = 1;
+export const CPU_INLINE_BELOW_MS = 2;
 
 const XNNPACK_NONE = -1;
 const XNNPACK_QS8 = 0x1;
