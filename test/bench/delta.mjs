@@ -2,51 +2,42 @@
 // OTA delta bench (issue 5): what a model-only, a one-byte model, a runtime-only and a labels-only update
 // cost as a Snap Store delta (xdelta3 over the squashfs), for xz and lzo snaps.
 // Usage: npx tsc -b && node test/bench/delta.mjs [--json]   (needs snap, unsquashfs, xdelta3; ~5 minutes)
-// Fixtures from $COREFORGE_FIXTURES or ../shared/fixtures; npm tarballs cached in $COREFORGE_CACHE or test/.cache/coreforge.
+// Fixtures from $COREFORGE_FIXTURES or ../shared/fixtures, TFLite 2.19 from $COREFORGE_TFLITE_DIR or ../shared/tflite; npm tarballs cached in $COREFORGE_CACHE or test/.cache/coreforge.
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packInferenceSnap, run, snapDeltaReport } from '@coreforge/builder';
+import { loadProjectConfig, packInferenceSnap, run, snapDeltaReport } from '@coreforge/builder';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = path.resolve(process.env.COREFORGE_FIXTURES ?? path.join(repo, '..', 'shared', 'fixtures'));
+// The TFLite 2.19 library the snaps ship, as the tests take it (test/run.mjs's default).
+process.env.COREFORGE_TFLITE_DIR ??= path.join(repo, '..', 'shared', 'tflite');
 const cacheDir = process.env.COREFORGE_CACHE ?? path.join(repo, 'test', '.cache', 'coreforge');
 const json = process.argv.includes('--json');
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
-function config(dir, model, labels) {
-  return {
-    file: path.join(dir, 'coreforge.yaml'),
-    dir,
-    name: 'classifier',
-    target: 'pc-amd64',
-    arch: 'amd64',
-    brand: 'acme',
-    model: 'acme-classifier-pc',
-    displayName: 'Acme Classifier',
-    grade: 'dangerous',
-    storageSafety: 'prefer-encrypted',
-    base: 'core24',
-    snaps: [],
-    inference: {
-      snapName: 'classifier',
-      model,
-      labels,
-      accelerator: 'none',
-      edgetpuRuntime: 'std',
-      coralAccess: 'raw-usb',
-      port: 8080,
-      bind: '0.0.0.0',
-      threads: 1,
-      topK: 5,
-      compression: 'xz',
-    },
-    gadget: { kernelCmdline: { append: [], allow: [] }, partitions: [] },
-    signing: { key: 'acme-dev', backend: 'coreforge' },
-    output: path.join(dir, 'out'),
-    image: { compression: 'xz' },
-  };
+/** The project for one snap: a coreforge.yaml in its own folder, through the real loader (defaults, checks). */
+async function config(name, model, labels) {
+  const dir = path.join(work, 'projects', name);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'coreforge.yaml');
+  await writeFile(
+    file,
+    [
+      'name: classifier',
+      'target: pc-amd64',
+      'brand: acme',
+      'model: acme-classifier-pc',
+      'display-name: Acme Classifier',
+      'grade: dangerous',
+      'inference:',
+      `  model: ${JSON.stringify(model)}`,
+      `  labels: ${JSON.stringify(labels)}`,
+      '',
+    ].join('\n'),
+  );
+  return loadProjectConfig(file);
 }
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'coreforge-delta-bench-'));
@@ -77,24 +68,23 @@ try {
   const mainJs = path.join(repo2, 'runtime', 'dist', 'cli', 'main.js');
   await writeFile(mainJs, `${await readFile(mainJs, 'utf8')}// runtime update 0.1.1\n`);
 
-  const dir = path.dirname(v2);
   const snaps = {};
-  const pack = async (name, cfg, repoRoot) => {
+  const pack = async (name, cfg, runtimeDir) => {
     log(`packing ${name}`);
     const r = await packInferenceSnap(cfg, {
       arch: 'amd64',
       outDir: path.join(work, 'snaps', name),
       run,
       cacheDir,
-      ...(repoRoot ? { repoRoot } : {}),
+      ...(runtimeDir ? { runtimeDir } : {}),
     });
     snaps[name] = r.snapFile;
   };
-  await pack('v1', config(dir, v1, labels));
-  await pack('v2', config(dir, v2, labels));
-  await pack('v2-one-byte', config(dir, v2b, labels));
-  await pack('v2-labels', config(dir, v2, labels2));
-  await pack('v2-runtime', config(dir, v2, labels), repo2);
+  await pack('v1', await config('v1', v1, labels));
+  await pack('v2', await config('v2', v2, labels));
+  await pack('v2-one-byte', await config('v2-one-byte', v2b, labels));
+  await pack('v2-labels', await config('v2-labels', v2, labels2));
+  await pack('v2-runtime', await config('v2-runtime', v2, labels), path.join(repo2, 'runtime'));
 
   const scenarios = [
     ['model swap v1_0.75_192 -> v2_1.0_224', 'v1', 'v2'],
