@@ -65,6 +65,8 @@ try {
     filter: (src) => !src.includes(`${path.sep}node_modules`),
   });
   await symlink(path.join(repo, 'node_modules'), path.join(repo2, 'node_modules'));
+  // The same lock, so the packer stages the same dependencies (it looks for the lock above the runtime folder).
+  await cp(path.join(repo, 'package-lock.json'), path.join(repo2, 'package-lock.json'));
   const mainJs = path.join(repo2, 'runtime', 'dist', 'cli', 'main.js');
   await writeFile(mainJs, `${await readFile(mainJs, 'utf8')}// runtime update 0.1.1\n`);
 
