@@ -18,8 +18,10 @@ const image = Buffer.alloc(20 * MIB + 1000);
 randomBytes(3 * MIB).copy(image, 0);
 randomBytes(5 * MIB).copy(image, 9 * MIB);
 randomBytes(1000).copy(image, 20 * MIB);
-// The block-map test expects the first bad byte at 20 MiB: a random 0 there (1 in 256) read as written and failed it.
-image[20 * MIB] = image[20 * MIB]! | 1;
+// A card that loses a byte reads it back as 0, so each byte a test expects to be the first bad one is non-zero:
+// a random 0 there (1 in 256) read as written and failed the test (20 MiB: the block map; CAPACITY: the fake card).
+const CAPACITY = 10 * MIB + 12345;
+for (const at of [20 * MIB, CAPACITY]) image[at] = image[at]! | 1;
 const sha = createHash('sha256').update(image).digest('hex');
 const mapped = [
   { start: 0, end: 3 * MIB },
@@ -90,14 +92,14 @@ describe('write + verify', () => {
   it('catches a card that drops writes past its real capacity, at the first lost byte', async () => {
     const file = emptyTarget('fake.img');
     const real = await openTarget(file, 'file');
-    const target = fakeCapacity(real, 10 * MIB + 12345);
+    const target = fakeCapacity(real, CAPACITY);
     try {
       const w = await writeImage(chunks(image), target, { imageSize: image.length });
       const v = await verifyImage(target, { imageSize: image.length, runs: w.runs, expectedSha256: sha, imageBytes });
-      expect(v).toMatchObject({ ok: false, firstBadOffset: 10 * MIB + 12345 });
+      expect(v).toMatchObject({ ok: false, firstBadOffset: CAPACITY });
       if (!v.ok)
         expect(v.reason).toBe(
-          `the bytes read back differ from the image at offset ${10 * MIB + 12345} (0x${(10 * MIB + 12345).toString(16)})`,
+          `the bytes read back differ from the image at offset ${CAPACITY} (0x${CAPACITY.toString(16)})`,
         );
     } finally {
       await real.close();

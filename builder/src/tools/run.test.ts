@@ -80,6 +80,23 @@ describe('run', () => {
       .filter((l) => l.includes(pidFile));
     expect(reapers).toEqual([]);
   });
+  it("reaps, after a SIGKILL, a descendant that left the child's process group", { timeout: 60_000 }, async () => {
+    // setsid puts the grandchild in a group of its own, which no "+PGID" line names: the reaper finds it by the
+    // run tag every child inherits (the same path that catches a child spawned an instant before the parent died).
+    const pidFile = path.join(dir, 'pid');
+    const built = path.join(import.meta.dirname, '..', '..', 'dist', 'tools', 'run.js');
+    const args = ['-c', `setsid sleep 300 & echo $! > ${pidFile}; wait`];
+    const script = `import { run } from ${JSON.stringify(built)}; run('sh', ${JSON.stringify(args)}); setInterval(() => {}, 1000);`;
+    const parent = spawnChild(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    expect(await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 10_000)).toBe(true);
+    const escaped = Number(readFileSync(pidFile, 'utf8'));
+    expect(await until(() => alive(escaped) && readFileSync(`/proc/${escaped}/stat`, 'utf8').includes('sleep'))).toBe(
+      true,
+    );
+    expect(readFileSync(`/proc/${escaped}/environ`, 'latin1')).toMatch(/(^|\0)COREFORGE_RUN_ID=\d+-[0-9a-f]+\.1(\0|$)/);
+    parent.kill('SIGKILL');
+    expect(await until(() => !alive(escaped), 25_000)).toBe(true);
+  });
 });
 
 describe('runStream', () => {

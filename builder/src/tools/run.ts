@@ -4,9 +4,11 @@
 // TOOL_FAILED / TOOL_TIMEOUT that carries the command, the tool's exit code or signal and its stderr as fields.
 // Every child starts its own process group. The whole group is killed when the child is cancelled, times
 // out or exits (so `snap pack`'s mksquashfs or `xz`'s threads never outlive it), and a small reaper process
-// kills every live group if this process dies without doing so (SIGKILL): nothing of a build survives it.
+// kills every live group, and every process that carries this run's tag in its environment, if this process dies
+// without doing so (SIGKILL): nothing of a build survives it.
 import { execa, type Options, type ResultPromise } from 'execa';
 import { spawn as spawnChild } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import { BuilderError, ToolError } from '../errors.js';
 import { installHint } from './registry.js';
@@ -58,28 +60,53 @@ const KILL_DELAY_MS = 2000;
 const groups = new Set<number>();
 let reaper: ResultPromise | undefined;
 
-// The reaper reads "+PGID" / "-PGID" lines; at end of input (we exited or were killed) it SIGKILLs what is left.
-const REAPER = `const g=new Set();let b='';process.on('SIGINT',()=>{});process.on('SIGTERM',()=>{});
+// Every child carries RUN_TAG=<this run>.<n> in its environment, and so does everything it starts. The tag is what
+// lets the reaper find a child even when this process died in the instant between spawning it and announcing its
+// group, which on a loaded machine is a real window (a reaped-after-SIGKILL test failed 19 runs in 20 without it).
+const RUN_TAG = 'COREFORGE_RUN_ID';
+const runId = `${process.pid}-${randomBytes(6).toString('hex')}`;
+let spawned = 0;
+
+// The reaper reads "+PGID" / "-PGID" lines; at end of input (we exited or were killed) it SIGKILLs what is left:
+// the groups it was told of, and every process whose environment carries this run's tag, with its group.
+const REAPER = `const [tag]=process.argv.slice(1);const fs=require('fs');const g=new Set();let b='';
+process.on('SIGINT',()=>{});process.on('SIGTERM',()=>{});
 process.stdin.on('data',(d)=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const l=b.slice(0,i);b=b.slice(i+1);const p=Number(l.slice(1));if(l[0]==='+')g.add(p);else g.delete(p);}});
-process.stdin.on('end',()=>{for(const p of g){try{process.kill(-p,'SIGKILL')}catch{}}process.exit(0)});`;
+const kill=(p)=>{try{process.kill(p,'SIGKILL')}catch{}};
+process.stdin.on('end',()=>{for(const p of g)kill(-p);
+for(const e of fs.readdirSync('/proc')){if(!/^[0-9]+$/.test(e))continue;try{
+if(!('\\0'+fs.readFileSync('/proc/'+e+'/environ','latin1')).includes('\\0'+tag))continue;
+const st=fs.readFileSync('/proc/'+e+'/stat','latin1');const pg=Number(st.slice(st.lastIndexOf(')')+2).split(' ')[2]);
+if(pg>1)kill(-pg);kill(Number(e));}catch{}}process.exit(0)});`;
+
+/** Starts the reaper before the first child, so no child can exist that it cannot find. */
+function ensureReaper(): ResultPromise {
+  if (reaper) return reaper;
+  reaper = execa(process.execPath, ['-e', REAPER, `${RUN_TAG}=${runId}.`], {
+    detached: true,
+    stdin: 'pipe',
+    stdout: 'ignore',
+    stderr: 'ignore',
+    buffer: false,
+    reject: false,
+    cleanup: false,
+  });
+  reaper.catch(() => undefined);
+  reaper.unref();
+  (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  reaper.stdin?.on('error', () => undefined);
+  return reaper;
+}
 
 function tellReaper(line: string): void {
-  if (!reaper) {
-    reaper = execa(process.execPath, ['-e', REAPER], {
-      detached: true,
-      stdin: 'pipe',
-      stdout: 'ignore',
-      stderr: 'ignore',
-      buffer: false,
-      reject: false,
-      cleanup: false,
-    });
-    reaper.catch(() => undefined);
-    reaper.unref();
-    (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    reaper.stdin?.on('error', () => undefined);
-  }
-  reaper.stdin?.write(`${line}\n`);
+  ensureReaper().stdin?.write(`${line}\n`);
+}
+
+/** The environment entry that marks the next child (and its descendants) as ours. */
+function nextTag(): Record<string, string> {
+  ensureReaper();
+  spawned += 1;
+  return { [RUN_TAG]: `${runId}.${spawned}` };
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -104,7 +131,7 @@ function start(tool: string, args: readonly string[], options: RunOptions): Resu
   const stdio = options.fds?.length ? { stdio: ['pipe', 'pipe', 'pipe', ...options.fds] } : {};
   const execaOptions = {
     cwd: options.cwd,
-    env: options.env,
+    env: { ...options.env, ...nextTag() },
     extendEnv: true,
     cancelSignal: options.signal,
     timeout: options.timeout,
@@ -256,7 +283,7 @@ export const runStream: RunStream = (tool, args, options = {}) => {
   // reaper (and the CLI's signal handler) if this process dies first.
   const child = spawnChild(tool, args as string[], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, ...nextTag() },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
