@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // Fast suites: unit tests beside the code and integration tests under test/.
-// Slow suites (QEMU boots, fuzzing, packing real snaps) are named *.slow.test.ts or live in test/boot/;
-// they run in CI and are skipped locally with COREFORGE_SKIP_SLOW=1 (test/run.mjs prints the reason).
-const slow = ['**/*.slow.test.ts', 'test/boot/**/*.test.ts'];
+// Slow suites (fuzzing, packing real snaps) are named *.slow.test.ts; the ones that boot QEMU live in test/boot/
+// or are named *.vm.test.ts (project vm, a lane of its own in test/run.mjs). Both run in CI and are skipped
+// locally with COREFORGE_SKIP_SLOW=1 (test/run.mjs prints the reason).
+const vm = ['test/boot/**/*.test.ts', '**/*.vm.test.ts'];
+const slow = ['**/*.slow.test.ts'];
 
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources (package.json "source" condition), not to dist/.
@@ -20,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: ['*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**', ...slow],
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**', ...slow, ...vm],
         },
       },
       {
@@ -28,11 +30,20 @@ export default defineConfig({
         test: {
           name: 'slow',
           include: slow,
-          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**', ...vm],
           testTimeout: 600_000,
           // a beforeAll of a slow suite packs real snaps or builds VM disks: minutes on 2 loaded cores
           hookTimeout: 900_000,
-          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'vm',
+          include: vm,
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/.cache/**'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
         },
       },
     ],

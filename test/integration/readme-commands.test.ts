@@ -1,6 +1,6 @@
 // Every command the README shows in a ```sh block is in this list, with the test that runs it and a string that
 // test must contain (so a renamed or deleted test fails here). A new command in the README fails this test
-// until it is listed, and run. The two opening commands are run by readme-opening.slow.test.ts.
+// until it is listed, and run. The two opening commands are run by readme-opening.vm.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,39 +17,39 @@ interface RunBy {
 
 const RUN_BY: Readonly<Record<string, RunBy>> = {
   'bash examples/run.sh': {
-    test: 'test/integration/readme-opening.slow.test.ts',
+    test: 'test/integration/readme-opening.vm.test.ts',
     evidence: "['examples/run.sh']",
     how: 'whole, with a 30-minute timeout',
   },
   'npm test': {
-    test: 'test/integration/readme-opening.slow.test.ts',
+    test: 'test/integration/readme-opening.vm.test.ts',
     evidence: "'npm', ['test', '--'",
     how: 'bounded: COREFORGE_SKIP_SLOW=1 and one test file as its filter, which must end with the closing line',
   },
-  'npm run pack:tarballs': { test: 'test/integration/user-repo.slow.test.ts', evidence: "['run', 'pack:tarballs']" },
+  'npm run pack:tarballs': { test: 'test/integration/user-repo.vm.test.ts', evidence: "['run', 'pack:tarballs']" },
   'cd ../vision && npm init -y': {
-    test: 'test/integration/user-repo.slow.test.ts',
+    test: 'test/integration/user-repo.vm.test.ts',
     evidence: "npm(['init', '-y'], dev)",
   },
   'npm install --save-dev ../coreforge/dist-tarballs/*.tgz': {
-    test: 'test/integration/user-repo.slow.test.ts',
+    test: 'test/integration/user-repo.vm.test.ts',
     evidence: "npm(['install', '--save-dev'",
   },
   'npx coreforge init --yes --brand acme': {
-    test: 'test/integration/user-repo.slow.test.ts',
+    test: 'test/integration/user-repo.vm.test.ts',
     evidence: "'init', '--yes', '--brand', 'acme'",
   },
   'npx coreforge config validate': {
-    test: 'test/integration/user-repo.slow.test.ts',
+    test: 'test/integration/user-repo.vm.test.ts',
     evidence: "'config', 'validate'",
   },
-  'npx coreforge snap pack': { test: 'test/integration/user-repo.slow.test.ts', evidence: "'snap', 'pack'" },
+  'npx coreforge snap pack': { test: 'test/integration/user-repo.vm.test.ts', evidence: "'snap', 'pack'" },
   'npx coreforge test --snap out/vision_0.1.0_amd64.snap --image-file grace_hopper.bmp --expect "military uniform"': {
-    test: 'test/integration/user-repo.slow.test.ts',
+    test: 'test/integration/user-repo.vm.test.ts',
     evidence:
       "'test', '--snap', 'out/vision_0.1.0_amd64.snap', '--image-file', 'grace_hopper.bmp', '--expect', 'military uniform'",
   },
-  'npx coreforge ci init': { test: 'test/integration/user-repo.slow.test.ts', evidence: "'ci', 'init'" },
+  'npx coreforge ci init': { test: 'test/integration/user-repo.vm.test.ts', evidence: "'ci', 'init'" },
   'coreforge test --snapd out/classifier_0.1.0_amd64.snap --junit out/junit-snapd.xml': {
     test: 'test/boot/snapd.test.ts',
     evidence: "'test', '--snapd', snapFile",
