@@ -39,6 +39,7 @@ describe('npm run bench (short mode)', () => {
         `at least ${num}x as fast as LiteRT\\.js on every fixture \\(goal 1\\.8x\\), at most ${num}x the C reference`,
       ),
     );
+    expect(stdout).toMatch(/^Host steal during this run: \d+\.\d% of CPU time/m);
   }, 300_000);
 
   it('reports serve throughput for 1 and 4 clients and the daemon memory', async () => {

@@ -27,6 +27,15 @@ const END = '<!-- bench:end -->';
 
 const time = (fn) => timeMedian(fn, ITERATIONS);
 
+// The share of CPU time the hypervisor gave to other guests (/proc/stat "steal") while the bench ran: on a shared VM
+// a run with steal is not comparable with a quiet one, and the ratios move with it.
+const cpuTimes = () => {
+  if (!existsSync('/proc/stat')) return undefined;
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return { steal: fields[7], total: fields.reduce((a, b) => a + b, 0) };
+};
+const cpuAtStart = cpuTimes();
+
 const libraries = [
   { label: '2.9', file: createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').libraryFor() },
   { label: '2.19', file: path.join(tfliteDir, `linux-${process.arch}`, 'libtensorflowlite_c.so') },
@@ -96,6 +105,14 @@ lines.push(
   '',
   `Builtin kernels (no XNNPACK: what ops XNNPACK does not take run on), ${shipped.version} / 2.9: ${builtinRatio.map(f).join(', ')} (below 1 = faster than 2.9).`,
 );
+const cpuAtEnd = cpuTimes();
+if (cpuAtStart && cpuAtEnd && cpuAtEnd.total > cpuAtStart.total) {
+  const steal = (100 * (cpuAtEnd.steal - cpuAtStart.steal)) / (cpuAtEnd.total - cpuAtStart.total);
+  lines.push(
+    '',
+    `Host steal during this run: ${steal.toFixed(1)}% of CPU time (/proc/stat; a shared VM's other guests).`,
+  );
+}
 const table = lines.join('\n');
 console.log(table);
 if (writeReadme) {
