@@ -21,7 +21,11 @@ if (!process.env.COREFORGE_TFLITE_DIR && existsSync(sharedTflite)) process.env.C
 const skipSlow = process.env.COREFORGE_SKIP_SLOW === '1';
 const filters = process.argv.slice(2);
 const LANES = { vm: ['vm'], rest: ['fast', 'slow'] };
+// A lane's own settings, taken out of the environment so that nothing the tests start (a nested `npm test`) inherits them.
 const lane = process.env.COREFORGE_TEST_LANE;
+const countsFile = process.env.COREFORGE_TEST_COUNTS;
+delete process.env.COREFORGE_TEST_LANE;
+delete process.env.COREFORGE_TEST_COUNTS;
 if (lane !== undefined && !(lane in LANES)) throw new Error(`COREFORGE_TEST_LANE=${lane}: expected vm or rest`);
 const countLine = (c) => `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
 
@@ -29,15 +33,15 @@ if (!skipSlow && filters.length === 0 && lane === undefined) {
   const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-lanes-'));
   const runLane = (name) =>
     new Promise((resolve) => {
-      const countsFile = path.join(dir, `${name}.json`);
+      const laneCounts = path.join(dir, `${name}.json`);
       const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
         stdio: 'inherit',
-        env: { ...process.env, COREFORGE_TEST_LANE: name, COREFORGE_TEST_COUNTS: countsFile },
+        env: { ...process.env, COREFORGE_TEST_LANE: name, COREFORGE_TEST_COUNTS: laneCounts },
       });
       child.on('close', (code, signal) => {
         // A lane that died before writing its counts (a crash, a signal) ran nothing that can count as passed.
-        const counts = existsSync(countsFile)
-          ? JSON.parse(readFileSync(countsFile, 'utf8'))
+        const counts = existsSync(laneCounts)
+          ? JSON.parse(readFileSync(laneCounts, 'utf8'))
           : { passed: 0, failed: 1, skipped: 0 };
         resolve({ ...counts, ok: code === 0 && signal === null });
       });
@@ -93,7 +97,7 @@ async function runProjects(projects) {
   failed += unhandled;
   await vitest?.close();
   const counts = { passed, failed, skipped };
-  if (process.env.COREFORGE_TEST_COUNTS) writeFileSync(process.env.COREFORGE_TEST_COUNTS, JSON.stringify(counts));
+  if (countsFile) writeFileSync(countsFile, JSON.stringify(counts));
   console.log(`${lane ? `lane ${lane}: ` : ''}${countLine(counts)}`);
   // vitest sets a failing exit code for any unhandled error, the RPC timeouts included; our count decides.
   process.exitCode = failed > 0 || (process.exitCode && !onlyRpcTimeouts) ? 1 : 0;
