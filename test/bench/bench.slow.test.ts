@@ -1,5 +1,5 @@
-// npm run bench still runs and measures what it says, in a short mode (few iterations, one interleaved round,
-// 200 requests): every fixture model on both library generations gets a row of numbers, the shipped 2.19 library
+// npm run bench still runs and measures what it says, in a short mode (few iterations, one interleaved round, no
+// timed warm-up, 200 requests): every fixture model on both library generations gets a row of numbers, the shipped 2.19 library
 // takes the XNNPACK path on every fixture (a stale or broken addon falls back to builtin kernels, which this
 // catches), and the serve part reports throughput and memory. The numbers themselves are judged by people reading
 // a full `npm run bench`, not here.
@@ -16,7 +16,7 @@ const MODELS = [
   'mobilenet_v2_1.0_224_quant',
   'tf2_mobilenet_v2_1.0_224_ptq',
 ];
-const env = { ...process.env, BENCH_ITERATIONS: '3', BENCH_ROUNDS: '1' };
+const env = { ...process.env, BENCH_ITERATIONS: '3', BENCH_ROUNDS: '1', BENCH_WARMUP_MS: '0' };
 const num = String.raw`\d+\.\d\d`;
 // C ref, ours, ours/C | where our calls ran | JPEG→top5, JPEG/invoke, LiteRT.js, LiteRT.js/ours, builtin kernels.
 const cells = String.raw`${num}(?: \| ${num}){2} \| (?:inline|thread|inline \d+%)(?: \| ${num}){5}`;

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // One library generation, measured in its own process (a process loads one libtensorflowlite_c): per fixture model,
-// the C reference and our invoke on this library, and a JPEG file to top-5. Prints one JSON line.
+// the C reference, our invoke and LiteRT.js on the same input, interleaved in short rounds; the builtin kernels; and
+// a JPEG file to top-5. Prints one JSON line.
 // usage: node test/bench/generation.mjs LIBRARY ITERATIONS (run by test/bench/run.mjs)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadTfliteLibrary, openClassifier } from '@coreforge/runtime';
 import { nativeAddon } from '../../runtime/dist/native.js';
 import { CPU_INLINE_BELOW_MS } from '../../runtime/dist/classifier.js';
 import { imageToRgb } from '../../runtime/dist/image.js';
 import { encodeInput } from '../../runtime/dist/tensors.js';
-import { median, timeMedian, WARMUP } from './timing.mjs';
+import { loadLiteRtForNode } from './litert-shim.mjs';
+import { median, timeMedian, timeSamples, warmUp } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cache = path.join(here, '..', '.cache', 'bench');
@@ -24,8 +27,8 @@ export const MODELS = [
   'tf2_mobilenet_v2_1.0_224_ptq.tflite',
 ];
 const [library, iterationsArg] = process.argv.slice(2);
-const ITERATIONS = Number(iterationsArg ?? 30);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ITERATIONS = Number(iterationsArg ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
 const BMP = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
 const JPEG = readFileSync(path.join(fixtures, 'images', 'parrot.jpg'));
 
@@ -56,7 +59,8 @@ function buildReference() {
 }
 
 const lib = loadTfliteLibrary(library);
-const reference = buildReference();
+const referenceBinary = buildReference();
+const litert = await loadLiteRtForNode();
 const rows = [];
 for (const name of MODELS) {
   const file = path.join(fixtures, 'models', name);
@@ -73,38 +77,59 @@ for (const name of MODELS) {
   const inputFile = path.join(cache, `${name}.${lib.version}.input`);
   writeFileSync(inputFile, tensor);
 
-  // Ours: the addon's invoke awaited from JS (hand-off to the interpreter's thread, input copy, Invoke, output copy
-  // into the result Buffer, result back on the JS thread; or all of it on the JS thread when the classifier's
-  // CPU_INLINE_BELOW_MS applies), on a second interpreter with the options the classifier chose; then the C reference
-  // with the same library and flags.
+  // Three contenders on the same input tensor, each one classification per call:
+  //   C       the reference program (copy in, Invoke, copy out), one process kept loaded, same library and flags;
+  //   ours    the addon's invoke awaited from JS (hand-off to the interpreter's thread, input copy, Invoke, output
+  //           copy into the result Buffer, result back on the JS thread; or all of it on the JS thread when the
+  //           classifier's CPU_INLINE_BELOW_MS applies), on a second interpreter with the options the classifier chose;
+  //   LiteRT  LiteRT.js (WASM + XNNPACK, one thread), in this process.
+  // A shared VM's speed drifts by tens of percent over seconds (other guests' cache and memory traffic, which the
+  // steal counter does not show), so they take turns in ROUNDS short bursts of ITERATIONS calls, in a rotating
+  // order, and each ratio is the median of the rounds' ratios: a drift hits both sides of a ratio alike.
   const flags = classifier.info.path === 'builtin' ? -1 : xnnpackFlagsOf(classifier);
-  // Interleaved in ROUNDS so that a change in the machine's load between the two hits both alike: each round
-  // times the C reference, then ours; ours/C is the median of the rounds' ratios.
+  const reference = startReference([lib.path, file, inputFile, String(flags)], name);
   const ours = nativeAddon().createInterpreter(readFileSync(file), {
     threads: 1,
     xnnpackFlags: flags,
     inlineBelowMs: CPU_INLINE_BELOW_MS,
   });
+  const litertModel = await litert.loadAndCompile(new Uint8Array(readFileSync(file)), { accelerator: 'wasm' });
   let inlineCalls = 0;
   let calls = 0;
+  const oursCall = async () => {
+    const result = await nativeAddon().invoke(ours.handle, tensor);
+    calls++;
+    if (result.inline) inlineCalls++;
+  };
+  // Each contender: n calls, their times in milliseconds.
+  const contenders = {
+    c: (n) => reference.burst(n),
+    ours: (n) => timeSamples(oursCall, n),
+    litert: (n) => timeSamples(() => runLiteRt(litertModel, tensor, input.type), n),
+  };
+  const order = Object.keys(contenders);
+  for (const k of order) await warmUp(contenders[k]);
+  inlineCalls = calls = 0;
+  const samples = { c: [], ours: [], litert: [] };
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const ref = spawnSync(reference, [lib.path, file, inputFile, String(ITERATIONS + WARMUP), String(flags)], {
-      encoding: 'utf8',
-    });
-    if (ref.status !== 0) throw new Error(`reference failed on ${name}: ${ref.stderr}`);
-    const c = median(ref.stdout.trim().split('\n').slice(WARMUP).map(Number));
-    const o = await time(async () => {
-      const result = await nativeAddon().invoke(ours.handle, tensor);
-      calls++;
-      if (result.inline) inlineCalls++;
-    });
-    rounds.push({ c, o });
+    const round = {};
+    for (let i = 0; i < order.length; i++) {
+      const k = order[(r + i) % order.length];
+      const t = await contenders[k](ITERATIONS);
+      samples[k].push(...t);
+      round[k] = median(t);
+    }
+    rounds.push(round);
   }
+  reference.close();
   nativeAddon().destroy(ours.handle);
-  const cMs = median(rounds.map((r) => r.c));
-  const oursMs = median(rounds.map((r) => r.o));
-  const oursOverC = median(rounds.map((r) => r.o / r.c));
+  litertModel.delete();
+  const cMs = median(samples.c);
+  const oursMs = median(samples.ours);
+  const litertMs = median(samples.litert);
+  const oursOverC = median(rounds.map((r) => r.ours / r.c));
+  const litertOverOurs = median(rounds.map((r) => r.litert / r.ours));
   // The builtin kernels alone (no delegate): what ops XNNPACK does not take run on.
   const builtin = nativeAddon().createInterpreter(readFileSync(file), {
     threads: 1,
@@ -124,6 +149,8 @@ for (const name of MODELS) {
     cMs,
     oursMs,
     oursOverC,
+    litertMs,
+    litertOverOurs,
     // Where our calls ran: on the JS thread (inline), on the interpreter's thread, or both (the share inline).
     dispatch:
       inlineCalls === 0
@@ -133,11 +160,41 @@ for (const name of MODELS) {
           : `inline ${Math.round((100 * inlineCalls) / calls)}%`,
     builtinMs,
     jpegMs,
-    tensor: tensor.toString('base64'),
   });
   classifier.close();
 }
-process.stdout.write(`${JSON.stringify({ version: lib.version, library: lib.path, rows })}\n`);
+process.stdout.write(`${JSON.stringify({ version: lib.version, library: lib.path, litert: litert.variant, rows })}\n`);
+
+/** The C reference for one model, kept loaded: burst(n) runs n classifications and resolves to their times. */
+function startReference(args, name) {
+  const child = spawn(referenceBinary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async burst(n) {
+      child.stdin.write(`${n}\n`);
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`the C reference failed on ${name}: ${stderr.trim()}`);
+      return value.trim().split(' ').map(Number);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+/** One LiteRT.js classification of the same input tensor (NHWC, 3 channels), its scores read back. */
+async function runLiteRt(model, tensor, type) {
+  const typed =
+    type === 'int8'
+      ? new Int8Array(tensor.buffer, tensor.byteOffset, tensor.length)
+      : new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length);
+  const side = Math.round(Math.sqrt(tensor.length / 3));
+  const t = new litert.Tensor(typed, [1, side, side, 3]);
+  const [out] = await model.run([t]);
+  if ((await out.data()).length === 0) throw new Error('LiteRT.js returned no scores');
+  t.delete();
+  out.delete();
+}
 
 /** The XNNPACK flags behind the path the classifier printed (the bench runs the same choice elsewhere). */
 function xnnpackFlagsOf(c) {

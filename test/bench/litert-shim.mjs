@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 
+/** LiteRT.js loaded for Node, and `variant`: which of its WASM builds it chose (compat = no relaxed SIMD). */
 export async function loadLiteRtForNode() {
+  let variant;
   const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('@litertjs/core/package.json')), 'wasm');
   globalThis.self ??= globalThis;
   // The Emscripten script detects Node and calls require('node:fs') itself.
@@ -16,6 +18,7 @@ export async function loadLiteRtForNode() {
   globalThis.navigator ??= {}; // no WebGPU here: LiteRT.js then runs its WASM CPU path without complaint
   globalThis.importScripts = (file) => {
     const js = file.toString();
+    variant = path.basename(js).replace(/_internal\.js$/, '');
     vm.runInThisContext(readFileSync(js, 'utf8'), { filename: js });
     globalThis.ModuleFactory = globalThis.ModuleFactory ?? vm.runInThisContext('ModuleFactory');
     globalThis.Module = {
@@ -25,5 +28,5 @@ export async function loadLiteRtForNode() {
   };
   const litert = await import('@litertjs/core');
   await litert.loadLiteRt(`${dir}/`);
-  return litert;
+  return { ...litert, variant };
 }

@@ -1,10 +1,12 @@
 /*
  * The benchmark's reference: the same libtensorflowlite_c driven from plain C++ (no N-API, no JS), with the same delegate
  * choice as the runtime. Per iteration: copy the input in, Invoke, copy the output out (what one
- * classification costs the runtime). Prints one time in milliseconds per line.
+ * classification costs the runtime). It stays loaded and answers bursts, so that the bench can interleave it with
+ * ours and LiteRT.js in short rounds: each line on stdin is a count N, answered by one line of N times in
+ * milliseconds, space-separated. Exits at the end of stdin.
  * The XNNPACK options struct is chosen by TfLiteVersion(), as the runtime does (2.9: 8 bytes; 2.19: 64 bytes,
  * filled by TfLiteXNNPackDelegateOptionsDefault).
- * usage: reference LIB MODEL INPUT_FILE ITERATIONS XNNPACK_FLAGS(-1 = none)
+ * usage: reference LIB MODEL INPUT_FILE XNNPACK_FLAGS(-1 = none)
  */
 #include <dlfcn.h>
 #include <stdint.h>
@@ -43,7 +45,7 @@ static double now_ms(void) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 6) { fprintf(stderr, "usage: reference LIB MODEL INPUT ITERATIONS XNNPACK_FLAGS\n"); return 2; }
+  if (argc != 5) { fprintf(stderr, "usage: reference LIB MODEL INPUT XNNPACK_FLAGS\n"); return 2; }
   void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
   if (!lib) { fprintf(stderr, "%s\n", dlerror()); return 2; }
   LOAD(TfLiteVersion) LOAD(TfLiteModelCreateFromFile) LOAD(TfLiteInterpreterOptionsCreate) LOAD(TfLiteInterpreterOptionsSetNumThreads)
@@ -55,7 +57,7 @@ int main(int argc, char** argv) {
   if (!model) { fprintf(stderr, "cannot load model\n"); return 1; }
   TfLiteInterpreterOptions* options = TfLiteInterpreterOptionsCreate();
   TfLiteInterpreterOptionsSetNumThreads(options, 1);
-  long flags = strtol(argv[5], nullptr, 10);
+  long flags = strtol(argv[4], nullptr, 10);
   if (flags >= 0) {
     TfLiteDelegate* delegate = nullptr;
     if (strncmp(version, "2.9.", 4) == 0) {
@@ -83,13 +85,17 @@ int main(int argc, char** argv) {
   FILE* f = fopen(argv[3], "rb");
   if (!f || fread(input, 1, in_size, f) != in_size) { fprintf(stderr, "cannot read %zu input bytes\n", in_size); return 1; }
   fclose(f);
-  int iterations = atoi(argv[4]);
-  for (int i = 0; i < iterations; i++) {
-    double t0 = now_ms();
-    TfLiteTensorCopyFromBuffer(in, input, in_size);
-    if (TfLiteInterpreterInvoke(interp) != kTfLiteOk) { fprintf(stderr, "invoke failed\n"); return 1; }
-    TfLiteTensorCopyToBuffer(out, output, out_size);
-    printf("%.4f\n", now_ms() - t0);
+  int iterations;
+  while (scanf("%d", &iterations) == 1) {
+    for (int i = 0; i < iterations; i++) {
+      double t0 = now_ms();
+      TfLiteTensorCopyFromBuffer(in, input, in_size);
+      if (TfLiteInterpreterInvoke(interp) != kTfLiteOk) { fprintf(stderr, "invoke failed\n"); return 1; }
+      TfLiteTensorCopyToBuffer(out, output, out_size);
+      printf(i == 0 ? "%.4f" : " %.4f", now_ms() - t0);
+    }
+    printf("\n");
+    fflush(stdout);
   }
   return 0;
 }

@@ -4,28 +4,29 @@
 //                       "our calls ran": inline (on the JS thread, CPU_INLINE_BELOW_MS), thread, or the share inline
 //   JPEG→top5 / invoke  parrot.jpg read, decoded, resized, invoked, top-5, vs the invoke alone
 //   LiteRT.js / ours    @litertjs/core 2.5.3 (WASM + XNNPACK, the fastest Node alternative) vs ours, same input, 1 thread
+// C, ours and LiteRT.js take turns in short rounds in one process per generation, so a drift in the machine's speed
+// hits both sides of each ratio alike (test/bench/generation.mjs).
 // TFLite 2.9 is tfjs-tflite-node's; 2.19 is $COREFORGE_TFLITE_DIR/linux-<arch> (test/run.mjs's default: ../shared/tflite).
 // Each generation runs in its own process (test/bench/generation.mjs). --write-readme replaces the README table.
 // Needs a built runtime (npm run build). Writes nothing but a compiled reference under test/.cache.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadLiteRtForNode } from './litert-shim.mjs';
-import { timeMedian } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 const tfliteDir = process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite');
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
+// Calls per contender per round, and rounds (test/bench/generation.mjs reads the same variables).
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
 // --write-readme, or BENCH_WRITE_README=1 (so that one `npm run bench` both measures and writes the table).
 const writeReadme = process.argv.includes('--write-readme') || process.env.BENCH_WRITE_README === '1';
 const README = path.join(here, '..', '..', 'README.md');
 const BEGIN = '<!-- bench:begin (node test/bench/run.mjs --write-readme) -->';
 const END = '<!-- bench:end -->';
-
-const time = (fn) => timeMedian(fn, ITERATIONS);
 
 // The share of CPU time the hypervisor gave to other guests (/proc/stat "steal") while the bench ran: on a shared VM
 // a run with steal is not comparable with a quiet one, and the ratios move with it.
@@ -36,6 +37,16 @@ const cpuTimes = () => {
 };
 const cpuAtStart = cpuTimes();
 
+// The CPU and the vector extensions XNNPACK picks its kernels by: int8 GEMMs run 2-3x faster with AVX-512 VNNI than
+// with AVX2 alone, while LiteRT.js's WASM SIMD does not change, so the ratio to LiteRT.js depends on this line.
+function cpuDescription() {
+  const info = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const name = /^model name\s*:\s*(.*)$/m.exec(info)?.[1]?.trim() ?? 'unknown CPU';
+  const flags = new Set(/^(?:flags|Features)\s*:\s*(.*)$/m.exec(info)?.[1]?.split(/\s+/) ?? []);
+  const isa = ['avx512_vnni', 'avx_vnni', 'avx512f', 'avx2', 'asimddp', 'asimd'].filter((x) => flags.has(x));
+  return `${name} (${isa.join(', ') || 'no AVX2/NEON'})`;
+}
+
 const libraries = [
   { label: '2.9', file: createRequire(import.meta.url)('../../runtime/scripts/paths.cjs').libraryFor() },
   { label: '2.19', file: path.join(tfliteDir, `linux-${process.arch}`, 'libtensorflowlite_c.so') },
@@ -44,43 +55,34 @@ for (const l of libraries)
   if (!existsSync(l.file))
     throw new Error(`TFLite ${l.label} not found at ${l.file}: run "npm ci" / set COREFORGE_TFLITE_DIR`);
 
+// Each generation's process is pinned to one CPU (taskset), with the C reference it starts: a vCPU of a shared VM runs
+// up to ~1.4x slower while the host's other guests use its sibling, and unpinned, the reference and ours ran on
+// different vCPUs within a round (ours/C of one run: 0.85-1.24 across models; pinned: 1.01-1.06).
+const PIN_CPU = availableParallelism() - 1;
+const pinned = spawnSync('taskset', ['-c', String(PIN_CPU), 'true']).status === 0;
 const generations = libraries.map((l) => ({
   ...l,
   ...JSON.parse(
-    execFileSync(process.execPath, [path.join(here, 'generation.mjs'), l.file, String(ITERATIONS)], {
-      encoding: 'utf8',
-      env: { ...process.env, COREFORGE_TFLITE_LIB: '' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
+    execFileSync(
+      pinned ? 'taskset' : process.execPath,
+      [
+        ...(pinned ? ['-c', String(PIN_CPU), process.execPath] : []),
+        path.join(here, 'generation.mjs'),
+        l.file,
+        String(ITERATIONS),
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, COREFORGE_TFLITE_LIB: '' },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ),
   ),
 }));
 
-// LiteRT.js on the same models and input tensors, one thread.
-const litert = await loadLiteRtForNode();
-const litertMs = {};
-for (const row of generations[0].rows) {
-  const model = await litert.loadAndCompile(new Uint8Array(readFileSync(path.join(fixtures, 'models', row.model))), {
-    accelerator: 'wasm',
-  });
-  const tensor = Buffer.from(row.tensor, 'base64');
-  const int8 = row.inputType === 'int8';
-  const typed = int8
-    ? new Int8Array(tensor.buffer, tensor.byteOffset, tensor.length)
-    : new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length);
-  const side = Math.round(Math.sqrt(tensor.length / 3));
-  litertMs[row.model] = await time(async () => {
-    const t = new litert.Tensor(typed, [1, side, side, 3]);
-    const [out] = await model.run([t]);
-    if ((await out.data()).length === 0) throw new Error('LiteRT.js returned no scores');
-    t.delete();
-    out.delete();
-  });
-  model.delete();
-}
-
 const f = (x) => x.toFixed(2);
 const lines = [
-  `${process.arch}, 1 thread, median of ${ITERATIONS}; ours/C: median of 5 interleaved rounds (BENCH_ROUNDS); invoke input: grace_hopper.bmp; JPEG→top5: parrot.jpg; one run of \`npm run bench\``,
+  `${process.arch}, ${cpuDescription()}, 1 thread, ${pinned ? `pinned to CPU ${PIN_CPU}` : 'not pinned (no taskset)'}; C ref, ours and LiteRT.js (${generations[1].litert}) take turns in ${ROUNDS} rounds of ${ITERATIONS} calls, ms = median call, ratios = median of the rounds' ratios; invoke input: grace_hopper.bmp; JPEG→top5: parrot.jpg; one run of \`npm run bench\``,
   '',
   '| model | TFLite | path | C ref ms | ours ms | ours/C | our calls ran | JPEG→top5 ms | JPEG/invoke | LiteRT.js ms | LiteRT.js/ours | builtin kernels ms |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -88,13 +90,12 @@ const lines = [
 for (const i of generations[0].rows.keys())
   for (const g of generations) {
     const r = g.rows[i];
-    const lt = litertMs[r.model];
     lines.push(
-      `| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${r.dispatch} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(lt)} | ${f(lt / r.oursMs)} | ${f(r.builtinMs)} |`,
+      `| ${r.model.replace('.tflite', '')} | ${g.version} | ${r.path} | ${f(r.cMs)} | ${f(r.oursMs)} | ${f(r.oursOverC)} | ${r.dispatch} | ${f(r.jpegMs)} | ${f(r.jpegMs / r.oursMs)} | ${f(r.litertMs)} | ${f(r.litertOverOurs)} | ${f(r.builtinMs)} |`,
     );
   }
 const shipped = generations[1];
-const worstVsLitert = Math.min(...shipped.rows.map((r) => litertMs[r.model] / r.oursMs));
+const worstVsLitert = Math.min(...shipped.rows.map((r) => r.litertOverOurs));
 const worstVsC = Math.max(...shipped.rows.map((r) => r.oursOverC));
 lines.push(
   '',
