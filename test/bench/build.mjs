@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { fixtures } from './shared.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
-const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(repo, '..', 'shared', 'fixtures');
 const cli = path.join(repo, 'builder', 'dist', 'cli', 'main.js');
 const RUNS = Number(process.env.BENCH_BUILD_RUNS ?? 3);
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-bench-build-'));

@@ -8,11 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProjectConfig, packInferenceSnap, run, snapDeltaReport } from '@coreforge/builder';
+import { fixtures } from './shared.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const fixtures = path.resolve(process.env.COREFORGE_FIXTURES ?? path.join(repo, '..', 'shared', 'fixtures'));
-// The TFLite 2.19 library the snaps ship, as the tests take it (test/run.mjs's default).
-process.env.COREFORGE_TFLITE_DIR ??= path.join(repo, '..', 'shared', 'tflite');
 const cacheDir = process.env.COREFORGE_CACHE ?? path.join(repo, 'test', '.cache', 'coreforge');
 const json = process.argv.includes('--json');
 const log = (msg) => process.stderr.write(`${msg}\n`);

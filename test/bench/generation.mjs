@@ -16,10 +16,10 @@ import { imageToRgb } from '../../runtime/dist/image.js';
 import { encodeInput } from '../../runtime/dist/tensors.js';
 import { loadLiteRtForNode } from './litert-shim.mjs';
 import { median, timeMedian, timeSamples, warmUp } from './timing.mjs';
+import { fixtures } from './shared.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cache = path.join(here, '..', '.cache', 'bench');
-const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
 export const MODELS = [
   'mobilenet_v1_0.25_128_quant.tflite',
   'mobilenet_v1_0.75_192_quant.tflite',

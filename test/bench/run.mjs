@@ -6,7 +6,7 @@
 //   LiteRT.js / ours    @litertjs/core 2.5.3 (WASM + XNNPACK, the fastest Node alternative) vs ours, same input, 1 thread
 // C, ours and LiteRT.js take turns in short rounds in one process per generation, so a drift in the machine's speed
 // hits both sides of each ratio alike (test/bench/generation.mjs).
-// TFLite 2.9 is tfjs-tflite-node's; 2.19 is $COREFORGE_TFLITE_DIR/linux-<arch> (test/run.mjs's default: ../shared/tflite).
+// TFLite 2.9 is tfjs-tflite-node's; 2.19 is $COREFORGE_TFLITE_DIR/linux-<arch> (default ../shared/tflite, test/bench/shared.mjs).
 // Each generation runs in its own process (test/bench/generation.mjs). --write-readme replaces the README table.
 // Needs a built runtime (npm run build). Writes nothing but a compiled reference under test/.cache.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,9 +15,9 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tfliteDir } from './shared.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tfliteDir = process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite');
 // Calls per contender per round, and rounds (test/bench/generation.mjs reads the same variables).
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fixtures, tfliteDir } from './shared.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,13 +25,8 @@ const { values } = parseArgs({
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', '..', 'runtime', 'bin', 'coreforge-runtime.js');
-const fixtures = process.env.COREFORGE_FIXTURES ?? path.join(here, '..', '..', '..', 'shared', 'fixtures');
-// The daemon runs on the library the snap ships: TFLite 2.19 ($COREFORGE_TFLITE_DIR, default ../shared/tflite).
-const tflite = path.join(
-  process.env.COREFORGE_TFLITE_DIR ?? path.join(here, '..', '..', '..', 'shared', 'tflite'),
-  `linux-${process.arch}`,
-  'libtensorflowlite_c.so',
-);
+// The daemon runs on the library the snap ships: TFLite 2.19.
+const tflite = path.join(tfliteDir, `linux-${process.arch}`, 'libtensorflowlite_c.so');
 const photo = readFileSync(path.join(fixtures, 'images', 'grace_hopper.bmp'));
 const workers = Math.max(1, availableParallelism());
 const TOTAL = Number(values.requests);

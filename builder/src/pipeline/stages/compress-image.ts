@@ -1,8 +1,10 @@
-// compress-image: <model>.img -> <model>.img.xz (xz, all cores), written in the build's temp folder and moved
-// to its final name when complete, and the raw image's block map <model>.img.bmap for `coreforge flash` and bmaptool.
+// compress-image: <model>.img -> <model>.img.xz (xz blocks on all cores; already-compressed snaps stored as they
+// are, see image/compress-xz.ts), written in the build's temp folder and moved to its final name when complete, and
+// the raw image's block map <model>.img.bmap for `coreforge flash` and bmaptool.
 import path from 'node:path';
 import { writeBmap } from '../../flash/write-bmap.js';
 import { moveFile } from '../../fs/move.js';
+import { compressImageXz } from '../../image/compress-xz.js';
 import { defineStage } from '../stage.js';
 
 export const compressImageStage = defineStage({
@@ -20,8 +22,12 @@ export const compressImageStage = defineStage({
     if (warning) ctx.warn(warning);
     if (ctx.config.image.compression === 'none') return { bmap };
     const temp = path.join(ctx.tempDir, `${path.basename(image)}.xz`);
-    // -c: to the temp file; the raw image stays for `coreforge test --image`.
-    await ctx.run('xz', ['-T0', '-6', '-c', image], { signal: ctx.signal, stdoutFile: temp });
+    // To the temp file; the raw image stays for `coreforge test --image`.
+    const r = await compressImageXz(ctx.run, image, temp, { signal: ctx.signal });
+    const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    ctx.log(
+      `${mib(r.imageBytes)} -> ${mib(r.xzBytes)}: ${mib(r.compressedBytes)} compressed, ${mib(r.zeroBytes)} zeros, ${mib(r.storedBytes)} stored (already compressed)`,
+    );
     await moveFile(temp, `${image}.xz`);
     return { imageXz: `${image}.xz`, bmap };
   },
