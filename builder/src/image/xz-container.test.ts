@@ -59,7 +59,7 @@ describe('the .xz container', () => {
   it('a flipped byte in a stored block fails its check', () => {
     const data = randomBytes(5000);
     const stream = streamOf([storedBlock(data)]);
-    stream[12 + 3 + 100] ^= 0x01; // past the block header and the first chunk's control bytes
+    stream[12 + 3 + 100] = stream[12 + 3 + 100]! ^ 0x01; // past the block header and the first chunk's control bytes
     expect(() => xz(['-t'], stream)).toThrow();
   });
 
