@@ -1,8 +1,8 @@
 // npm run bench still runs and measures what it says, in a short mode (few iterations, one interleaved round, no
-// timed warm-up, 200 requests): every fixture model on both library generations gets a row of numbers, the shipped 2.19 library
-// takes the XNNPACK path on every fixture (a stale or broken addon falls back to builtin kernels, which this
-// catches), and the serve part reports throughput and memory. The numbers themselves are judged by people reading
-// a full `npm run bench`, not here.
+// timed warm-up, 200 requests): every fixture model on both library generations gets a row of numbers, the shipped
+// 2.19 library takes the XNNPACK path on every fixture (a stale or broken addon falls back to builtin kernels, which
+// this catches), and the serve part reports throughput and memory. The numbers themselves are judged by people
+// reading a full `npm run bench`, not here.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
