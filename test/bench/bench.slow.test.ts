@@ -52,4 +52,23 @@ describe('npm run bench (short mode)', () => {
     expect(stdout).toMatch(/^ {2}4 clients \d+\.\d req\/s .* ratio \d+\.\d\dx/m);
     expect(stdout).toMatch(/100 -> 200 requests: -?\d+\.\d% \(goal within 10%\)/);
   }, 300_000);
+
+  it('times the builds: cold, unchanged and model-only, on its own defaults for ../shared', async (ctx) => {
+    // As `npm run bench` runs it: no COREFORGE_TFLITE_DIR from test/run.mjs (its lack once failed this part).
+    const own: NodeJS.ProcessEnv = { ...env, BENCH_BUILD_RUNS: '1' };
+    delete own.COREFORGE_TFLITE_DIR;
+    const { stdout } = await exec(process.execPath, [path.join(REPO_ROOT, 'test/bench/build.mjs')], {
+      cwd: REPO_ROOT,
+      env: own,
+      maxBuffer: 1 << 22,
+    });
+    const skipped = /^build bench skipped: (.*)$/m.exec(stdout);
+    if (skipped) {
+      console.log(`skipped: ${skipped[1]}`); // the stand-in ubuntu-image's tools are missing; CI installs them
+      ctx.skip();
+    }
+    expect(stdout).toMatch(/^\| cold \(no build state\) \| \d+\.\d\d s \| 1\.00 \| \|$/m);
+    expect(stdout).toMatch(/^\| unchanged rebuild \| \d+\.\d\d s \| \d\.\d{3} \| <= 0\.05 \|$/m);
+    expect(stdout).toMatch(/^\| model-only rebuild \| \d+\.\d\d s \| \d\.\d{3} \| <= 0\.15 \|$/m);
+  }, 600_000);
 });
