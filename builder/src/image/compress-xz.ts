@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { deflateRawSync } from 'node:zlib';
 import pLimit from 'p-limit';
 import type { Run } from '../tools/run.js';
-import { onlyBlockOf, storedBlock, streamHeader, streamTail, type XzBlock } from './xz-container.js';
+import { onlyBlockOf, storedBlock, storedBlockSize, streamHeader, streamTail, type XzBlock } from './xz-container.js';
 
 /** The unit each byte is judged in. */
 const PIECE = 1 << 20;
@@ -94,8 +94,7 @@ export async function compressImageXz(
     if (block.uncompressedSize !== data.length)
       throw new Error(`xz compressed ${block.uncompressedSize} of ${data.length} bytes`);
     // Never bigger than storing them.
-    const stored = storedBlock(data);
-    return block.bytes.length <= stored.bytes.length ? block : stored;
+    return block.bytes.length <= storedBlockSize(data.length) ? block : storedBlock(data);
   };
   const blockOf = (kind: Kind, data: Buffer): Promise<XzBlock> => {
     if (kind === 'store') return Promise.resolve(storedBlock(data));

@@ -6,7 +6,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { onlyBlockOf, storedBlock, streamHeader, streamTail, varint, type XzBlock } from './xz-container.js';
+import {
+  onlyBlockOf,
+  storedBlock,
+  storedBlockSize,
+  streamHeader,
+  streamTail,
+  varint,
+  type XzBlock,
+} from './xz-container.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'coreforge-xz-container-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +34,9 @@ describe('the .xz container', () => {
 
   it.each([1, 3, 65_535, 65_536, 65_537, 200_001])('stores %i bytes in a block xz reads back', (size) => {
     const data = randomBytes(size);
-    const stream = streamOf([storedBlock(data)]);
+    const block = storedBlock(data);
+    expect(storedBlockSize(size)).toBe(block.bytes.length);
+    const stream = streamOf([block]);
     expect(() => xz(['-t'], stream)).not.toThrow();
     expect(xz(['-dc'], stream).equals(data)).toBe(true);
     // Stored: the data plus 3 bytes per 64 KiB chunk and a few bytes of header, padding and check.

@@ -57,6 +57,17 @@ export function streamTail(blocks: readonly Omit<XzBlock, 'bytes'>[]): Buffer {
   return Buffer.concat([index, le32(crc32(backward)), backward, FOOTER_MAGIC]);
 }
 
+/** The block header of a stored block: its size / 4 - 1, block flags 0 (one filter, no sizes), LZMA2 (0x21) with a
+ * 1-byte property, the dictionary size (0 = 4 KiB: uncompressed chunks need none, and the decoder then allocates the
+ * least); padding, CRC32. */
+const STORED_HEADER = withCrc(Buffer.from([0x02, 0x00, 0x21, 0x01, 0x00, 0x00, 0x00, 0x00]));
+
+/** The bytes storedBlock(data) takes in the stream for `size` bytes of data, without making it. */
+export function storedBlockSize(size: number): number {
+  const unpadded = STORED_HEADER.length + size + 3 * Math.ceil(size / LZMA2_CHUNK) + 1;
+  return unpadded + pad4(unpadded) + CHECK_SIZE;
+}
+
 /** A block that stores `data` as it is: LZMA2 uncompressed chunks of at most 64 KiB, the first resetting the dictionary. */
 export function storedBlock(data: Uint8Array): XzBlock {
   // Header: its size / 4 - 1; block flags 0 (one filter, no sizes); filter LZMA2 (0x21) with a 1-byte property, the

@@ -2,6 +2,7 @@
 // are, see image/compress-xz.ts), written in the build's temp folder and moved to its final name when complete, and
 // the raw image's block map <model>.img.bmap for `coreforge flash` and bmaptool.
 import path from 'node:path';
+import { formatBytes } from '@coreforge/snaps';
 import { writeBmap } from '../../flash/write-bmap.js';
 import { moveFile } from '../../fs/move.js';
 import { compressImageXz } from '../../image/compress-xz.js';
@@ -24,9 +25,9 @@ export const compressImageStage = defineStage({
     const temp = path.join(ctx.tempDir, `${path.basename(image)}.xz`);
     // To the temp file; the raw image stays for `coreforge test --image`.
     const r = await compressImageXz(ctx.run, image, temp, { signal: ctx.signal });
-    const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    const b = formatBytes;
     ctx.log(
-      `${mib(r.imageBytes)} -> ${mib(r.xzBytes)}: ${mib(r.compressedBytes)} compressed, ${mib(r.zeroBytes)} zeros, ${mib(r.storedBytes)} stored (already compressed)`,
+      `${b(r.imageBytes)} -> ${b(r.xzBytes)}: ${b(r.compressedBytes)} compressed, ${b(r.zeroBytes)} zeros, ${b(r.storedBytes)} stored (already compressed)`,
     );
     await moveFile(temp, `${image}.xz`);
     return { imageXz: `${image}.xz`, bmap };
